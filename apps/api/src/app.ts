@@ -1,0 +1,82 @@
+import type { Config } from '@groundwork/config';
+import type { DependencyCheck, Logger } from '@groundwork/core';
+import type { AnyRouter } from '@trpc/server';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health.routes.js';
+import { requestContext } from './http/request-context.js';
+import { requireJsonBody } from './http/require-json.js';
+import type { Services } from './services.js';
+import { type Context, createContextFactory } from './trpc/context.js';
+import { appRouter } from './trpc/router.js';
+
+export type AppDependencies = {
+  config: Config;
+  logger: Logger;
+  services: Services;
+  readinessChecks: Record<string, DependencyCheck>;
+  /** True once shutdown has begun: /ready fails and connections are not kept alive. */
+  isDraining: () => boolean;
+  /** Defaults to the product's router; tests mount their own to exercise the middleware chain. */
+  router?: AnyRouter;
+};
+
+/** Builds the Express app. It does not listen: `main.ts` (or a test) does. */
+export function createApp(deps: AppDependencies): Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.set('trust proxy', config.http.trustProxy);
+  app.set('etag', false);
+  app.disable('x-powered-by');
+
+  app.use(requestContext(logger));
+  app.use((_req, res, next) => {
+    if (deps.isDraining()) res.setHeader('connection', 'close');
+    next();
+  });
+  app.use(
+    healthRoutes({
+      checks: deps.readinessChecks,
+      timeoutMs: config.health.checkTimeoutMs,
+      logger,
+      isDraining: deps.isDraining,
+    }),
+  );
+  app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
+
+  const allowedOrigins = new Set(config.http.corsOrigins);
+  app.use(
+    cors({
+      origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+      credentials: true,
+      maxAge: 600,
+    }),
+  );
+
+  app.use(
+    '/trpc',
+    requireJsonBody,
+    createExpressMiddleware({
+      router: deps.router ?? appRouter,
+      createContext: createContextFactory({ services: deps.services, exposeErrorDetails: config.exposeErrorDetails }),
+      maxBodySize: config.http.bodyLimitBytes,
+      maxBatchSize: config.http.maxBatchSize,
+      allowMethodOverride: false,
+      onError({ error, path, ctx }) {
+        if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+        // The router may be any router (tests mount their own), so its context type is not inferred here.
+        const requestLogger = (ctx as Context | undefined)?.logger ?? logger;
+        requestLogger.error({ err: error.cause ?? error, path }, 'procedure failed');
+      },
+      responseMeta: () => ({ headers: { 'cache-control': 'no-store' } }),
+    }),
+  );
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

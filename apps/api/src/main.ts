@@ -1,0 +1,46 @@
+import { loadConfigOrExit } from '@groundwork/config';
+import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
+import { createDb, pingDatabase } from '@groundwork/db';
+import { createFastFailRedis } from '@groundwork/queue';
+
+import { createApp } from './app.js';
+import { closeServer, listen } from './server.js';
+import { createServices } from './services.js';
+import { readVersion } from './version.js';
+
+const config = loadConfigOrExit();
+const logger = createLogger({ service: 'api', level: config.log.level });
+
+const db = createDb({ ...config.db, applicationName: 'groundwork-api' });
+const redis = createFastFailRedis(config.redis.url, logger, 'api');
+const services = createServices({ version: readVersion(), startedAt: Date.now() });
+
+let draining = false;
+const app = createApp({
+  config,
+  logger,
+  services,
+  readinessChecks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+  isDraining: () => draining,
+});
+
+const { server, port } = await listen(app, config.http);
+logger.info({ port, env: config.env }, 'api listening');
+
+const shutdown = createShutdown({
+  logger,
+  timeoutMs: config.shutdown.timeoutMs,
+  steps: [
+    {
+      name: 'http',
+      run: () => {
+        draining = true;
+        // Most of the budget goes to in-flight requests; the rest closes the pools.
+        return closeServer(server, Math.floor(config.shutdown.timeoutMs * 0.8));
+      },
+    },
+    { name: 'redis', run: () => redis.quit() },
+    { name: 'postgres', run: () => db.destroy() },
+  ],
+});
+exitOnSignals(shutdown, logger);

@@ -1,0 +1,48 @@
+import type { Config } from '@groundwork/config';
+import { createLogger } from '@groundwork/core';
+import { createDb, pingDatabase } from '@groundwork/db';
+import { createFastFailRedis } from '@groundwork/queue';
+import type { AnyRouter } from '@trpc/server';
+
+import { createLogCapture } from '../../../../test/support/log-capture.js';
+import { createApp } from '../app.js';
+import { closeServer, listen } from '../server.js';
+import { createServices } from '../services.js';
+
+/**
+ * The real app on a real port (0: any free one) with real PostgreSQL and Redis
+ * connections, logging into memory. Used by HTTP-level integration tests.
+ */
+export async function startTestApi(config: Config, options: { router?: AnyRouter } = {}) {
+  const logs = createLogCapture();
+  const logger = createLogger({ service: 'api', level: 'debug' }, logs.stream);
+  const db = createDb(config.db);
+  const redis = createFastFailRedis(config.redis.url, logger, 'api-test');
+  let draining = false;
+  const app = createApp({
+    config,
+    logger,
+    services: createServices({ version: '0.0.0-test', startedAt: Date.now() }),
+    readinessChecks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+    isDraining: () => draining,
+    ...(options.router ? { router: options.router } : {}),
+  });
+  const { server, port } = await listen(app, { host: '127.0.0.1', port: 0, keepAliveTimeoutMs: 5_000 });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    logs,
+    db,
+    redis,
+    startDraining: () => {
+      draining = true;
+    },
+    async close() {
+      await closeServer(server, 1_000);
+      redis.disconnect();
+      await db.destroy();
+    },
+  };
+}
+
+export type TestApi = Awaited<ReturnType<typeof startTestApi>>;

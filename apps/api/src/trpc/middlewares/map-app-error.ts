@@ -1,0 +1,30 @@
+import { AppError, type AppErrorCode } from '@groundwork/core';
+import { TRPCError } from '@trpc/server';
+
+import { middleware } from '../t.js';
+
+type TrpcCode = TRPCError['code'];
+
+const TRPC_CODE_BY_APP_CODE = {
+  INVALID: 'BAD_REQUEST',
+  UNAUTHENTICATED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+} as const satisfies Record<AppErrorCode, TrpcCode>;
+
+/**
+ * The one place domain errors become tRPC errors. In v11 `next()` does not
+ * throw: a failure comes back as `{ ok: false, error }` with our error as its cause.
+ */
+export const mapAppError = middleware(async function mapAppError({ next }) {
+  const result = await next();
+  if (result.ok || !(result.error.cause instanceof AppError)) return result;
+  const cause = result.error.cause;
+  const code: TrpcCode = cause.isOperational ? TRPC_CODE_BY_APP_CODE[cause.code] : 'INTERNAL_SERVER_ERROR';
+  return { ...result, error: new TRPCError({ code, message: cause.message, cause }) };
+});

@@ -1,0 +1,28 @@
+import { createServer, type Server } from 'node:http';
+
+import { checkReadiness, type DependencyCheck, type Logger } from '@groundwork/core';
+
+/**
+ * The worker's own `/health` (liveness) and `/ready` (dependencies) for
+ * orchestrators; it serves nothing else.
+ */
+export function createHealthServer(options: {
+  checks: Record<string, DependencyCheck>;
+  timeoutMs: number;
+  logger: Logger;
+  isDraining: () => boolean;
+}): Server {
+  return createServer((req, res) => {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET') return reply(405, { status: 'method not allowed' });
+    if (req.url === '/health') return reply(200, { status: 'ok' });
+    if (req.url !== '/ready') return reply(404, { status: 'not found' });
+    if (options.isDraining()) return reply(503, { status: 'draining', checks: {} });
+    void checkReadiness(options.checks, options).then((report) =>
+      reply(report.ok ? 200 : 503, { status: report.ok ? 'ready' : 'unavailable', checks: report.checks }),
+    );
+  });
+}

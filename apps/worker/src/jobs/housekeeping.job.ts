@@ -1,0 +1,21 @@
+import type { HousekeepingPayload } from '@groundwork/queue';
+import { workerHeartbeatKey } from '@groundwork/queue';
+import type { Redis } from 'ioredis';
+
+export type HousekeepingDeps = { redis: Redis; keyPrefix: string; heartbeatIntervalMs: number; now?: () => Date };
+
+/** Handles scheduled upkeep tasks. Each task is idempotent: running it twice changes nothing more. */
+export function createHousekeepingHandler(deps: HousekeepingDeps) {
+  const now = deps.now ?? (() => new Date());
+  return async function handleHousekeeping(payload: HousekeepingPayload) {
+    switch (payload.task) {
+      case 'heartbeat': {
+        const at = now().toISOString();
+        // Expires after three missed beats, so a stale value means no worker is consuming.
+        const ttlMs = deps.heartbeatIntervalMs * 3;
+        await deps.redis.set(workerHeartbeatKey(deps.keyPrefix), at, 'PX', ttlMs);
+        return { task: payload.task, at };
+      }
+    }
+  };
+}

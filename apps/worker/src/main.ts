@@ -1,0 +1,66 @@
+import { loadConfigOrExit } from '@groundwork/config';
+import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
+import { createDb, pingDatabase } from '@groundwork/db';
+import { createFastFailRedis, createProducer, createWorkerRedis, housekeepingQueue } from '@groundwork/queue';
+
+import { createHealthServer } from './health-server.js';
+import { createProcessors } from './processors.js';
+import { upsertSchedules } from './schedules.js';
+import { closeWorkers, startWorkers } from './start-workers.js';
+
+const config = loadConfigOrExit();
+const logger = createLogger({ service: 'worker', level: config.log.level });
+
+const db = createDb({ ...config.db, applicationName: 'groundwork-worker' });
+const workerRedis = createWorkerRedis(config.redis.url, logger);
+const redis = createFastFailRedis(config.redis.url, logger, 'worker-producer');
+const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
+const housekeeping = createProducer(housekeepingQueue, producerOptions);
+
+const workers = startWorkers({
+  processors: createProcessors({
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    heartbeatIntervalMs: config.worker.heartbeatIntervalMs,
+  }),
+  connection: workerRedis,
+  keyPrefix: config.redis.keyPrefix,
+  concurrency: config.worker.concurrency,
+  logger,
+});
+
+let draining = false;
+const healthServer = createHealthServer({
+  checks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+  timeoutMs: config.health.checkTimeoutMs,
+  logger,
+  isDraining: () => draining,
+});
+healthServer.listen(config.worker.healthPort, config.http.host);
+
+const shutdown = createShutdown({
+  logger,
+  timeoutMs: config.shutdown.timeoutMs,
+  steps: [
+    {
+      name: 'workers',
+      run: () => {
+        draining = true;
+        return closeWorkers(workers, Math.floor(config.shutdown.timeoutMs * 0.8), logger);
+      },
+    },
+    { name: 'producers', run: () => housekeeping.close() },
+    { name: 'redis', run: () => Promise.all([workerRedis.quit(), redis.quit()]) },
+    { name: 'postgres', run: () => db.destroy() },
+    { name: 'health', run: () => new Promise((resolve) => healthServer.close(resolve)) },
+  ],
+});
+exitOnSignals(shutdown, logger);
+
+// Redis may still be coming up: keep trying in the background; the workers themselves wait for it.
+void upsertSchedules(housekeeping, config.worker.heartbeatIntervalMs, {
+  retryDelayMs: 5_000,
+  shouldStop: () => draining,
+  onRetry: (err) => logger.warn({ err }, 'could not register schedules yet; retrying'),
+});
+logger.info({ queues: workers.map((worker) => worker.name), healthPort: config.worker.healthPort }, 'worker started');

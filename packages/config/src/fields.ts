@@ -1,0 +1,54 @@
+import { isIP } from 'node:net';
+
+import { z } from 'zod';
+
+export const positiveInt = z.coerce.number({ error: 'expected a whole number' }).int().positive();
+
+export const port = z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65_535);
+
+/** Milliseconds, as a whole number; a typo like "10s" is refused rather than read as NaN. */
+export const durationMs = z.coerce.number({ error: 'expected milliseconds' }).int().min(1).max(86_400_000);
+
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+/**
+ * Exact browser origins (scheme://host[:port]); a wildcard would turn CORS
+ * with credentials into an open door, so it is refused.
+ */
+export const corsOrigins = z.preprocess(
+  (value) => (typeof value === 'string' ? splitList(value) : value),
+  z.array(
+    z.string().refine((origin) => {
+      if (!URL.canParse(origin)) return false;
+      return new URL(origin).origin === origin;
+    }, 'expected comma-separated exact origins like https://app.example.com (no path, no trailing slash, no "*")'),
+  ),
+);
+
+const proxyAddress = z.string().refine((entry) => {
+  const [address, prefix] = entry.split('/');
+  if (!address || isIP(address) === 0) return false;
+  return prefix === undefined || /^\d{1,3}$/.test(prefix);
+}, 'expected an IP address or CIDR');
+
+/**
+ * Express `trust proxy`: an exact hop count or a list of proxy addresses.
+ * `true` ("trust everything") is refused: it lets any client choose its own IP
+ * through X-Forwarded-For and so walk around every per-IP limit.
+ */
+export const trustProxy = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    return /^\d+$/.test(value.trim()) ? Number(value) : splitList(value);
+  },
+  z.union([z.number().int().min(0).max(10), z.array(proxyAddress).min(1)], {
+    error: 'expected a hop count (0-10) or comma-separated proxy IPs/CIDRs; "true" is not allowed',
+  }),
+);

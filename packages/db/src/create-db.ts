@@ -1,0 +1,45 @@
+import knex, { type Knex } from 'knex';
+import { knexSnakeCaseMappers } from 'objection';
+
+export type DbOptions = {
+  url: string;
+  pool: { min: number; max: number };
+  idleTimeoutMs: number;
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** Shows in `pg_stat_activity`, so an operator can tell the API's connections from the worker's. */
+  applicationName?: string;
+};
+
+/**
+ * The knex settings for one database; the knexfile and the apps share them so
+ * the CLI and the running code see the same pool, timeouts and column naming.
+ */
+export function knexConfig(options: DbOptions): Knex.Config {
+  return {
+    client: 'pg',
+    connection: {
+      connectionString: options.url,
+      // Enforced by the server, so a runaway query is cut even if the client is stuck.
+      statement_timeout: options.statementTimeoutMs,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      application_name: options.applicationName ?? 'groundwork',
+    },
+    pool: { min: options.pool.min, max: options.pool.max, idleTimeoutMillis: options.idleTimeoutMs },
+    acquireConnectionTimeout: options.connectTimeoutMs,
+    // Tables and columns are snake_case in SQL and camelCase in code.
+    ...knexSnakeCaseMappers(),
+  };
+}
+
+/** A pooled connection to PostgreSQL. Nothing connects until the first query. */
+export function createDb(options: DbOptions): Knex {
+  return knex(knexConfig(options));
+}
+
+/** Resolves when PostgreSQL answers a trivial query; readiness checks bound it with a timeout. */
+export async function pingDatabase(db: Knex): Promise<void> {
+  await db.raw('select 1');
+}
+
+export type { Knex } from 'knex';

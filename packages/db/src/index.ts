@@ -1,0 +1,3 @@
+export { createDb, type DbOptions, type Knex, knexConfig, pingDatabase } from './create-db.js';
+export { createMigrationSource } from './migrations/migration-source.js';
+export { migrateLatest, rollbackAll } from './migrations/migrate.js';

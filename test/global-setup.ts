@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+
+import { createDb, migrateLatest } from '@groundwork/db';
+import type { TestProject } from 'vitest/node';
+
+import { assertPostgresReachable, createDatabase, dropDatabase } from './support/postgres-admin.js';
+import { databaseUrl, uniqueName } from './support/test-env.js';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+
+declare module 'vitest' {
+  // Declaration merging needs an interface here.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
+  export interface ProvidedContext {
+    templateDatabase: string;
+  }
+}
+
+/**
+ * Once per run: a template database migrated with the real migrations. Each
+ * test file clones it (fast, and isolated from every other file and worker).
+ */
+export async function setup(project: TestProject) {
+  await assertPostgresReachable();
+  const template = uniqueName('gwt_template_');
+  await createDatabase(template);
+  const db = createDb({
+    url: databaseUrl(template),
+    pool: { min: 0, max: 1 },
+    idleTimeoutMs: 1_000,
+    statementTimeoutMs: 30_000,
+    connectTimeoutMs: 3_000,
+  });
+  try {
+    await migrateLatest(db, MIGRATIONS_DIR);
+  } finally {
+    await db.destroy();
+  }
+  project.provide('templateDatabase', template);
+  return async () => {
+    await dropDatabase(template);
+  };
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+
+import { type Config, type EnvSource, loadConfig } from '@groundwork/config';
+
+/** Where the test suite finds PostgreSQL (a role that may create databases) and Redis. */
+export const TEST_DATABASE_ADMIN_URL =
+  process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://groundwork:groundwork@127.0.0.1:5432/postgres';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A name nobody else uses in this run: for databases, key prefixes and queues. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}${randomBytes(5).toString('hex')}`;
+}
+
+export function databaseUrl(database: string): string {
+  const url = new URL(TEST_DATABASE_ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** The environment of an integration test: its own database and its own Redis key prefix. */
+export function testEnv(overrides: EnvSource & { DATABASE_URL: string }): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: uniqueName('t'),
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    READY_CHECK_TIMEOUT_MS: '500',
+    DB_CONNECT_TIMEOUT_MS: '1000',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+export function testConfig(overrides: EnvSource & { DATABASE_URL: string }): Config {
+  return loadConfig(testEnv(overrides));
+}
