@@ -19,8 +19,8 @@ export function createLogCapture() {
     stream,
     lines,
     /** Resolves with the first line matching `predicate`, now or when it arrives. */
-    waitFor(predicate: (line: LogLine) => boolean): Promise<LogLine> {
-      return new Promise((resolve) => {
+    waitFor: (predicate: (line: LogLine) => boolean): Promise<LogLine> =>
+      new Promise((resolve) => {
         const check = () => {
           const found = lines.find(predicate);
           if (!found) return false;
@@ -30,7 +30,6 @@ export function createLogCapture() {
         };
         const listener = () => void check();
         if (!check()) listeners.add(listener);
-      });
-    },
+      }),
   };
 }

@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '@groundwork/config';
 import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
-import { createFastFailRedis } from '@groundwork/queue';
+import { pingRedis, createFastFailRedis } from '@groundwork/queue';
 
 import { createApp } from './app.js';
 import { closeServer, listen } from './server.js';
@@ -11,7 +11,7 @@ import { readVersion } from './version.js';
 const config = loadConfigOrExit();
 const logger = createLogger({ service: 'api', level: config.log.level });
 
-const db = createDb({ ...config.db, applicationName: 'groundwork-api' });
+const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
 const redis = createFastFailRedis(config.redis.url, logger, 'api');
 const services = createServices({ version: readVersion(), startedAt: Date.now() });
 
@@ -20,7 +20,7 @@ const app = createApp({
   config,
   logger,
   services,
-  readinessChecks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+  readinessChecks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
   isDraining: () => draining,
 });
 

@@ -1,23 +1,31 @@
+import type { AddressInfo } from 'node:net';
+
 import { loadConfigOrExit } from '@groundwork/config';
 import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
-import { createFastFailRedis, createProducer, createWorkerRedis, housekeepingQueue } from '@groundwork/queue';
+import {
+  pingRedis,
+  createFastFailRedis,
+  createProducer,
+  createWorkerRedis,
+  housekeepingQueue,
+} from '@groundwork/queue';
 
 import { createHealthServer } from './health-server.js';
 import { createProcessors } from './processors.js';
 import { upsertSchedules } from './schedules.js';
-import { closeWorkers, startWorkers } from './start-workers.js';
+import { startWorkers } from './start-workers.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ service: 'worker', level: config.log.level });
 
-const db = createDb({ ...config.db, applicationName: 'groundwork-worker' });
+const db = createDb({ ...config.db, applicationName: 'groundwork-worker', logger });
 const workerRedis = createWorkerRedis(config.redis.url, logger);
 const redis = createFastFailRedis(config.redis.url, logger, 'worker-producer');
 const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
 const housekeeping = createProducer(housekeepingQueue, producerOptions);
 
-const workers = startWorkers({
+const running = startWorkers({
   processors: createProcessors({
     redis,
     keyPrefix: config.redis.keyPrefix,
@@ -31,12 +39,11 @@ const workers = startWorkers({
 
 let draining = false;
 const healthServer = createHealthServer({
-  checks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+  checks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
   timeoutMs: config.health.checkTimeoutMs,
   logger,
   isDraining: () => draining,
 });
-healthServer.listen(config.worker.healthPort, config.http.host);
 
 const shutdown = createShutdown({
   logger,
@@ -46,7 +53,7 @@ const shutdown = createShutdown({
       name: 'workers',
       run: () => {
         draining = true;
-        return closeWorkers(workers, Math.floor(config.shutdown.timeoutMs * 0.8), logger);
+        return running.close(Math.floor(config.shutdown.timeoutMs * 0.8));
       },
     },
     { name: 'producers', run: () => housekeeping.close() },
@@ -63,4 +70,7 @@ void upsertSchedules(housekeeping, config.worker.heartbeatIntervalMs, {
   shouldStop: () => draining,
   onRetry: (err) => logger.warn({ err }, 'could not register schedules yet; retrying'),
 });
-logger.info({ queues: workers.map((worker) => worker.name), healthPort: config.worker.healthPort }, 'worker started');
+healthServer.listen(config.worker.healthPort, config.http.host, () => {
+  const { port } = healthServer.address() as AddressInfo;
+  logger.info({ queues: running.workers.map((worker) => worker.name), healthPort: port }, 'worker started');
+});

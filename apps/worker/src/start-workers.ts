@@ -1,49 +1,73 @@
 import type { Logger } from '@groundwork/core';
 import { bullPrefix, type QueueName, queueDefinitions } from '@groundwork/queue';
-import { Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import type { JobProcessor } from './processors.js';
 
+export type RunningWorkers = {
+  readonly workers: readonly Worker[];
+  /**
+   * Stops taking jobs and lets active ones finish within `timeoutMs`. Jobs
+   * still running then are released (moved back to waiting, lock dropped) so
+   * another worker takes them at once instead of after stall detection.
+   */
+  close: (timeoutMs: number) => Promise<'finished' | 'released'>;
+};
+
 /**
- * Starts one BullMQ worker per queue of the registry, each with error and
- * failure listeners attached before it can emit anything.
+ * Keeps the jobs each worker is running, so shutdown knows what to release.
+ * Listeners are attached before the worker can emit anything.
  */
+export function superviseWorkers(workers: Worker[], logger: Logger): RunningWorkers {
+  const active = new Set<Job>();
+  for (const worker of workers) {
+    const log = logger.child({ queue: worker.name });
+    worker.on('error', (err) => log.error({ err }, 'worker error'));
+    worker.on('active', (job) => active.add(job));
+    worker.on('completed', (job) => {
+      active.delete(job);
+      log.debug({ jobId: job.id }, 'job completed');
+    });
+    worker.on('failed', (job, err) => {
+      if (job) active.delete(job);
+      log.warn({ err, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'job failed');
+    });
+  }
+
+  async function close(timeoutMs: number): Promise<'finished' | 'released'> {
+    let timer: NodeJS.Timeout | undefined;
+    const finished = Promise.all(workers.map((worker) => worker.close())).then(() => 'finished' as const);
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([finished, deadline]);
+    clearTimeout(timer);
+    if (outcome === 'finished') return outcome;
+    const unfinished = [...active];
+    logger.warn({ timeoutMs, jobIds: unfinished.map((job) => job.id) }, 'releasing jobs that did not finish in time');
+    await Promise.allSettled(unfinished.map((job) => job.moveToWait(job.token)));
+    return 'released';
+  }
+
+  return { workers, close };
+}
+
+/** Starts one BullMQ worker per queue of the registry. */
 export function startWorkers(options: {
   processors: Record<QueueName, JobProcessor>;
   connection: Redis;
   keyPrefix: string;
   concurrency: number;
   logger: Logger;
-}): Worker[] {
-  return Object.values(queueDefinitions).map((definition) => {
-    const log = options.logger.child({ queue: definition.name });
-    const worker = new Worker(definition.name, options.processors[definition.name], {
-      connection: options.connection,
-      prefix: bullPrefix(options.keyPrefix),
-      concurrency: options.concurrency,
-    });
-    worker.on('error', (err) => log.error({ err }, 'worker error'));
-    worker.on('failed', (job, err) => log.warn({ err, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'job failed'));
-    worker.on('completed', (job) => log.debug({ jobId: job.id }, 'job completed'));
-    return worker;
-  });
-}
-
-/**
- * Lets active jobs finish within `timeoutMs`. Past it, the workers are closed
- * by force: their unfinished jobs keep no lock and are picked up again as
- * stalled, by this or another worker, so nothing is lost.
- */
-export async function closeWorkers(workers: Worker[], timeoutMs: number, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const graceful = Promise.all(workers.map((worker) => worker.close())).then(() => 'finished' as const);
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  const outcome = await Promise.race([graceful, deadline]);
-  clearTimeout(timer);
-  if (outcome === 'finished') return;
-  logger.warn({ timeoutMs }, 'active jobs did not finish in time; releasing them');
-  await Promise.all(workers.map((worker) => worker.close(true)));
+}): RunningWorkers {
+  const workers = Object.values(queueDefinitions).map(
+    (definition) =>
+      new Worker(definition.name, options.processors[definition.name], {
+        connection: options.connection,
+        prefix: bullPrefix(options.keyPrefix),
+        concurrency: options.concurrency,
+      }),
+  );
+  return superviseWorkers(workers, options.logger);
 }

@@ -46,7 +46,10 @@ const proxyAddress = z.string().refine((entry) => {
 export const trustProxy = z.preprocess(
   (value) => {
     if (typeof value !== 'string') return value;
-    return /^\d+$/.test(value.trim()) ? Number(value) : splitList(value);
+    if (/^\d+$/.test(value.trim())) return Number(value);
+    // Left as a string so the union reports its own message rather than "not an IP".
+    if (/^(true|false)$/i.test(value.trim())) return value;
+    return splitList(value);
   },
   z.union([z.number().int().min(0).max(10), z.array(proxyAddress).min(1)], {
     error: 'expected a hop count (0-10) or comma-separated proxy IPs/CIDRs; "true" is not allowed',

@@ -99,12 +99,13 @@ function deepFreeze<T>(value: T): T {
  * @throws ConfigError naming every bad variable and what it expects
  */
 export function loadConfig(source: EnvSource): Config {
-  const parsed = envSchema.safeParse(withoutEmptyValues(source));
+  const present = withoutEmptyValues(source);
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      variable: issue.path.map(String).join('.') || '(environment)',
-      problem: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
-    }));
+    const issues = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(environment)');
+      return { variable, problem: variable in present ? issue.message : 'is required' };
+    });
     throw new ConfigError(issues);
   }
   if (parsed.data.NODE_ENV === 'production') {

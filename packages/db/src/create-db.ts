@@ -9,6 +9,8 @@ export type DbOptions = {
   connectTimeoutMs: number;
   /** Shows in `pg_stat_activity`, so an operator can tell the API's connections from the worker's. */
   applicationName?: string;
+  /** Where knex's own warnings go (pool errors, deprecations) instead of the console. */
+  logger?: { warn: (msg: string) => void; error: (msg: string) => void; debug: (msg: string) => void };
 };
 
 /**
@@ -27,8 +29,20 @@ export function knexConfig(options: DbOptions): Knex.Config {
     },
     pool: { min: options.pool.min, max: options.pool.max, idleTimeoutMillis: options.idleTimeoutMs },
     acquireConnectionTimeout: options.connectTimeoutMs,
+    ...(options.logger ? { log: knexLog(options.logger) } : {}),
     // Tables and columns are snake_case in SQL and camelCase in code.
     ...knexSnakeCaseMappers(),
+  };
+}
+
+function knexLog(logger: NonNullable<DbOptions['logger']>): Knex.Config['log'] {
+  const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
+  return {
+    warn: (message: unknown) => logger.warn(`knex: ${text(message)}`),
+    error: (message: unknown) => logger.error(`knex: ${text(message)}`),
+    deprecate: (method: string, alternative: string) =>
+      logger.warn(`knex: ${method} is deprecated, use ${alternative}`),
+    debug: (message: unknown) => logger.debug(`knex: ${text(message)}`),
   };
 }
 

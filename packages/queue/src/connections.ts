@@ -30,3 +30,27 @@ export function createWorkerRedis(url: string, logger: Logger): Redis {
 
 /** BullMQ's key prefix for this deployment, beside the app's own keys. */
 export const bullPrefix = (keyPrefix: string) => `${keyPrefix}:bull`;
+
+/**
+ * PING that first waits for the very first connection (start-up), so a
+ * process is not reported unready only because it was asked too early. Any
+ * other state but ready fails at once. Callers bound it with a timeout.
+ */
+export async function pingRedis(client: Redis): Promise<void> {
+  if (client.status === 'wait' || client.status === 'connecting' || client.status === 'connect') {
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        client.off('end', onEnd);
+        resolve();
+      };
+      const onEnd = () => {
+        client.off('ready', onReady);
+        reject(new Error('redis connection ended'));
+      };
+      client.once('ready', onReady);
+      client.once('end', onEnd);
+    });
+  }
+  if (client.status !== 'ready') throw new Error(`redis is not connected (${client.status})`);
+  await client.ping();
+}

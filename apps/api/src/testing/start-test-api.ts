@@ -1,7 +1,7 @@
 import type { Config } from '@groundwork/config';
 import { createLogger } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
-import { createFastFailRedis } from '@groundwork/queue';
+import { pingRedis, createFastFailRedis } from '@groundwork/queue';
 import type { AnyRouter } from '@trpc/server';
 
 import { createLogCapture } from '../../../../test/support/log-capture.js';
@@ -16,14 +16,14 @@ import { createServices } from '../services.js';
 export async function startTestApi(config: Config, options: { router?: AnyRouter } = {}) {
   const logs = createLogCapture();
   const logger = createLogger({ service: 'api', level: 'debug' }, logs.stream);
-  const db = createDb(config.db);
+  const db = createDb({ ...config.db, logger });
   const redis = createFastFailRedis(config.redis.url, logger, 'api-test');
   let draining = false;
   const app = createApp({
     config,
     logger,
     services: createServices({ version: '0.0.0-test', startedAt: Date.now() }),
-    readinessChecks: { postgres: () => pingDatabase(db), redis: () => redis.ping() },
+    readinessChecks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
     isDraining: () => draining,
     ...(options.router ? { router: options.router } : {}),
   });

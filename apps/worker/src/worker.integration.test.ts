@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+
+import { createLogger } from '@groundwork/core';
+import {
+  bullPrefix,
+  createFastFailRedis,
+  createProducer,
+  createWorkerRedis,
+  housekeepingQueue,
+  workerHeartbeatKey,
+} from '@groundwork/queue';
+import { type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+
+import { TEST_REDIS_URL, uniqueName } from '../../../test/support/test-env.js';
+import { createProcessors } from './processors.js';
+import { startWorkers, superviseWorkers } from './start-workers.js';
+
+const logger = createLogger({ service: 'worker-test', level: 'silent' });
+
+describe('worker', () => {
+  let keyPrefix: string;
+  let producerRedis: Redis;
+  let workerRedis: Redis;
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  beforeEach(() => {
+    keyPrefix = uniqueName('t');
+    producerRedis = createFastFailRedis(TEST_REDIS_URL, logger, 'test-producer');
+    workerRedis = createWorkerRedis(TEST_REDIS_URL, logger);
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    const keys = await producerRedis.keys(`${keyPrefix}:*`);
+    if (keys.length > 0) await producerRedis.del(...keys);
+    producerRedis.disconnect();
+    workerRedis.disconnect();
+  });
+
+  function startRegistryWorkers() {
+    const running = startWorkers({
+      processors: createProcessors({ redis: producerRedis, keyPrefix, heartbeatIntervalMs: 1_000 }),
+      connection: workerRedis,
+      keyPrefix,
+      concurrency: 2,
+      logger,
+    });
+    cleanups.push(() => running.close(1_000));
+    return running.workers;
+  }
+
+  test('when a heartbeat job is enqueued, then a registry worker processes it and records the heartbeat', async () => {
+    const [worker] = startRegistryWorkers();
+    const producer = createProducer(housekeepingQueue, { connection: producerRedis, keyPrefix, logger });
+    cleanups.push(() => producer.close());
+    const completed = once(worker as Worker, 'completed');
+
+    await producer.enqueue('heartbeat', { task: 'heartbeat' });
+    await completed;
+
+    const recorded = await producerRedis.get(workerHeartbeatKey(keyPrefix));
+    expect(Date.parse(recorded ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    expect(await producerRedis.pttl(workerHeartbeatKey(keyPrefix))).toBeGreaterThan(0);
+  });
+
+  test('when a producer is given a payload outside the contract, then it rejects and enqueues nothing', async () => {
+    const producer = createProducer(housekeepingQueue, { connection: producerRedis, keyPrefix, logger });
+    cleanups.push(() => producer.close());
+
+    await expect(producer.enqueue('bad', { task: 'drop-tables' } as never)).rejects.toThrow();
+
+    expect(await producer.queue.getJobCounts('wait', 'delayed', 'active')).toEqual({ wait: 0, delayed: 0, active: 0 });
+  });
+
+  test('when a job with an invalid payload reaches the worker, then it fails at once without retries', async () => {
+    const [worker] = startRegistryWorkers();
+    const queue = new Queue(housekeepingQueue.name, { connection: producerRedis, prefix: bullPrefix(keyPrefix) });
+    cleanups.push(() => queue.close());
+    const failed = once(worker as Worker, 'failed') as Promise<[Job, Error]>;
+
+    await queue.add('forged', { task: 'heartbeat', extra: 'field' }, { attempts: 5 });
+    const [job, error] = await failed;
+
+    expect(error.name).toBe('UnrecoverableError');
+    expect(job.attemptsMade).toBe(1);
+    expect(await job.getState()).toBe('failed');
+  });
+
+  test('when Redis is unreachable, then a producer rejects quickly instead of hanging', async () => {
+    const dead = createFastFailRedis('redis://127.0.0.1:1', logger, 'dead');
+    const producer = createProducer(housekeepingQueue, { connection: dead, keyPrefix, logger, enqueueTimeoutMs: 300 });
+    cleanups.push(async () => {
+      await producer.close().catch(() => undefined);
+      dead.disconnect();
+    });
+
+    await expect(producer.enqueue('heartbeat', { task: 'heartbeat' })).rejects.toThrow();
+  });
+});
+
+describe('shutting workers down', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  function testQueue() {
+    const name = `test-${randomUUID()}`;
+    const prefix = bullPrefix(uniqueName('t'));
+    const connection = createFastFailRedis(TEST_REDIS_URL, logger, 'test');
+    const queue = new Queue(name, { connection, prefix });
+    cleanups.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      connection.disconnect();
+    });
+    return { name, prefix, queue };
+  }
+
+  function workerFor(target: { name: string; prefix: string }, processor: (job: Job) => Promise<unknown>) {
+    const connection = createWorkerRedis(TEST_REDIS_URL, logger);
+    const worker = new Worker(target.name, processor, { connection, prefix: target.prefix });
+    const running = superviseWorkers([worker], logger);
+    cleanups.push(async () => {
+      await Promise.race([worker.close(true), Promise.resolve()]);
+      connection.disconnect();
+    });
+    return running;
+  }
+
+  /** A processor that reports when it starts and finishes only when told to (or never). */
+  function controllableProcessor() {
+    let started: () => void = () => undefined;
+    let finish: () => void = () => undefined;
+    const hasStarted = new Promise<void>((resolve) => (started = resolve));
+    const processor = () => {
+      started();
+      return new Promise<string>((resolve) => (finish = () => resolve('finished')));
+    };
+    return { processor, hasStarted, finish: () => finish() };
+  }
+
+  test('when a job is active at shutdown, then close waits for it and it completes', async () => {
+    const target = testQueue();
+    const control = controllableProcessor();
+    const running = workerFor(target, control.processor);
+    const job = await target.queue.add('slow', {});
+    await control.hasStarted;
+
+    const closing = running.close(5_000);
+    control.finish();
+
+    expect(await closing).toBe('finished');
+    expect(await job.getState()).toBe('completed');
+  });
+
+  test('when a job outlives the shutdown budget, then it is released at once and another worker completes it', async () => {
+    const target = testQueue();
+    const stuck = controllableProcessor();
+    const running = workerFor(target, stuck.processor);
+    const job = await target.queue.add('long', {});
+    await stuck.hasStarted;
+
+    expect(await running.close(100)).toBe('released');
+    expect(await job.getState()).toBe('waiting');
+
+    const rescuer = workerFor(target, async () => 'rescued');
+    const [completedJob] = (await once(rescuer.workers[0] as Worker, 'completed')) as [Job];
+    expect(completedJob.id).toBe(job.id);
+    expect(completedJob.returnvalue).toBe('rescued');
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, test } from 'vitest';
+
+import { ConfigError, loadConfig } from './load-config.js';
+
+const minimal = { DATABASE_URL: 'postgres://app:app@127.0.0.1:5432/app' };
+const strongProduction = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app:Zq8vN3kLp2Xr7Tw9Hb4M@db.internal:5432/app',
+};
+
+function issuesOf(env: Record<string, string>): { variable: string; problem: string }[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.issues];
+    throw error;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  test('when only the required settings are given, then every other setting takes its documented default', () => {
+    const config = loadConfig(minimal);
+
+    expect(config).toMatchObject({
+      env: 'development',
+      log: { level: 'info' },
+      http: { port: 3000, trustProxy: 0, corsOrigins: [], bodyLimitBytes: 102_400, maxBatchSize: 10 },
+      db: { pool: { min: 0, max: 10 }, statementTimeoutMs: 10_000 },
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'gw' },
+      worker: { concurrency: 5 },
+    });
+  });
+
+  test('when DATABASE_URL is missing, then the error names it as required', () => {
+    expect(issuesOf({})).toContainEqual({ variable: 'DATABASE_URL', problem: 'is required' });
+  });
+
+  test('when a setting is an empty string, then it counts as missing rather than as a value', () => {
+    expect(issuesOf({ DATABASE_URL: '' })).toContainEqual({ variable: 'DATABASE_URL', problem: 'is required' });
+    expect(loadConfig({ ...minimal, PORT: '' }).http.port).toBe(3000);
+  });
+
+  test('when several settings are invalid, then each is named with what it expects', () => {
+    const issues = issuesOf({
+      DATABASE_URL: 'mysql://nope',
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      REDIS_URL: 'http://127.0.0.1:6379',
+    });
+
+    expect(issues.map((issue) => issue.variable).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
+    expect(issues.find((issue) => issue.variable === 'PORT')?.problem).toMatch(/port number/);
+    expect(issues.find((issue) => issue.variable === 'DATABASE_URL')?.problem).toMatch(/postgres:\/\//);
+  });
+
+  test('when the error is printed, then its message lists every bad variable on its own line', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: '-1' });
+      } catch (caught) {
+        return caught as Error;
+      }
+      return null;
+    })();
+
+    const lines = error?.message.split('\n') ?? [];
+    expect(lines[0]).toBe('Invalid configuration:');
+    expect(lines).toContain('  DATABASE_URL: is required');
+    expect(lines).toContain('  PORT: expected a port number');
+    expect(lines.at(-1)).toMatch(/^See \.env\.example/);
+  });
+
+  test('when TRUST_PROXY is "true", then it is refused; a hop count or proxy list is accepted', () => {
+    expect(issuesOf({ ...minimal, TRUST_PROXY: 'true' })).toEqual([
+      { variable: 'TRUST_PROXY', problem: expect.stringMatching(/"true" is not allowed/) as string },
+    ]);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(loadConfig({ ...minimal, TRUST_PROXY: '10.0.0.0/8, 192.168.1.5' }).http.trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.5',
+    ]);
+  });
+
+  test('when CORS_ORIGINS holds a wildcard or a path, then it is refused; exact origins are accepted', () => {
+    expect(issuesOf({ ...minimal, CORS_ORIGINS: '*' })[0]?.variable).toBe('CORS_ORIGINS');
+    expect(issuesOf({ ...minimal, CORS_ORIGINS: 'https://app.example.com/' })[0]?.variable).toBe('CORS_ORIGINS');
+    expect(
+      loadConfig({ ...minimal, CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).http.corsOrigins,
+    ).toEqual(['https://a.example.com', 'http://localhost:5173']);
+  });
+
+  test('when in production with a placeholder database password, then start-up is refused', () => {
+    const issues = issuesOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://groundwork:groundwork@db:5432/app' });
+
+    expect(issues).toEqual([{ variable: 'DATABASE_URL', problem: expect.stringMatching(/^its password /) as string }]);
+  });
+
+  test('when in production with http:// browser origins, then they are refused', () => {
+    expect(issuesOf({ ...strongProduction, CORS_ORIGINS: 'http://app.example.com' })[0]?.variable).toBe('CORS_ORIGINS');
+  });
+
+  test('when in production with strong secrets, then it loads with error details hidden', () => {
+    const config = loadConfig(strongProduction);
+
+    expect(config.isProduction).toBe(true);
+    expect(config.exposeErrorDetails).toBe(false);
+  });
+
+  test('when loaded, then the config is deeply frozen', () => {
+    const config = loadConfig(minimal);
+
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.db.pool)).toBe(true);
+    expect(Object.isFrozen(config.http.corsOrigins)).toBe(true);
+  });
+});

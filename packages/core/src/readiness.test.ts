@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'vitest';
+
+import { createLogger } from './logger.js';
+import { checkReadiness } from './readiness.js';
+
+const silent = createLogger({ service: 'test', level: 'silent' });
+
+describe('checkReadiness', () => {
+  test('when every check resolves, then the report is ok for each', async () => {
+    const report = await checkReadiness(
+      { a: async () => 1, b: async () => 'PONG' },
+      { timeoutMs: 100, logger: silent },
+    );
+
+    expect(report).toEqual({ ok: true, checks: { a: 'ok', b: 'ok' } });
+  });
+
+  test('when one check throws and one hangs, then both are failed and the healthy one is still ok', async () => {
+    const report = await checkReadiness(
+      {
+        healthy: async () => undefined,
+        throwing: () => {
+          throw new Error('sync failure');
+        },
+        hanging: () => new Promise(() => undefined),
+      },
+      { timeoutMs: 20, logger: silent },
+    );
+
+    expect(report).toEqual({ ok: false, checks: { healthy: 'ok', throwing: 'failed', hanging: 'failed' } });
+  });
+});
