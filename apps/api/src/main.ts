@@ -24,7 +24,10 @@ const app = createApp({
   isDraining: () => draining,
 });
 
-const { server, port } = await listen(app, config.http);
+const { server, port } = await listen(app, config.http).catch((err: unknown) => {
+  logger.fatal({ err, port: config.http.port }, 'could not listen');
+  process.exit(1);
+});
 logger.info({ port, env: config.env }, 'api listening');
 
 const shutdown = createShutdown({

@@ -14,8 +14,9 @@ export const envSchema = z.object({
   PORT: port.default(3000),
   TRUST_PROXY: trustProxy.default(0),
   CORS_ORIGINS: corsOrigins.default([]),
-  HTTP_BODY_LIMIT_BYTES: positiveInt.max(10 * 1024 * 1024).default(100 * 1024),
-  TRPC_MAX_BATCH_SIZE: positiveInt.max(50).default(10),
+  // Upper bounds from the security bar (SEC-07): larger bodies or batches are a denial-of-service lever.
+  HTTP_BODY_LIMIT_BYTES: positiveInt.max(100 * 1024).default(100 * 1024),
+  TRPC_MAX_BATCH_SIZE: positiveInt.max(10).default(10),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: durationMs.default(65_000),
   SHUTDOWN_TIMEOUT_MS: durationMs.default(10_000),
   READY_CHECK_TIMEOUT_MS: durationMs.default(1_000),

@@ -71,6 +71,13 @@ describe('loadConfig', () => {
     expect(lines.at(-1)).toMatch(/^See \.env\.example/);
   });
 
+  test('when body limit or batch size exceed the security bar, then they are refused', () => {
+    expect(issuesOf({ ...minimal, HTTP_BODY_LIMIT_BYTES: String(100 * 1024 + 1) })[0]?.variable).toBe(
+      'HTTP_BODY_LIMIT_BYTES',
+    );
+    expect(issuesOf({ ...minimal, TRPC_MAX_BATCH_SIZE: '11' })[0]?.variable).toBe('TRPC_MAX_BATCH_SIZE');
+  });
+
   test('when TRUST_PROXY is "true", then it is refused; a hop count or proxy list is accepted', () => {
     expect(issuesOf({ ...minimal, TRUST_PROXY: 'true' })).toEqual([
       { variable: 'TRUST_PROXY', problem: expect.stringMatching(/"true" is not allowed/) as string },
