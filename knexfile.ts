@@ -9,7 +9,8 @@ import type { Knex } from 'knex';
 const config = loadConfigOrExit();
 
 const knexfile: Knex.Config = {
-  ...knexConfig({ ...config.db, applicationName: 'groundwork-migrations' }),
+  // No statement timeout: a migration that builds an index on a large table may rightly take minutes.
+  ...knexConfig({ ...config.db, statementTimeoutMs: 0, applicationName: 'groundwork-migrations' }),
   migrations: {
     directory: './migrations',
     extension: 'ts',

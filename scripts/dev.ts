@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 
-import { ConfigError, loadConfig, readEnv } from '@groundwork/config';
+import { ConfigError, loadConfig, loadDevSettings, readEnv } from '@groundwork/config';
 import { createDb, migrateLatest } from '@groundwork/db';
 
 import { ensureDevRedis } from './lib/dev-redis.js';
@@ -16,7 +16,8 @@ import { startProcess, superviseUntilStopped } from './lib/supervise.js';
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 const log = (line: string) => console.error(`[groundwork] ${line}`);
 
-const env: Record<string, string | undefined> = { ...readEnv() };
+// Development unless said otherwise (an unset NODE_ENV means production everywhere else).
+const env: Record<string, string | undefined> = { NODE_ENV: 'development', ...readEnv() };
 const cleanups: (() => Promise<void>)[] = [];
 const cleanup = async () => {
   for (const step of cleanups.reverse())
@@ -24,18 +25,19 @@ const cleanup = async () => {
 };
 
 try {
-  if (!env.DATABASE_URL) {
-    const port = Number(env.DEV_POSTGRES_PORT ?? 54329);
-    const postgres = await startEmbeddedPostgres({ port, log });
+  const settings = loadDevSettings(env);
+  if (!settings.databaseUrl) {
+    const postgres = await startEmbeddedPostgres({ port: settings.embeddedPostgresPort, log });
     cleanups.push(postgres.stop);
     env.DATABASE_URL = postgres.url;
     log(`embedded PostgreSQL ready at ${postgres.url}`);
   }
-  const redis = await ensureDevRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', log);
+  const redis = await ensureDevRedis(settings.redisUrl, log);
   cleanups.push(redis.stop);
 
   const config = loadConfig(env);
-  const db = createDb(config.db);
+  // Migrations may run longer than a request is allowed to.
+  const db = createDb({ ...config.db, statementTimeoutMs: 0 });
   const applied = await migrateLatest(db, MIGRATIONS_DIR);
   await db.destroy();
   log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');

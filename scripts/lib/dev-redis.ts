@@ -51,7 +51,8 @@ export async function ensureDevRedis(url: string, log: (line: string) => void): 
   const child = spawn(
     'redis-server',
     ['--port', port || '6379', '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', ''],
-    { stdio: 'ignore' },
+    // Its own process group: a Ctrl-C must not stop Redis before the apps have drained.
+    { stdio: 'ignore', detached: true },
   );
   for (let attempt = 0; attempt < 50; attempt += 1) {
     if (await answers(url)) {

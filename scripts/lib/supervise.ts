@@ -39,6 +39,7 @@ export async function superviseUntilStopped(
   const signal = new Promise<{ reason: string; code: number }>((resolve) => {
     process.once('SIGINT', () => resolve({ reason: 'SIGINT', code: 0 }));
     process.once('SIGTERM', () => resolve({ reason: 'SIGTERM', code: 0 }));
+    process.once('SIGHUP', () => resolve({ reason: 'SIGHUP', code: 0 }));
   });
   const outcome = await Promise.race([firstExit, signal]);
   console.error(`[groundwork] ${outcome.reason}; stopping`);

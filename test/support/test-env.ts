@@ -28,6 +28,11 @@ export function testEnv(overrides: EnvSource & { DATABASE_URL: string }): Record
     SHUTDOWN_TIMEOUT_MS: '5000',
     READY_CHECK_TIMEOUT_MS: '500',
     DB_CONNECT_TIMEOUT_MS: '1000',
+    // Cheap hashing and generous limits keep the suite fast; the tests of those features set their own.
+    BCRYPT_COST: '4',
+    RATE_LIMIT_DEFAULT: '100000/minute',
+    RATE_LIMIT_SIGNUP: '100000/minute',
+    RATE_LIMIT_REFRESH: '100000/minute',
     ...overrides,
   };
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
@@ -35,4 +40,22 @@ export function testEnv(overrides: EnvSource & { DATABASE_URL: string }): Record
 
 export function testConfig(overrides: EnvSource & { DATABASE_URL: string }): Config {
   return loadConfig(testEnv(overrides));
+}
+
+/**
+ * A configuration validated under production rules (strong secrets required),
+ * then pointed at the test database, whose real credentials are weak by design.
+ */
+export function productionTestConfig(overrides: EnvSource & { DATABASE_URL: string }): Config {
+  const strong = new URL(overrides.DATABASE_URL);
+  strong.username = 'validated';
+  strong.password = 'Zq8vN3kLp2Xr7Tw9Hb4M';
+  const validated = testConfig({
+    JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
+    BCRYPT_COST: '10',
+    ...overrides,
+    NODE_ENV: 'production',
+    DATABASE_URL: strong.toString(),
+  });
+  return { ...validated, db: { ...validated.db, url: overrides.DATABASE_URL } };
 }

@@ -38,6 +38,7 @@ export function createApp(deps: AppDependencies): Express {
     if (deps.isDraining()) res.setHeader('connection', 'close');
     next();
   });
+  app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
   app.use(
     healthRoutes({
       checks: deps.readinessChecks,
@@ -46,7 +47,6 @@ export function createApp(deps: AppDependencies): Express {
       isDraining: deps.isDraining,
     }),
   );
-  app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
 
   const allowedOrigins = new Set(config.http.corsOrigins);
   app.use(

@@ -1,10 +1,10 @@
 import { loadConfigOrExit } from '@groundwork/config';
 import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
-import { pingRedis, createFastFailRedis } from '@groundwork/queue';
+import { closeRedis, createFastFailRedis, pingRedis } from '@groundwork/queue';
 
 import { createApp } from './app.js';
-import { closeServer, listen } from './server.js';
+import { listen } from './server.js';
 import { createServices } from './services.js';
 import { readVersion } from './version.js';
 
@@ -24,11 +24,11 @@ const app = createApp({
   isDraining: () => draining,
 });
 
-const { server, port } = await listen(app, config.http).catch((err: unknown) => {
+const server = await listen(app, config.http).catch((err: unknown) => {
   logger.fatal({ err, port: config.http.port }, 'could not listen');
   process.exit(1);
 });
-logger.info({ port, env: config.env }, 'api listening');
+logger.info({ port: server.port, env: config.env }, 'api listening');
 
 const shutdown = createShutdown({
   logger,
@@ -39,10 +39,10 @@ const shutdown = createShutdown({
       run: () => {
         draining = true;
         // Most of the budget goes to in-flight requests; the rest closes the pools.
-        return closeServer(server, Math.floor(config.shutdown.timeoutMs * 0.8));
+        return server.close(Math.floor(config.shutdown.timeoutMs * 0.8));
       },
     },
-    { name: 'redis', run: () => redis.quit() },
+    { name: 'redis', run: () => closeRedis(redis, 1_000) },
     { name: 'postgres', run: () => db.destroy() },
   ],
 });

@@ -1,17 +1,38 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Express } from 'express';
 
-/** Starts listening; resolves with the bound port (useful with port 0 in tests). */
+export type RunningServer = {
+  port: number;
+  /**
+   * Stops accepting connections and lets in-flight requests finish; keep-alive
+   * connections are closed as soon as their current response is done. Whatever
+   * is still open after `timeoutMs` is cut, so shutdown is always bounded.
+   */
+  close: (timeoutMs: number) => Promise<void>;
+};
+
+/** Starts listening; resolves once bound (port 0 picks a free port, as tests do). */
 export async function listen(
   app: Express,
   options: { host: string; port: number; keepAliveTimeoutMs: number },
-): Promise<{ server: Server; port: number }> {
+): Promise<RunningServer> {
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
   const server = createServer(app);
   server.keepAliveTimeout = options.keepAliveTimeoutMs;
   // Must exceed keepAliveTimeout, or Node may cut a connection a proxy is about to reuse.
   server.headersTimeout = options.keepAliveTimeoutMs + 1_000;
+  server.on('request', (_req, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      // The connection is idle again: during shutdown, close it rather than keep it alive.
+      if (closing) server.closeIdleConnections();
+    });
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -19,20 +40,21 @@ export async function listen(
       resolve();
     });
   });
-  return { server, port: (server.address() as AddressInfo).port };
-}
 
-/**
- * Stops accepting connections, lets in-flight requests finish, and cuts
- * whatever is still open after `timeoutMs` so shutdown is always bounded.
- */
-export function closeServer(server: Server, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const forceTimer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    server.close(() => {
-      clearTimeout(forceTimer);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: (timeoutMs) =>
+      new Promise((resolve) => {
+        closing = true;
+        for (const res of inFlight) {
+          if (!res.headersSent) res.setHeader('connection', 'close');
+        }
+        const forceTimer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+        server.close(() => {
+          clearTimeout(forceTimer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 
-import { checkReadiness, type DependencyCheck, type Logger } from '@groundwork/core';
+import { createReadinessProbe, type DependencyCheck, type Logger } from '@groundwork/core';
 
 /**
  * The worker's own `/health` (liveness) and `/ready` (dependencies) for
@@ -12,6 +12,7 @@ export function createHealthServer(options: {
   logger: Logger;
   isDraining: () => boolean;
 }): Server {
+  const probe = createReadinessProbe(options.checks, options);
   return createServer((req, res) => {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -21,7 +22,7 @@ export function createHealthServer(options: {
     if (req.url === '/health') return reply(200, { status: 'ok' });
     if (req.url !== '/ready') return reply(404, { status: 'not found' });
     if (options.isDraining()) return reply(503, { status: 'draining', checks: {} });
-    void checkReadiness(options.checks, options).then((report) =>
+    void probe().then((report) =>
       reply(report.ok ? 200 : 503, { status: report.ok ? 'ready' : 'unavailable', checks: report.checks }),
     );
   });

@@ -4,6 +4,7 @@ import { loadConfigOrExit } from '@groundwork/config';
 import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
 import {
+  closeRedis,
   pingRedis,
   createFastFailRedis,
   createProducer,
@@ -56,8 +57,8 @@ const shutdown = createShutdown({
         return running.close(Math.floor(config.shutdown.timeoutMs * 0.8));
       },
     },
-    { name: 'producers', run: () => housekeeping.close() },
-    { name: 'redis', run: () => Promise.all([workerRedis.quit(), redis.quit()]) },
+    { name: 'producers', run: () => housekeeping.close(), timeoutMs: 1_000 },
+    { name: 'redis', run: () => Promise.all([closeRedis(workerRedis, 1_000), closeRedis(redis, 1_000)]) },
     { name: 'postgres', run: () => db.destroy() },
     { name: 'health', run: () => new Promise((resolve) => healthServer.close(resolve)) },
   ],
@@ -69,6 +70,10 @@ void upsertSchedules(housekeeping, config.worker.heartbeatIntervalMs, {
   retryDelayMs: 5_000,
   shouldStop: () => draining,
   onRetry: (err) => logger.warn({ err }, 'could not register schedules yet; retrying'),
+});
+healthServer.on('error', (err) => {
+  logger.fatal({ err, port: config.worker.healthPort }, 'health server failed');
+  void shutdown.run('health server failed').finally(() => process.exit(1));
 });
 healthServer.listen(config.worker.healthPort, config.http.host, () => {
   const { port } = healthServer.address() as AddressInfo;

@@ -1,4 +1,4 @@
-import type { Logger } from '@groundwork/core';
+import { type Logger, withTimeout } from '@groundwork/core';
 import { bullPrefix, type QueueName, queueDefinitions } from '@groundwork/queue';
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -37,7 +37,13 @@ export function superviseWorkers(workers: Worker[], logger: Logger): RunningWork
 
   async function close(timeoutMs: number): Promise<'finished' | 'released'> {
     let timer: NodeJS.Timeout | undefined;
-    const finished = Promise.all(workers.map((worker) => worker.close())).then(() => 'finished' as const);
+    const finished = Promise.all(workers.map((worker) => worker.close())).then(
+      () => 'finished' as const,
+      (err: unknown) => {
+        logger.error({ err }, 'closing workers failed');
+        return 'timeout' as const;
+      },
+    );
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
@@ -46,7 +52,8 @@ export function superviseWorkers(workers: Worker[], logger: Logger): RunningWork
     if (outcome === 'finished') return outcome;
     const unfinished = [...active];
     logger.warn({ timeoutMs, jobIds: unfinished.map((job) => job.id) }, 'releasing jobs that did not finish in time');
-    await Promise.allSettled(unfinished.map((job) => job.moveToWait(job.token)));
+    // Bounded: with Redis down the worker connection would wait forever; the lock then expires instead.
+    await Promise.allSettled(unfinished.map((job) => withTimeout(job.moveToWait(job.token), 1_000, 'release job')));
     return 'released';
   }
 

@@ -14,6 +14,7 @@ import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
+import { redisReady } from '../../../test/support/redis-ready.js';
 import { TEST_REDIS_URL, uniqueName } from '../../../test/support/test-env.js';
 import { createProcessors } from './processors.js';
 import { startWorkers, superviseWorkers } from './start-workers.js';
@@ -26,9 +27,9 @@ describe('worker', () => {
   let workerRedis: Redis;
   const cleanups: (() => Promise<unknown>)[] = [];
 
-  beforeEach(() => {
+  beforeEach(async () => {
     keyPrefix = uniqueName('t');
-    producerRedis = createFastFailRedis(TEST_REDIS_URL, logger, 'test-producer');
+    producerRedis = await redisReady(createFastFailRedis(TEST_REDIS_URL, logger, 'test-producer'));
     workerRedis = createWorkerRedis(TEST_REDIS_URL, logger);
   });
   afterEach(async () => {
@@ -88,15 +89,16 @@ describe('worker', () => {
     expect(await job.getState()).toBe('failed');
   });
 
-  test('when Redis is unreachable, then a producer rejects quickly instead of hanging', async () => {
+  test('when Redis is unreachable, then a producer refuses at once instead of waiting for it', async () => {
     const dead = createFastFailRedis('redis://127.0.0.1:1', logger, 'dead');
-    const producer = createProducer(housekeepingQueue, { connection: dead, keyPrefix, logger, enqueueTimeoutMs: 300 });
+    const producer = createProducer(housekeepingQueue, { connection: dead, keyPrefix, logger });
     cleanups.push(async () => {
       await producer.close().catch(() => undefined);
       dead.disconnect();
     });
 
-    await expect(producer.enqueue('heartbeat', { task: 'heartbeat' })).rejects.toThrow();
+    // UNAVAILABLE comes only from the connection check; a wait that timed out would fail differently.
+    await expect(producer.enqueue('heartbeat', { task: 'heartbeat' })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 });
 

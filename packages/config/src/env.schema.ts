@@ -1,13 +1,24 @@
 import { z } from 'zod';
 
-import { corsOrigins, durationMs, logLevel, port, positiveInt, trustProxy } from './fields.js';
+import {
+  booleanFlag,
+  corsOrigins,
+  durationMs,
+  logLevel,
+  pem,
+  port,
+  positiveInt,
+  rateLimit,
+  trustProxy,
+} from './fields.js';
 
 /**
  * Every setting the API and the worker read, in one schema. Each key has a safe
  * development default or is required; `.env.example` documents them all.
  */
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // Unset means production: a server that forgot NODE_ENV must fail closed (strict secrets, masked errors).
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
   LOG_LEVEL: logLevel.default('info'),
 
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -35,6 +46,48 @@ export const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected 1-32 lowercase letters, digits, "-" or "_"')
     .default('gw'),
+
+  JWT_ALGORITHM: z.enum(['HS256', 'RS256']).default('HS256'),
+  JWT_SECRET: z
+    .string()
+    .min(43, 'expected at least 43 characters (256 bits), e.g. from `openssl rand -base64 32`')
+    .optional(),
+  JWT_KEY_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'expected 1-64 letters, digits, ".", "_" or "-"')
+    .default('v1'),
+  JWT_PRIVATE_KEY: pem.optional(),
+  JWT_PREVIOUS_PUBLIC_KEYS: z
+    .string()
+    .transform((value, context) => {
+      try {
+        return z.record(z.string().regex(/^[\w.-]{1,64}$/), pem).parse(JSON.parse(value));
+      } catch {
+        context.addIssue({ code: 'custom', message: 'expected a JSON object of key id to public key PEM' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  JWT_ISSUER: z.string().min(1).max(200).default('groundwork'),
+  JWT_AUDIENCE: z.string().min(1).max(200).default('groundwork-api'),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt.min(60).max(3600).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt
+    .min(3600)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(5),
+  AUTH_REFRESH_COOKIE: booleanFlag.default(false),
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+
+  RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
+  RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),
+  RATE_LIMIT_REFRESH: rateLimit.default({ points: 30, durationSeconds: 60 }),
+  LOGIN_MAX_CONSECUTIVE_FAILURES: positiveInt.max(100).default(10),
+  LOGIN_LOCKOUT_SECONDS: positiveInt.max(86_400).default(900),
+  LOGIN_MAX_FAILURES_PER_IP_PER_DAY: positiveInt.max(100_000).default(100),
+
+  // Read only by `npm run dev`, which starts an embedded PostgreSQL on this port when DATABASE_URL is unset.
+  DEV_POSTGRES_PORT: port.default(54329),
 
   WORKER_CONCURRENCY: positiveInt.max(100).default(5),
   WORKER_HEALTH_PORT: port.default(3001),

@@ -55,3 +55,22 @@ export const trustProxy = z.preprocess(
     error: 'expected a hop count (0-10) or comma-separated proxy IPs/CIDRs; "true" is not allowed',
   }),
 );
+
+const UNIT_SECONDS = { second: 1, minute: 60, hour: 3600, day: 86_400 } as const;
+
+/** "100/minute" → { points: 100, durationSeconds: 60 }. */
+export const rateLimit = z
+  .string()
+  .regex(/^\d+\/(second|minute|hour|day)$/, 'expected "<count>/<second|minute|hour|day>", e.g. "100/minute"')
+  .transform((value) => {
+    const [count, unit] = value.split('/') as [string, keyof typeof UNIT_SECONDS];
+    return { points: Number(count), durationSeconds: UNIT_SECONDS[unit] };
+  })
+  .refine((limit) => limit.points > 0, 'the count must be at least 1');
+
+export const booleanFlag = z
+  .enum(['true', 'false'], { error: 'expected true or false' })
+  .transform((value) => value === 'true');
+
+/** PEM text; "\n" escapes (as env files and CI secrets often carry them) become newlines. */
+export const pem = z.string().transform((value) => value.replaceAll('\\n', '\n'));

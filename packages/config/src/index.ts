@@ -1,2 +1,10 @@
-export { type Config, ConfigError, type EnvSource, loadConfig, loadConfigOrExit, readEnv } from './load-config.js';
+export {
+  type Config,
+  ConfigError,
+  type EnvSource,
+  loadConfig,
+  loadConfigOrExit,
+  loadDevSettings,
+  readEnv,
+} from './load-config.js';
 export { weakSecretReason } from './secrets.js';

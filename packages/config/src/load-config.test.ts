@@ -2,10 +2,11 @@ import { describe, expect, test } from 'vitest';
 
 import { ConfigError, loadConfig } from './load-config.js';
 
-const minimal = { DATABASE_URL: 'postgres://app:app@127.0.0.1:5432/app' };
+const minimal = { NODE_ENV: 'development', DATABASE_URL: 'postgres://app:app@127.0.0.1:5432/app' };
 const strongProduction = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://app:Zq8vN3kLp2Xr7Tw9Hb4M@db.internal:5432/app',
+  JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
 };
 
 function issuesOf(env: Record<string, string>): { variable: string; problem: string }[] {
@@ -98,9 +99,52 @@ describe('loadConfig', () => {
   });
 
   test('when in production with a placeholder database password, then start-up is refused', () => {
-    const issues = issuesOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://groundwork:groundwork@db:5432/app' });
+    const issues = issuesOf({ ...strongProduction, DATABASE_URL: 'postgres://groundwork:groundwork@db:5432/app' });
 
     expect(issues).toEqual([{ variable: 'DATABASE_URL', problem: expect.stringMatching(/^its password /) as string }]);
+  });
+
+  test('when NODE_ENV is unset, then production rules apply (fail closed)', () => {
+    const issues = issuesOf({ DATABASE_URL: 'postgres://app:app@127.0.0.1:5432/app' });
+
+    expect(issues.map((issue) => issue.variable)).toEqual(['JWT_SECRET', 'DATABASE_URL']);
+  });
+
+  test('when in production without JWT_SECRET, or with a weak one, or with a low bcrypt cost, then start-up is refused', () => {
+    const { JWT_SECRET: _secret, ...withoutSecret } = strongProduction;
+
+    expect(issuesOf(withoutSecret)).toEqual([{ variable: 'JWT_SECRET', problem: 'is required in production' }]);
+    expect(issuesOf({ ...strongProduction, JWT_SECRET: 'changeme'.repeat(6) })[0]?.variable).toBe('JWT_SECRET');
+    expect(issuesOf({ ...strongProduction, BCRYPT_COST: '8' })).toEqual([
+      { variable: 'BCRYPT_COST', problem: 'must be at least 10 in production' },
+    ]);
+  });
+
+  test('when outside production without JWT_SECRET, then a development secret is used that production would refuse', () => {
+    const secret = loadConfig(minimal).auth.jwt.secret;
+
+    expect(secret.length).toBeGreaterThanOrEqual(43);
+    expect(issuesOf({ ...strongProduction, JWT_SECRET: secret })[0]?.variable).toBe('JWT_SECRET');
+  });
+
+  test('when JWT_ALGORITHM is RS256, then a valid RSA private key is required', () => {
+    expect(issuesOf({ ...minimal, JWT_ALGORITHM: 'RS256' })).toEqual([
+      { variable: 'JWT_PRIVATE_KEY', problem: 'is required when JWT_ALGORITHM=RS256' },
+    ]);
+    expect(issuesOf({ ...minimal, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: 'not a key' })[0]?.variable).toBe(
+      'JWT_PRIVATE_KEY',
+    );
+  });
+
+  test('when rate limits are given as "<count>/<unit>", then they become points per duration', () => {
+    const config = loadConfig({ ...minimal, RATE_LIMIT_DEFAULT: '250/hour' });
+
+    expect(config.rateLimits.default).toEqual({ points: 250, durationSeconds: 3600 });
+    expect(issuesOf({ ...minimal, RATE_LIMIT_SIGNUP: '5 per hour' })[0]?.variable).toBe('RATE_LIMIT_SIGNUP');
+  });
+
+  test('when the refresh cookie is on without browser origins, then start-up is refused', () => {
+    expect(issuesOf({ ...minimal, AUTH_REFRESH_COOKIE: 'true' })[0]?.variable).toBe('CORS_ORIGINS');
   });
 
   test('when in production with http:// browser origins, then they are refused', () => {

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { parseEnv } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,8 +29,58 @@ function withoutEmptyValues(source: EnvSource): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-function productionProblems(env: Env): { variable: string; problem: string }[] {
-  const problems: { variable: string; problem: string }[] = [];
+/** Signs development tokens only: production refuses it (too weak: it says "development"). */
+const DEVELOPMENT_JWT_SECRET = 'insecure-development-jwt-secret-never-use-in-production-0';
+
+type Problem = { variable: string; problem: string };
+
+/** Rules that span several variables, checked in every environment. */
+function crossFieldProblems(env: Env): Problem[] {
+  const problems: Problem[] = [];
+  if (env.JWT_ALGORITHM === 'RS256') {
+    if (!env.JWT_PRIVATE_KEY)
+      problems.push({ variable: 'JWT_PRIVATE_KEY', problem: 'is required when JWT_ALGORITHM=RS256' });
+    else if (!isPrivateKey(env.JWT_PRIVATE_KEY)) {
+      problems.push({ variable: 'JWT_PRIVATE_KEY', problem: 'expected an RSA private key in PEM format' });
+    }
+    for (const [kid, key] of Object.entries(env.JWT_PREVIOUS_PUBLIC_KEYS ?? {})) {
+      if (!isPublicKey(key))
+        problems.push({ variable: 'JWT_PREVIOUS_PUBLIC_KEYS', problem: `key "${kid}" is not a PEM public key` });
+    }
+  }
+  if (env.AUTH_REFRESH_COOKIE && env.CORS_ORIGINS.length === 0) {
+    problems.push({
+      variable: 'CORS_ORIGINS',
+      problem: 'must list the browser origins allowed to use the refresh cookie (AUTH_REFRESH_COOKIE=true)',
+    });
+  }
+  return problems;
+}
+
+function isPrivateKey(text: string): boolean {
+  try {
+    return createPrivateKey(text).asymmetricKeyType === 'rsa';
+  } catch {
+    return false;
+  }
+}
+
+function isPublicKey(text: string): boolean {
+  try {
+    createPublicKey(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function productionProblems(env: Env): Problem[] {
+  const problems: Problem[] = [];
+  if (env.JWT_ALGORITHM === 'HS256') {
+    const weakness = env.JWT_SECRET ? weakSecretReason(env.JWT_SECRET, 43) : 'is required in production';
+    if (weakness) problems.push({ variable: 'JWT_SECRET', problem: env.JWT_SECRET ? `it ${weakness}` : weakness });
+  }
+  if (env.BCRYPT_COST < 10) problems.push({ variable: 'BCRYPT_COST', problem: 'must be at least 10 in production' });
   const dbPassword = decodeURIComponent(new URL(env.DATABASE_URL).password);
   const dbWeakness = weakSecretReason(dbPassword, 16);
   if (dbWeakness) problems.push({ variable: 'DATABASE_URL', problem: `its password ${dbWeakness}` });
@@ -72,6 +123,32 @@ function toConfig(env: Env) {
       heartbeatIntervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS,
     },
     health: { checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS },
+    auth: {
+      jwt: {
+        algorithm: env.JWT_ALGORITHM,
+        keyId: env.JWT_KEY_ID,
+        secret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+        privateKeyPem: env.JWT_PRIVATE_KEY ?? null,
+        previousPublicKeysPem: env.JWT_PREVIOUS_PUBLIC_KEYS ?? {},
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+      },
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
+      refreshCookie: env.AUTH_REFRESH_COOKIE,
+      bcryptCost: env.BCRYPT_COST,
+    },
+    rateLimits: {
+      default: env.RATE_LIMIT_DEFAULT,
+      signup: env.RATE_LIMIT_SIGNUP,
+      refresh: env.RATE_LIMIT_REFRESH,
+      login: {
+        maxConsecutiveFailures: env.LOGIN_MAX_CONSECUTIVE_FAILURES,
+        lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
+        maxFailuresPerIpPerDay: env.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
+      },
+    },
     shutdown: { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
   };
 }
@@ -108,10 +185,11 @@ export function loadConfig(source: EnvSource): Config {
     });
     throw new ConfigError(issues);
   }
-  if (parsed.data.NODE_ENV === 'production') {
-    const problems = productionProblems(parsed.data);
-    if (problems.length > 0) throw new ConfigError(problems);
-  }
+  const problems = [
+    ...crossFieldProblems(parsed.data),
+    ...(parsed.data.NODE_ENV === 'production' ? productionProblems(parsed.data) : []),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(toConfig(parsed.data));
 }
 
@@ -134,4 +212,32 @@ export function loadConfigOrExit(source: EnvSource = readEnv()): Config {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/**
+ * What `npm run dev` needs before a full configuration can exist (it may
+ * still have to provide DATABASE_URL itself), validated by the same schema.
+ *
+ * @throws ConfigError naming the bad variables
+ */
+export function loadDevSettings(source: EnvSource): {
+  redisUrl: string;
+  embeddedPostgresPort: number;
+  databaseUrl?: string;
+} {
+  const present = withoutEmptyValues(source);
+  const parsed = envSchema
+    .pick({ REDIS_URL: true, DEV_POSTGRES_PORT: true, DATABASE_URL: true })
+    .partial({ DATABASE_URL: true })
+    .safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0]), problem: issue.message })),
+    );
+  }
+  return {
+    redisUrl: parsed.data.REDIS_URL,
+    embeddedPostgresPort: parsed.data.DEV_POSTGRES_PORT,
+    ...(parsed.data.DATABASE_URL ? { databaseUrl: parsed.data.DATABASE_URL } : {}),
+  };
 }

@@ -2,4 +2,4 @@ export { AppError, type AppErrorCode, type AppErrorDetails } from './app-error.j
 export { createLogger, type Logger, REDACTED_PATHS } from './logger.js';
 export { createShutdown, exitOnSignals, type Shutdown, type ShutdownStep } from './shutdown.js';
 export { withTimeout } from './with-timeout.js';
-export { checkReadiness, type DependencyCheck, type ReadinessReport } from './readiness.js';
+export { checkReadiness, createReadinessProbe, type DependencyCheck, type ReadinessReport } from './readiness.js';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 
 import { createLogger } from './logger.js';
-import { checkReadiness } from './readiness.js';
+import { checkReadiness, createReadinessProbe } from './readiness.js';
 
 const silent = createLogger({ service: 'test', level: 'silent' });
 
@@ -28,5 +28,32 @@ describe('checkReadiness', () => {
     );
 
     expect(report).toEqual({ ok: false, checks: { healthy: 'ok', throwing: 'failed', hanging: 'failed' } });
+  });
+
+  test('when the probe is called many times at once and again right after, then the checks run once', async () => {
+    let runs = 0;
+    const probe = createReadinessProbe(
+      { db: async () => void (runs += 1) },
+      { timeoutMs: 100, logger: silent, cacheMs: 60_000 },
+    );
+
+    const reports = await Promise.all(Array.from({ length: 20 }, () => probe()));
+    await probe();
+
+    expect(runs).toBe(1);
+    expect(reports.every((report) => report.ok)).toBe(true);
+  });
+
+  test('when the cache time has passed, then the checks run again', async () => {
+    let runs = 0;
+    const probe = createReadinessProbe(
+      { db: async () => void (runs += 1) },
+      { timeoutMs: 100, logger: silent, cacheMs: 0 },
+    );
+
+    await probe();
+    await probe();
+
+    expect(runs).toBe(2);
   });
 });

@@ -35,3 +35,23 @@ export async function checkReadiness(
   });
   return report;
 }
+
+/**
+ * A readiness probe that runs the checks at most once per `cacheMs`, however
+ * often it is called: concurrent callers share one run, later ones reuse its
+ * result. A public `/ready` cannot then be used to exhaust the connection pool.
+ */
+export function createReadinessProbe(
+  checks: Record<string, DependencyCheck>,
+  options: { timeoutMs: number; logger: Logger; cacheMs?: number },
+): () => Promise<ReadinessReport> {
+  const cacheMs = options.cacheMs ?? 1_000;
+  let latest: { report: Promise<ReadinessReport>; at: number } | null = null;
+  return () => {
+    const now = Date.now();
+    if (latest && now - latest.at < cacheMs) return latest.report;
+    const report = checkReadiness(checks, options);
+    latest = { report, at: now };
+    return report;
+  };
+}

@@ -2,7 +2,12 @@ import type { Logger } from 'pino';
 
 import { withTimeout } from './with-timeout.js';
 
-export type ShutdownStep = { name: string; run: () => Promise<unknown> };
+export type ShutdownStep = {
+  name: string;
+  run: () => Promise<unknown>;
+  /** At most this long; by default the step may use whatever is left of the overall budget. */
+  timeoutMs?: number;
+};
 
 export type Shutdown = {
   /** Runs every step once, in order; later calls return the same promise. */
@@ -22,7 +27,7 @@ export function createShutdown(options: { logger: Logger; timeoutMs: number; ste
     const deadline = Date.now() + options.timeoutMs;
     options.logger.info({ reason }, 'shutdown started');
     for (const step of options.steps) {
-      const remaining = Math.max(deadline - Date.now(), 1);
+      const remaining = Math.min(Math.max(deadline - Date.now(), 1), step.timeoutMs ?? Infinity);
       try {
         await withTimeout(step.run(), remaining, `shutdown step "${step.name}"`);
       } catch (err) {

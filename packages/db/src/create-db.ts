@@ -22,7 +22,7 @@ export function knexConfig(options: DbOptions): Knex.Config {
     client: 'pg',
     connection: {
       connectionString: options.url,
-      // Enforced by the server, so a runaway query is cut even if the client is stuck.
+      // Enforced by the server, so a runaway query is cut even if the client is stuck. 0 = none.
       statement_timeout: options.statementTimeoutMs,
       connectionTimeoutMillis: options.connectTimeoutMs,
       application_name: options.applicationName ?? 'groundwork',

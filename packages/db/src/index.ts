@@ -3,3 +3,32 @@ export { createMigrationSource } from './migrations/migration-source.js';
 export { migrateLatest, rollbackAll } from './migrations/migrate.js';
 export { checkMigrationRoundTrip, type RoundTripReport } from './migrations/round-trip.js';
 export { dumpSchema } from './migrations/schema-dump.js';
+export {
+  type AuditEvent,
+  type AuditEventRepository,
+  type AuditEventType,
+  createAuditEventRepository,
+} from './audit-events/audit-event.repository.js';
+export { MembershipModel, OrganizationModel, type Role, ROLES } from './organizations/organization.model.js';
+export {
+  createOrganizationRepository,
+  type Member,
+  type MembershipOfUser,
+  type OrganizationRepository,
+  type OrganizationSummary,
+} from './organizations/organization.repository.js';
+export {
+  type ActiveSession,
+  createRefreshTokenRepository,
+  type PresentedToken,
+  type RefreshTokenRepository,
+  type RotatedFamily,
+  type TokenContext,
+} from './refresh-tokens/refresh-token.repository.js';
+export { UserModel } from './users/user.model.js';
+export {
+  createUserRepository,
+  type PublicUser,
+  type UserCredentials,
+  type UserRepository,
+} from './users/user.repository.js';

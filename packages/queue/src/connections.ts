@@ -1,3 +1,4 @@
+import { withTimeout } from '@groundwork/core';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -32,25 +33,22 @@ export function createWorkerRedis(url: string, logger: Logger): Redis {
 export const bullPrefix = (keyPrefix: string) => `${keyPrefix}:bull`;
 
 /**
- * PING that first waits for the very first connection (start-up), so a
- * process is not reported unready only because it was asked too early. Any
- * other state but ready fails at once. Callers bound it with a timeout.
+ * PING on a connection that is up; any other state fails at once, so a
+ * probe never waits on (or leaves listeners behind for) a connection attempt.
  */
 export async function pingRedis(client: Redis): Promise<void> {
-  if (client.status === 'wait' || client.status === 'connecting' || client.status === 'connect') {
-    await new Promise<void>((resolve, reject) => {
-      const onReady = () => {
-        client.off('end', onEnd);
-        resolve();
-      };
-      const onEnd = () => {
-        client.off('ready', onReady);
-        reject(new Error('redis connection ended'));
-      };
-      client.once('ready', onReady);
-      client.once('end', onEnd);
-    });
-  }
   if (client.status !== 'ready') throw new Error(`redis is not connected (${client.status})`);
   await client.ping();
+}
+
+/**
+ * QUIT (lets pending replies arrive), or a hard disconnect if Redis does not
+ * answer in time: a worker connection would otherwise wait on a dead Redis forever.
+ */
+export async function closeRedis(client: Redis, timeoutMs: number): Promise<void> {
+  try {
+    await withTimeout(client.quit(), timeoutMs, 'redis quit');
+  } catch {
+    client.disconnect();
+  }
 }

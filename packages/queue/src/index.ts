@@ -1,4 +1,4 @@
-export { bullPrefix, createFastFailRedis, createWorkerRedis, pingRedis } from './connections.js';
+export { bullPrefix, closeRedis, createFastFailRedis, createWorkerRedis, pingRedis } from './connections.js';
 export { BASE_JOB_OPTIONS, defineQueue, type QueueDefinition } from './define-queue.js';
 export { createProducer, type Producer } from './producer.js';
 export { type HousekeepingPayload, housekeepingQueue, workerHeartbeatKey } from './queues/housekeeping.queue.js';

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 
-import { withTimeout } from '@groundwork/core';
+import { AppError } from '@groundwork/core';
 
 import { bullPrefix } from './connections.js';
 import type { QueueDefinition } from './define-queue.js';
@@ -19,11 +19,10 @@ export type Producer<TDefinition extends QueueDefinition> = {
  * A producer for one queue on a fast-fail connection.
  *
  * @param options.connection a client from `createFastFailRedis` (shared by all producers of a process)
- * @param options.enqueueTimeoutMs how long `enqueue` may wait for Redis before rejecting (default 2 s)
  */
 export function createProducer<TDefinition extends QueueDefinition>(
   definition: TDefinition,
-  options: { connection: Redis; keyPrefix: string; logger: Logger; enqueueTimeoutMs?: number },
+  options: { connection: Redis; keyPrefix: string; logger: Logger },
 ): Producer<TDefinition> {
   const queue = new Queue(definition.name, {
     connection: options.connection,
@@ -35,12 +34,15 @@ export function createProducer<TDefinition extends QueueDefinition>(
     queue,
     async enqueue(jobName, payload, jobOptions) {
       const data: unknown = definition.payload.parse(payload);
-      // Until the first connection is made BullMQ waits for it rather than failing; the bound keeps "fail fast" true then too.
-      const job = await withTimeout(
-        queue.add(jobName, data, jobOptions),
-        options.enqueueTimeoutMs ?? 2_000,
-        `enqueue on ${definition.name}`,
-      );
+      // BullMQ would wait for a connection that is not ready (even with the offline queue off),
+      // and a caller that gave up would later see the job appear anyway. Refuse instead.
+      if (options.connection.status !== 'ready') {
+        throw new AppError(
+          'UNAVAILABLE',
+          `Redis is not connected (${options.connection.status}); ${definition.name} job not enqueued`,
+        );
+      }
+      const job = await queue.add(jobName, data, jobOptions);
       return job.id ?? '';
     },
     close: () => queue.close(),

@@ -36,7 +36,9 @@ describe('health and readiness', () => {
   test('when Redis is down, then /ready is 503 naming redis while /health stays 200', async () => {
     const redisUrl = new URL(TEST_REDIS_URL);
     redisUrl.port = String(await deadPort());
-    api = await startTestApi(testConfig({ DATABASE_URL: database.url, REDIS_URL: redisUrl.toString() }));
+    api = await startTestApi(testConfig({ DATABASE_URL: database.url, REDIS_URL: redisUrl.toString() }), {
+      waitForRedis: false,
+    });
 
     const ready = await fetch(`${api.url}/ready`);
     const health = await fetch(`${api.url}/health`);
@@ -66,6 +68,7 @@ describe('health and readiness', () => {
     redisUrl.port = String((blackHole.address() as { port: number }).port);
     api = await startTestApi(
       testConfig({ DATABASE_URL: database.url, REDIS_URL: redisUrl.toString(), READY_CHECK_TIMEOUT_MS: '300' }),
+      { waitForRedis: false },
     );
 
     const started = Date.now();

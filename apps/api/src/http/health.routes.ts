@@ -1,4 +1,4 @@
-import { checkReadiness, type DependencyCheck, type Logger } from '@groundwork/core';
+import { createReadinessProbe, type DependencyCheck, type Logger } from '@groundwork/core';
 import { Router } from 'express';
 
 export type HealthOptions = {
@@ -13,6 +13,7 @@ export type HealthOptions = {
  * `/ready`: every dependency answers, and the process is not shutting down.
  */
 export function healthRoutes(options: HealthOptions): Router {
+  const probe = createReadinessProbe(options.checks, options);
   const routes = Router();
   routes.get('/health', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
@@ -23,7 +24,7 @@ export function healthRoutes(options: HealthOptions): Router {
       res.status(503).json({ status: 'draining', checks: {} });
       return;
     }
-    const report = await checkReadiness(options.checks, options);
+    const report = await probe();
     res.status(report.ok ? 200 : 503).json({ status: report.ok ? 'ready' : 'unavailable', checks: report.checks });
   });
   return routes;

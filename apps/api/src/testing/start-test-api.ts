@@ -5,19 +5,22 @@ import { pingRedis, createFastFailRedis } from '@groundwork/queue';
 import type { AnyRouter } from '@trpc/server';
 
 import { createLogCapture } from '../../../../test/support/log-capture.js';
+import { redisReady } from '../../../../test/support/redis-ready.js';
 import { createApp } from '../app.js';
-import { closeServer, listen } from '../server.js';
+import { listen } from '../server.js';
 import { createServices } from '../services.js';
 
 /**
  * The real app on a real port (0: any free one) with real PostgreSQL and Redis
  * connections, logging into memory. Used by HTTP-level integration tests.
  */
-export async function startTestApi(config: Config, options: { router?: AnyRouter } = {}) {
+export async function startTestApi(config: Config, options: { router?: AnyRouter; waitForRedis?: boolean } = {}) {
   const logs = createLogCapture();
   const logger = createLogger({ service: 'api', level: 'debug' }, logs.stream);
   const db = createDb({ ...config.db, logger });
   const redis = createFastFailRedis(config.redis.url, logger, 'api-test');
+  // Tests that point Redis at a dead port must not wait here.
+  if (options.waitForRedis ?? true) await redisReady(redis);
   let draining = false;
   const app = createApp({
     config,
@@ -27,9 +30,9 @@ export async function startTestApi(config: Config, options: { router?: AnyRouter
     isDraining: () => draining,
     ...(options.router ? { router: options.router } : {}),
   });
-  const { server, port } = await listen(app, { host: '127.0.0.1', port: 0, keepAliveTimeoutMs: 5_000 });
+  const server = await listen(app, { host: '127.0.0.1', port: 0, keepAliveTimeoutMs: 5_000 });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.port}`,
     server,
     logs,
     db,
@@ -38,7 +41,7 @@ export async function startTestApi(config: Config, options: { router?: AnyRouter
       draining = true;
     },
     async close() {
-      await closeServer(server, 1_000);
+      await server.close(1_000);
       redis.disconnect();
       await db.destroy();
     },

@@ -2,7 +2,7 @@ import { AppError } from '@groundwork/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 
-import { testConfig } from '../../../../test/support/test-env.js';
+import { productionTestConfig, testConfig } from '../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
 import { startTestApi, type TestApi } from '../testing/start-test-api.js';
 import { protectedProcedure, publicProcedure } from './procedures.js';
@@ -43,16 +43,8 @@ describe.each([
 ])('tRPC errors in $env', ({ env, exposed }) => {
   let api: TestApi;
   beforeAll(async () => {
-    const production =
-      env === 'production'
-        ? { DATABASE_URL: database.url.replace('groundwork:groundwork', 'groundwork:Zq8vN3kLp2Xr7Tw9') }
-        : {};
-    const config = testConfig({
-      DATABASE_URL: database.url,
-      NODE_ENV: env,
-      HTTP_BODY_LIMIT_BYTES: '2048',
-      ...production,
-    });
+    const settings = { DATABASE_URL: database.url, HTTP_BODY_LIMIT_BYTES: '2048' };
+    const config = env === 'production' ? productionTestConfig(settings) : testConfig({ ...settings, NODE_ENV: env });
     api = await startTestApi(config, { router: buildFailingRouter(() => api) });
   });
   afterAll(async () => {

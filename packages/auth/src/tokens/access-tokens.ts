@@ -1,0 +1,113 @@
+import { createPublicKey, type JsonWebKey, type KeyObject, randomUUID } from 'node:crypto';
+
+import jwt from 'jsonwebtoken';
+
+/** The `typ` header of our access tokens (RFC 9068); any other JWT of ours uses another. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+const CLOCK_TOLERANCE_SECONDS = 5;
+/** Headers that point the verifier at keys chosen by the token's author: never honoured. */
+const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'];
+
+export type SigningKeys =
+  | { algorithm: 'HS256'; keyId: string; secret: string }
+  | {
+      algorithm: 'RS256';
+      keyId: string;
+      privateKey: KeyObject;
+      /** Public keys still accepted (previous keys during a rotation), by key id; the current one is added. */
+      previousPublicKeys: ReadonlyMap<string, KeyObject>;
+    };
+
+export type AccessClaims = { sub: string; sid: string; jti: string; iat: number; exp: number };
+
+export type AccessTokens = {
+  issue: (subject: { userId: string; sessionId: string }) => { token: string; expiresAt: Date };
+  /** The verified claims, or null for anything that is not a valid, current access token of ours. */
+  verify: (token: string) => AccessClaims | null;
+  /** Public keys as a JWK set (asymmetric signing only). */
+  jwks: () => { keys: JsonWebKey[] } | null;
+};
+
+function verificationKeys(keys: SigningKeys): Map<string, string | KeyObject> {
+  if (keys.algorithm === 'HS256') return new Map([[keys.keyId, keys.secret]]);
+  return new Map<string, KeyObject>([...keys.previousPublicKeys, [keys.keyId, createPublicKey(keys.privateKey)]]);
+}
+
+function hasRequiredClaims(payload: unknown): payload is AccessClaims {
+  if (!payload || typeof payload !== 'object') return false;
+  const claims = payload as Record<string, unknown>;
+  return (
+    typeof claims.sub === 'string' &&
+    typeof claims.sid === 'string' &&
+    typeof claims.jti === 'string' &&
+    typeof claims.iat === 'number' &&
+    typeof claims.exp === 'number'
+  );
+}
+
+/**
+ * Issues and verifies short-lived JWT access tokens. Verification pins the
+ * algorithm, issuer, audience, type and key id (from a static map), so
+ * `alg: none`, algorithm confusion, foreign keys and other token types fail.
+ */
+export function createAccessTokens(options: {
+  keys: SigningKeys;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}): AccessTokens {
+  const { keys, issuer, audience, ttlSeconds } = options;
+  const signingKey = keys.algorithm === 'HS256' ? keys.secret : keys.privateKey;
+  const byKeyId = verificationKeys(keys);
+  const verifyOptions: jwt.VerifyOptions & { complete: false } = {
+    algorithms: [keys.algorithm],
+    issuer,
+    audience,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    maxAge: `${ttlSeconds}s`,
+    complete: false,
+  };
+
+  return {
+    issue({ userId, sessionId }) {
+      const token = jwt.sign({ sid: sessionId }, signingKey, {
+        algorithm: keys.algorithm,
+        header: { alg: keys.algorithm, typ: ACCESS_TOKEN_TYPE, kid: keys.keyId },
+        subject: userId,
+        issuer,
+        audience,
+        expiresIn: ttlSeconds,
+        jwtid: randomUUID(),
+      });
+      return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
+    },
+
+    verify(token) {
+      const decoded = jwt.decode(token, { complete: true });
+      if (!decoded || typeof decoded.payload === 'string') return null;
+      const header = decoded.header as unknown as Record<string, unknown>;
+      if (header.typ !== ACCESS_TOKEN_TYPE || header.alg !== keys.algorithm) return null;
+      if (FORBIDDEN_HEADERS.some((name) => name in header)) return null;
+      const key = typeof header.kid === 'string' ? byKeyId.get(header.kid) : undefined;
+      if (!key) return null;
+      try {
+        const payload = jwt.verify(token, key, verifyOptions);
+        return hasRequiredClaims(payload) ? payload : null;
+      } catch {
+        return null;
+      }
+    },
+
+    jwks() {
+      if (keys.algorithm === 'HS256') return null;
+      return {
+        keys: [...byKeyId].map(([kid, key]) => ({
+          ...(key as KeyObject).export({ format: 'jwk' }),
+          kid,
+          alg: keys.algorithm,
+          use: 'sig',
+        })),
+      };
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { Knex } from 'knex';
+
+export const AUDIT_EVENT_TYPES = [
+  'signup',
+  'login.succeeded',
+  'login.failed',
+  'login.rate_limited',
+  'refresh.reuse_detected',
+  'logout',
+  'logout_all',
+  'password.changed',
+  'session.revoked',
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+export type AuditEvent = {
+  type: AuditEventType;
+  actorUserId?: string | null;
+  organizationId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+  metadata?: Record<string, string | number | boolean | null>;
+};
+
+export function createAuditEventRepository(db: Knex) {
+  return {
+    async insert(event: AuditEvent): Promise<void> {
+      await db('auditEvents').insert({
+        type: event.type,
+        actorUserId: event.actorUserId ?? null,
+        organizationId: event.organizationId ?? null,
+        ip: event.ip?.slice(0, 64) ?? null,
+        userAgent: event.userAgent?.slice(0, 512) ?? null,
+        requestId: event.requestId?.slice(0, 128) ?? null,
+        metadata: event.metadata ?? {},
+      });
+    },
+
+    /** Newest first; for tests and an eventual security page. */
+    listForUser: (userId: string, limit = 50) =>
+      db('auditEvents')
+        .where('actorUserId', userId)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .select('type', 'ip', 'userAgent', 'requestId', 'metadata', 'createdAt') as Promise<
+        (Required<Omit<AuditEvent, 'actorUserId' | 'organizationId'>> & { createdAt: Date })[]
+      >,
+  };
+}
+
+export type AuditEventRepository = ReturnType<typeof createAuditEventRepository>;

@@ -1,0 +1,54 @@
+import type { Knex } from 'knex';
+
+import { MembershipModel, OrganizationModel, type Role } from './organization.model.js';
+
+export type OrganizationSummary = { id: string; name: string; personal: boolean; createdAt: Date };
+export type MembershipOfUser = { organization: OrganizationSummary; role: Role };
+export type Member = { userId: string; email: string; displayName: string; role: Role; joinedAt: Date };
+
+export function createOrganizationRepository(db: Knex) {
+  return {
+    /** The caller's role in the organization, read fresh from the database; undefined if not a member. */
+    async findRole(organizationId: string, userId: string): Promise<Role | undefined> {
+      const membership = await MembershipModel.query(db).findById([organizationId, userId]).select('role');
+      return membership?.role;
+    },
+
+    async listForUser(userId: string): Promise<MembershipOfUser[]> {
+      const rows = await db('memberships as m')
+        .join('organizations as o', 'o.id', 'm.organizationId')
+        .where('m.userId', userId)
+        .orderBy('o.createdAt')
+        .select('o.id', 'o.name', 'o.personal', 'o.createdAt', 'm.role');
+      return (rows as (OrganizationSummary & { role: Role })[]).map(({ role, ...organization }) => ({
+        organization,
+        role,
+      }));
+    },
+
+    /** The organization if `userId` is a member of it: tenant scoping is part of the query. */
+    async findForMember(organizationId: string, userId: string): Promise<OrganizationSummary | undefined> {
+      const row = await OrganizationModel.query(db)
+        .join('memberships as m', 'm.organizationId', 'organizations.id')
+        .where({ 'organizations.id': organizationId, 'm.userId': userId })
+        .first()
+        .select('organizations.id', 'organizations.name', 'organizations.personal', 'organizations.createdAt');
+      return row ? { id: row.id, name: row.name, personal: row.personal, createdAt: row.createdAt } : undefined;
+    },
+
+    async rename(organizationId: string, name: string): Promise<void> {
+      await OrganizationModel.query(db).findById(organizationId).patch({ name });
+    },
+
+    async listMembers(organizationId: string): Promise<Member[]> {
+      const rows: Member[] = await db('memberships as m')
+        .join('users as u', 'u.id', 'm.userId')
+        .where('m.organizationId', organizationId)
+        .orderBy('m.createdAt')
+        .select('m.userId', 'u.email', 'u.displayName', 'm.role', 'm.createdAt as joinedAt');
+      return rows;
+    },
+  };
+}
+
+export type OrganizationRepository = ReturnType<typeof createOrganizationRepository>;

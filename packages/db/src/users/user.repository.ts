@@ -1,0 +1,76 @@
+import { AppError } from '@groundwork/core';
+import type { Knex } from 'knex';
+import { raw, UniqueViolationError } from 'objection';
+
+import { MembershipModel, OrganizationModel } from '../organizations/organization.model.js';
+import { UserModel } from './user.model.js';
+
+/** What leaves the repository about a user: never the password hash. */
+const PUBLIC_USER_COLUMNS = ['id', 'email', 'displayName', 'emailVerifiedAt', 'createdAt'];
+export type PublicUser = Pick<UserModel, 'id' | 'email' | 'displayName' | 'emailVerifiedAt' | 'createdAt'>;
+export type UserCredentials = Pick<UserModel, 'id' | 'passwordHash'>;
+
+export function createUserRepository(db: Knex) {
+  return {
+    /**
+     * Creates the user, their personal organization and their owner membership in one transaction.
+     *
+     * @throws AppError CONFLICT when the e-mail (case-insensitive) is taken
+     */
+    async insertWithPersonalOrganization(input: {
+      email: string;
+      passwordHash: string;
+      displayName: string;
+      organizationName: string;
+    }): Promise<{ user: PublicUser; organizationId: string }> {
+      try {
+        return await db.transaction(async (trx) => {
+          const user = await UserModel.query(trx)
+            .insert({ email: input.email, passwordHash: input.passwordHash, displayName: input.displayName })
+            .returning(PUBLIC_USER_COLUMNS);
+          const organization = await OrganizationModel.query(trx)
+            .insert({ name: input.organizationName, personal: true })
+            .returning('id');
+          await MembershipModel.query(trx).insert({ organizationId: organization.id, userId: user.id, role: 'owner' });
+          return { user: user, organizationId: organization.id };
+        });
+      } catch (error) {
+        if (error instanceof UniqueViolationError) {
+          throw new AppError('CONFLICT', 'An account with this e-mail address already exists', { cause: error });
+        }
+        throw error;
+      }
+    },
+
+    async findCredentialsByEmail(email: string): Promise<UserCredentials | undefined> {
+      return UserModel.query(db).findOne({ email }).select('id', 'passwordHash');
+    },
+
+    async findCredentialsById(id: string): Promise<UserCredentials | undefined> {
+      return UserModel.query(db).findById(id).select('id', 'passwordHash');
+    },
+
+    async findById(id: string): Promise<PublicUser | undefined> {
+      return UserModel.query(db).findById(id).select(PUBLIC_USER_COLUMNS);
+    },
+
+    async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+      await UserModel.query(db).findById(id).patch({ passwordHash });
+    },
+
+    /** Sets a new hash and voids every token issued before now, in one statement. */
+    async changePassword(id: string, passwordHash: string, trx?: Knex.Transaction): Promise<void> {
+      await UserModel.query(trx ?? db)
+        .findById(id)
+        .patch({ passwordHash, tokensValidAfter: raw('now()') });
+    },
+
+    async voidTokensIssuedBeforeNow(id: string, trx?: Knex.Transaction): Promise<void> {
+      await UserModel.query(trx ?? db)
+        .findById(id)
+        .patch({ tokensValidAfter: raw('now()') });
+    },
+  };
+}
+
+export type UserRepository = ReturnType<typeof createUserRepository>;
