@@ -1,6 +1,7 @@
 import type { Config } from '@groundwork/config';
 import type { DependencyCheck, Logger } from '@groundwork/core';
-import type { AnyRouter } from '@trpc/server';
+import { AppError } from '@groundwork/core';
+import type { AnyRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import cors from 'cors';
 import express, { type Express } from 'express';
@@ -24,6 +25,20 @@ export type AppDependencies = {
   /** Defaults to the product's router; tests mount their own to exercise the middleware chain. */
   router?: AnyRouter;
 };
+
+/**
+ * Headers of a tRPC response: never cached (it may carry tokens), Retry-After
+ * when a call was rate limited, and any cookie a procedure set.
+ */
+function responseHeaders(ctx: Context | undefined, errors: TRPCError[]) {
+  const headers: Record<string, string | string[]> = { 'cache-control': 'no-store' };
+  const retryAfter = errors
+    .map((error) => (error.cause instanceof AppError ? error.cause.details?.retryAfterSeconds : undefined))
+    .find((value) => typeof value === 'number');
+  if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+  if (ctx && ctx.responseCookies.length > 0) headers['set-cookie'] = ctx.responseCookies;
+  return { headers };
+}
 
 /** Builds the Express app. It does not listen: `main.ts` (or a test) does. */
 export function createApp(deps: AppDependencies): Express {
@@ -72,9 +87,18 @@ export function createApp(deps: AppDependencies): Express {
         const requestLogger = (ctx as Context | undefined)?.logger ?? logger;
         requestLogger.error({ err: error.cause ?? error, path }, 'procedure failed');
       },
-      responseMeta: () => ({ headers: { 'cache-control': 'no-store' } }),
+      responseMeta: ({ ctx, errors }) => responseHeaders(ctx as Context | undefined, errors),
     }),
   );
+
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    const jwks = deps.services.jwks();
+    if (!jwks) {
+      notFoundHandler(_req, res, () => undefined);
+      return;
+    }
+    res.set('cache-control', 'public, max-age=300').json(jwks);
+  });
 
   app.use(notFoundHandler);
   app.use(errorHandler);

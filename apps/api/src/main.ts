@@ -13,7 +13,7 @@ const logger = createLogger({ service: 'api', level: config.log.level });
 
 const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
 const redis = createFastFailRedis(config.redis.url, logger, 'api');
-const services = createServices({ version: readVersion(), startedAt: Date.now() });
+const services = await createServices({ config, db, redis, logger, version: readVersion(), startedAt: Date.now() });
 
 let draining = false;
 const app = createApp({

@@ -1,10 +1,99 @@
-import { createSystemService } from './features/system/system.service.js';
+import { createPublicKey, createPrivateKey } from 'node:crypto';
 
-/** Services shared by every request; built once at start-up. */
-export function createServices(options: { version: string; startedAt: number }) {
+import { createAccessTokens, createPasswordHasher, type SigningKeys } from '@groundwork/auth';
+import type { Config } from '@groundwork/config';
+import type { Logger } from '@groundwork/core';
+import {
+  createAuditEventRepository,
+  createOrganizationRepository,
+  createRefreshTokenRepository,
+  createUserRepository,
+  type Knex,
+} from '@groundwork/db';
+import type { Redis } from 'ioredis';
+
+import { createAuthService } from './features/auth/auth.service.js';
+import { createRefreshCookies } from './features/auth/refresh-cookie.js';
+import { createSessionRevocations } from './features/auth/session-revocations.js';
+import { createOrganizationsService } from './features/organizations/organizations.service.js';
+import { createSystemService } from './features/system/system.service.js';
+import { createLoginThrottle } from './rate-limit/login-throttle.js';
+import { createRequestLimits } from './rate-limit/request-limits.js';
+
+function signingKeys(jwt: Config['auth']['jwt']): SigningKeys {
+  if (jwt.algorithm === 'HS256') return { algorithm: 'HS256', keyId: jwt.keyId, secret: jwt.secret };
   return {
-    system: createSystemService(options),
+    algorithm: 'RS256',
+    keyId: jwt.keyId,
+    // Presence and format were checked when the configuration was loaded.
+    privateKey: createPrivateKey(jwt.privateKeyPem ?? ''),
+    previousPublicKeys: new Map(
+      Object.entries(jwt.previousPublicKeysPem).map(([kid, pem]) => [kid, createPublicKey(pem)]),
+    ),
   };
 }
 
-export type Services = ReturnType<typeof createServices>;
+/** Everything requests share, built once at start-up from the configuration and connections. */
+export async function createServices(deps: {
+  config: Config;
+  db: Knex;
+  redis: Redis;
+  logger: Logger;
+  version: string;
+  startedAt: number;
+}) {
+  const { config, db, redis, logger } = deps;
+  const keyPrefix = config.redis.keyPrefix;
+  const users = createUserRepository(db);
+  const organizations = createOrganizationRepository(db);
+  const refreshTokens = createRefreshTokenRepository(db);
+  const accessTokens = createAccessTokens({
+    keys: signingKeys(config.auth.jwt),
+    issuer: config.auth.jwt.issuer,
+    audience: config.auth.jwt.audience,
+    ttlSeconds: config.auth.accessTokenTtlSeconds,
+  });
+  const revocations = createSessionRevocations({
+    redis,
+    keyPrefix,
+    accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+    refreshTokens,
+    logger,
+  });
+  return {
+    system: createSystemService({ version: deps.version, startedAt: deps.startedAt }),
+    auth: createAuthService({
+      users,
+      organizations,
+      refreshTokens,
+      audit: createAuditEventRepository(db),
+      hasher: await createPasswordHasher({ cost: config.auth.bcryptCost }),
+      accessTokens,
+      revocations,
+      loginThrottle: createLoginThrottle({ redis, keyPrefix, settings: config.rateLimits.login }),
+      settings: {
+        refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+        refreshReuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
+      },
+      logger,
+    }),
+    organizations: createOrganizationsService({ organizations }),
+    requestLimits: createRequestLimits({
+      redis,
+      keyPrefix,
+      limits: {
+        default: config.rateLimits.default,
+        signup: config.rateLimits.signup,
+        refresh: config.rateLimits.refresh,
+      },
+    }),
+    refreshCookies: createRefreshCookies({
+      enabled: config.auth.refreshCookie,
+      allowedOrigins: new Set(config.http.corsOrigins),
+    }),
+    /** The public keys for `/.well-known/jwks.json` (asymmetric signing only). */
+    jwks: () => accessTokens.jwks(),
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -21,11 +21,12 @@ export async function startTestApi(config: Config, options: { router?: AnyRouter
   const redis = createFastFailRedis(config.redis.url, logger, 'api-test');
   // Tests that point Redis at a dead port must not wait here.
   if (options.waitForRedis ?? true) await redisReady(redis);
+  const services = await createServices({ config, db, redis, logger, version: '0.0.0-test', startedAt: Date.now() });
   let draining = false;
   const app = createApp({
     config,
     logger,
-    services: createServices({ version: '0.0.0-test', startedAt: Date.now() }),
+    services,
     readinessChecks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
     isDraining: () => draining,
     ...(options.router ? { router: options.router } : {}),
@@ -34,6 +35,8 @@ export async function startTestApi(config: Config, options: { router?: AnyRouter
   return {
     url: `http://127.0.0.1:${server.port}`,
     server,
+    services,
+    config,
     logs,
     db,
     redis,

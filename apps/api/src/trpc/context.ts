@@ -1,40 +1,61 @@
 import type { Logger } from '@groundwork/core';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
+import { parse as parseCookies } from 'cookie';
 
+import type { RequestMeta, Session } from '../features/auth/auth.service.js';
+import { requestIdOf } from '../http/request-context.js';
 import type { Services } from '../services.js';
 
-import { requestIdOf } from '../http/request-context.js';
+export type { Session } from '../features/auth/auth.service.js';
 
-/** Who is calling. Filled in from a verified access token once accounts exist; null means anonymous. */
-export type Session = { userId: string; sessionId: string };
+/** What procedures may know about the HTTP request, without touching Express. */
+export type RequestInfo = RequestMeta & {
+  origin: string | null;
+  cookies: Readonly<Record<string, string | undefined>>;
+};
 
 export type ContextInner = {
   session: Session | null;
   services: Services;
   logger: Logger;
-  requestId: string;
+  request: RequestInfo;
+  /** Set-Cookie values a procedure wants sent; the adapter adds them to the response. */
+  responseCookies: string[];
   /** Development only: the error formatter may show internal messages and stacks. */
   exposeErrorDetails: boolean;
 };
 
 /** Request-free context: what tests and server-side callers build directly. */
-export function createContextInner(inner: ContextInner): ContextInner {
-  return inner;
+export function createContextInner(
+  inner: Omit<ContextInner, 'responseCookies'> & { responseCookies?: string[] },
+): ContextInner {
+  return { ...inner, responseCookies: inner.responseCookies ?? [] };
 }
 
 export type Context = ContextInner;
 
+const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
+
 /**
- * Per-request context for the HTTP adapter. Reads nothing but what the request
- * carries; services are built once at start-up and shared.
+ * Per-request context for the HTTP adapter. The access token is taken only
+ * from `Authorization: Bearer` and checked once per HTTP request (a batch
+ * shares it); an invalid, expired or revoked token means anonymous.
  */
 export function createContextFactory(options: { services: Services; exposeErrorDetails: boolean }) {
-  return function createContext({ req }: CreateExpressContextOptions): Context {
+  return async function createContext({ req }: CreateExpressContextOptions): Promise<Context> {
+    const bearer = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    const session = bearer ? await options.services.auth.authenticate(bearer) : null;
     return createContextInner({
-      session: null,
+      session,
       services: options.services,
       logger: req.log,
-      requestId: requestIdOf(req),
+      request: {
+        ip: req.ip ?? 'unknown',
+        userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
+        requestId: requestIdOf(req),
+        origin: req.headers.origin ?? null,
+        cookies: req.headers.cookie ? parseCookies(req.headers.cookie) : {},
+      },
       exposeErrorDetails: options.exposeErrorDetails,
     });
   };

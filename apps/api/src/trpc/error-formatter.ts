@@ -31,7 +31,7 @@ export function formatError({ shape, error, ctx }: FormatterInput) {
       code: shape.data.code,
       httpStatus: shape.data.httpStatus,
       path: shape.data.path,
-      requestId: ctx?.requestId ?? null,
+      requestId: ctx?.request.requestId ?? null,
       zodError,
       details: appDetails,
       ...(exposeDetails && error.stack ? { stack: error.stack } : {}),

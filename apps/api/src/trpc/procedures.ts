@@ -1,12 +1,25 @@
+import type { Role } from '@groundwork/db';
+import { z } from 'zod';
+
 import { mapAppError } from './middlewares/map-app-error.js';
+import { rateLimit } from './middlewares/rate-limit.js';
+import { requireMembership } from './middlewares/require-membership.js';
 import { requireSession } from './middlewares/require-session.js';
 import { baseProcedure } from './t.js';
 
-/** Anyone may call. Domain errors are mapped to tRPC codes. */
-export const publicProcedure = baseProcedure.use(mapAppError);
+/** Anyone may call; each call counts against the default per-IP limit. Domain errors map to tRPC codes. */
+export const publicProcedure = baseProcedure.use(mapAppError).use(rateLimit('default'));
 
-/** A valid access token is required; `ctx.session` is non-null downstream. */
+/** A valid, unrevoked access token is required; `ctx.session` is non-null downstream. */
 export const protectedProcedure = publicProcedure.use(requireSession);
 
+/**
+ * Input carries `organizationId`; the caller must be a member with at least
+ * `minimumRole` (read from the database per call). Adds `ctx.membership`.
+ * Procedures add their own strict input including `organizationId`.
+ */
+export const organizationProcedure = (minimumRole: Role = 'member') =>
+  protectedProcedure.input(z.object({ organizationId: z.uuid() })).use(requireMembership(minimumRole));
+
 // The plan-gated procedure (an entitled organization, else PAYMENT_REQUIRED)
-// is built on protectedProcedure here by the billing feature.
+// is built on organizationProcedure here by the billing feature.

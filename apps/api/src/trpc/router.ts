@@ -1,7 +1,11 @@
+import { authRouter } from '../features/auth/auth.router.js';
+import { organizationsRouter } from '../features/organizations/organizations.router.js';
 import { systemRouter } from '../features/system/system.router.js';
 import { router } from './t.js';
 
 export const appRouter = router({
+  auth: authRouter,
+  organizations: organizationsRouter,
   system: systemRouter,
 });
 

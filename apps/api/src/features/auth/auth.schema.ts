@@ -1,0 +1,48 @@
+import { MAX_PASSWORD_BYTES, REFRESH_TOKEN_PATTERN } from '@groundwork/auth';
+import { z } from 'zod';
+
+/** Text as users type it, with NUL bytes refused (PostgreSQL rejects them and they hide payloads). */
+export const safeText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+
+export const emailInput = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ error: 'expected an e-mail address' }));
+
+/** Length in bytes is judged by the password policy; this only bounds what is parsed at all. */
+export const passwordInput = z.string().min(1).max(1024);
+
+/** A new password: the byte limit is checked here too, so the client gets it as a field error. */
+export const newPasswordInput = passwordInput.refine(
+  (value) => Buffer.byteLength(value, 'utf8') <= MAX_PASSWORD_BYTES,
+  `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8 (bcrypt ignores anything longer)`,
+);
+
+export const refreshTokenInput = z.string().regex(REFRESH_TOKEN_PATTERN, 'expected a refresh token');
+
+export const signupInput = z.strictObject({
+  email: emailInput,
+  password: newPasswordInput,
+  displayName: safeText(100).trim().min(1),
+});
+export type SignupInput = z.infer<typeof signupInput>;
+
+export const loginInput = z.strictObject({ email: emailInput, password: passwordInput });
+export type LoginInput = z.infer<typeof loginInput>;
+
+/** In cookie mode the token may come from the refresh cookie instead of the body. */
+export const refreshInput = z.strictObject({ refreshToken: refreshTokenInput.optional() }).optional();
+
+export const changePasswordInput = z.strictObject({
+  currentPassword: passwordInput,
+  newPassword: newPasswordInput,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+export const revokeSessionInput = z.strictObject({ sessionId: z.uuid() });

@@ -1,0 +1,53 @@
+import type { Logger } from '@groundwork/core';
+import type { RefreshTokenRepository } from '@groundwork/db';
+import type { Redis } from 'ioredis';
+
+/**
+ * Makes revocation reach access tokens before they expire. The database
+ * (refresh_tokens.revoked_at) is the truth; Redis holds a short-lived marker
+ * per revoked session id, living as long as any access token of that session
+ * can, so the per-request check is one EXISTS. When Redis cannot answer, the
+ * check asks the database instead.
+ */
+export function createSessionRevocations(options: {
+  redis: Redis;
+  keyPrefix: string;
+  accessTokenTtlSeconds: number;
+  refreshTokens: Pick<RefreshTokenRepository, 'isFamilyRevoked'>;
+  logger: Logger;
+}) {
+  const keyFor = (sessionId: string) => `${options.keyPrefix}:auth:revoked-sid:${sessionId}`;
+  // A little longer than the token lifetime, so clock skew between instances cannot reopen a window.
+  const ttlSeconds = options.accessTokenTtlSeconds + 60;
+
+  return {
+    /** Call after the database revocation committed. */
+    async markRevoked(sessionIds: readonly string[]): Promise<void> {
+      if (sessionIds.length === 0) return;
+      try {
+        const pipeline = options.redis.pipeline();
+        for (const sessionId of sessionIds) pipeline.set(keyFor(sessionId), '1', 'EX', ttlSeconds);
+        const results = await pipeline.exec();
+        const failed = results?.find(([error]) => error);
+        if (failed?.[0]) throw failed[0];
+      } catch (err) {
+        // The sessions are revoked in the database; access tokens stay usable only while Redis is
+        // unreachable and then answers again without the marker, at most one access-token lifetime.
+        options.logger.error({ err, sessionIds }, 'could not publish session revocation to redis');
+      }
+    },
+
+    async isRevoked(sessionId: string): Promise<boolean> {
+      if (options.redis.status === 'ready') {
+        try {
+          return (await options.redis.exists(keyFor(sessionId))) === 1;
+        } catch (err) {
+          options.logger.warn({ err }, 'revocation check fell back to the database');
+        }
+      }
+      return options.refreshTokens.isFamilyRevoked(sessionId);
+    },
+  };
+}
+
+export type SessionRevocations = ReturnType<typeof createSessionRevocations>;

@@ -1,0 +1,28 @@
+import type { Redis } from 'ioredis';
+
+import { consumeOrThrow, createLimiter, type LimiterSettings } from './limiter-factory.js';
+
+export type RequestLimitName = 'default' | 'signup' | 'refresh';
+
+/**
+ * Per-IP limits counted per procedure call (so a tRPC batch of ten calls
+ * counts ten). `default` applies to every call; the others add to it.
+ */
+export function createRequestLimits(options: {
+  redis: Redis;
+  keyPrefix: string;
+  limits: Record<RequestLimitName, { points: number; durationSeconds: number }>;
+}) {
+  const limiters = Object.fromEntries(
+    (Object.keys(options.limits) as RequestLimitName[]).map((name) => [
+      name,
+      createLimiter(options.redis, `${options.keyPrefix}:rl:${name}`, options.limits[name] satisfies LimiterSettings),
+    ]),
+  ) as Record<RequestLimitName, ReturnType<typeof createLimiter>>;
+  return {
+    /** @throws AppError RATE_LIMITED with retryAfterSeconds */
+    consume: (name: RequestLimitName, ip: string) => consumeOrThrow(limiters[name], ip),
+  };
+}
+
+export type RequestLimits = ReturnType<typeof createRequestLimits>;
