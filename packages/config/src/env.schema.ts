@@ -71,9 +71,10 @@ export const envSchema = z.object({
   JWT_ISSUER: z.string().min(1).max(200).default('groundwork'),
   JWT_AUDIENCE: z.string().min(1).max(200).default('groundwork-api'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt.min(60).max(3600).default(900),
+  // A session's absolute lifetime: at most the security bar's 7 days (SEC-02).
   REFRESH_TOKEN_TTL_SECONDS: positiveInt
     .min(3600)
-    .max(90 * 86_400)
+    .max(7 * 86_400)
     .default(7 * 86_400),
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(5),
   AUTH_REFRESH_COOKIE: booleanFlag.default(false),

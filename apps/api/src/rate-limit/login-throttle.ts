@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 
+import { clientKey } from './client-key.js';
 import { consumeOrThrow, createLimiter, rateLimitedError } from './limiter-factory.js';
 
 const DAY_SECONDS = 86_400;
@@ -16,7 +17,7 @@ export type LoginAttempt = { pairKey: string; ip: string };
 
 /** The key of the (e-mail, IP) pair: an attacker's failures never lock the victim out of their own IP. */
 export function loginPairKey(email: string, ip: string): string {
-  return `${email.trim().toLowerCase()}|${ip}`;
+  return `${email.trim().toLowerCase()}|${clientKey(ip)}`;
 }
 
 /**
@@ -46,8 +47,9 @@ export function createLoginThrottle(options: { redis: Redis; keyPrefix: string; 
      * Call before checking the password. Throws RATE_LIMITED when the pair is
      * locked out or the IP has used up its day; otherwise counts the attempt.
      */
-    async beforeAttempt(email: string, ip: string): Promise<LoginAttempt> {
-      const pairKey = loginPairKey(email, ip);
+    async beforeAttempt(email: string, clientIp: string): Promise<LoginAttempt> {
+      const pairKey = loginPairKey(email, clientIp);
+      const ip = clientKey(clientIp);
       const [pair, ipDay] = await Promise.all([pairs.get(pairKey), perIpPerDay.get(ip)]);
       if (pair && pair.consumedPoints >= settings.maxConsecutiveFailures) throw rateLimitedError(pair.msBeforeNext);
       if (ipDay && ipDay.consumedPoints >= settings.maxFailuresPerIpPerDay) throw rateLimitedError(ipDay.msBeforeNext);

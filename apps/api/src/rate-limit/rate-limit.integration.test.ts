@@ -97,6 +97,21 @@ describe('login throttling', () => {
     expect(spoofed.status).toBe(429);
   });
 
+  test('when an IPv6 client rotates addresses within its /64, then it still counts as one client', async () => {
+    const api = await start({ TRUST_PROXY: '1', LOGIN_MAX_CONSECUTIVE_FAILURES: '2' });
+    const user = buildSignup();
+    await apiClient(api.url).auth.signup.mutate(user);
+    const wrong = { email: user.email, password: 'not-the-password' };
+
+    await loginFrom(api, '2001:db8:aa:bb::1', wrong);
+    await loginFrom(api, '2001:db8:aa:bb:ffff:1:2:3', wrong);
+    const rotated = await loginFrom(api, '2001:db8:aa:bb:9::9', user);
+    const otherNetwork = await loginFrom(api, '2001:db8:aa:cc::1', user);
+
+    expect(rotated.status).toBe(429);
+    expect(otherNetwork.status).toBe(200);
+  });
+
   test('when no proxy is trusted, then X-Forwarded-For is ignored entirely', async () => {
     const api = await start({ TRUST_PROXY: '0', LOGIN_MAX_CONSECUTIVE_FAILURES: '2' });
     const user = buildSignup();

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 
+import { clientKey } from './client-key.js';
 import { consumeOrThrow, createLimiter, type LimiterSettings } from './limiter-factory.js';
 
 export type RequestLimitName = 'default' | 'signup' | 'refresh';
@@ -21,7 +22,7 @@ export function createRequestLimits(options: {
   ) as Record<RequestLimitName, ReturnType<typeof createLimiter>>;
   return {
     /** @throws AppError RATE_LIMITED with retryAfterSeconds */
-    consume: (name: RequestLimitName, ip: string) => consumeOrThrow(limiters[name], ip),
+    consume: (name: RequestLimitName, ip: string) => consumeOrThrow(limiters[name], clientKey(ip)),
   };
 }
 

@@ -9,6 +9,8 @@ export const AUDIT_EVENT_TYPES = [
   'logout',
   'logout_all',
   'password.changed',
+  'password.change_failed',
+  'refresh.refused_in_grace',
   'session.revoked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -70,6 +70,9 @@ export function createRefreshTokenRepository(db: Knex) {
            from users u
            where t.token_hash = ? and t.used_at is null and t.revoked_at is null
              and t.family_expires_at > now() and u.id = t.user_id and t.created_at >= u.tokens_valid_after
+             and not exists (
+               select 1 from refresh_tokens r where r.family_id = t.family_id and r.revoked_at is not null
+             )
            returning t.id, t.family_id, t.user_id, t.family_expires_at
          )
          insert into refresh_tokens (token_hash, family_id, parent_id, user_id, family_expires_at, user_agent, ip)
@@ -93,25 +96,38 @@ export function createRefreshTokenRepository(db: Knex) {
       return result.rows[0] ?? null;
     },
 
-    /** Revokes every token of the family; returns how many were still unrevoked. */
+    /**
+     * Revokes every token of the family; returns how many were still unrevoked.
+     * A rotation racing this statement can insert a successor its snapshot does
+     * not see, so it runs again until nothing is left; from the first pass on,
+     * rotation refuses a family with any revoked token.
+     */
     async revokeFamily(familyId: string, userId?: string): Promise<number> {
-      const result = await db.raw<{ rowCount: number }>(
-        `update refresh_tokens set revoked_at = now()
-         where family_id = ? and revoked_at is null ${userId ? 'and user_id = ?' : ''}`,
-        userId ? [familyId, userId] : [familyId],
-      );
-      return result.rowCount;
+      let total = 0;
+      for (;;) {
+        const result = await db.raw<{ rowCount: number }>(
+          `update refresh_tokens set revoked_at = now()
+           where family_id = ? and revoked_at is null ${userId ? 'and user_id = ?' : ''}`,
+          userId ? [familyId, userId] : [familyId],
+        );
+        if (result.rowCount === 0) return total;
+        total += result.rowCount;
+      }
     },
 
-    /** Revokes every family of the user; returns the ids of the families that were active. */
+    /** Revokes every family of the user (again until none is left, as above); returns the families' ids. */
     async revokeAllForUser(userId: string): Promise<string[]> {
-      const result = await db.raw<{ rows: { familyId: string }[] }>(
-        `update refresh_tokens set revoked_at = now()
-         where user_id = ? and revoked_at is null
-         returning family_id as "familyId"`,
-        [userId],
-      );
-      return [...new Set(result.rows.map((row) => row.familyId))];
+      const families = new Set<string>();
+      for (;;) {
+        const result = await db.raw<{ rows: { familyId: string }[] }>(
+          `update refresh_tokens set revoked_at = now()
+           where user_id = ? and revoked_at is null
+           returning family_id as "familyId"`,
+          [userId],
+        );
+        if (result.rows.length === 0) return [...families];
+        for (const row of result.rows) families.add(row.familyId);
+      }
     },
 
     /** The database's answer to "is this session revoked?", used when Redis cannot answer. */

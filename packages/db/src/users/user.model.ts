@@ -11,4 +11,10 @@ export class UserModel extends Model {
   tokensValidAfter!: Date;
   createdAt!: Date;
   updatedAt!: Date;
+
+  /** Belt and braces: a user serialized by mistake still never carries the hash. */
+  override $formatJson(json: Record<string, unknown>) {
+    const { passwordHash: _hidden, ...rest } = super.$formatJson(json);
+    return rest;
+  }
 }

@@ -54,8 +54,12 @@ export function createUserRepository(db: Knex) {
       return UserModel.query(db).findById(id).select(PUBLIC_USER_COLUMNS);
     },
 
-    async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-      await UserModel.query(db).findById(id).patch({ passwordHash });
+    /**
+     * Replaces the hash only if it is still `previousHash`: a rehash after login
+     * must never overwrite a password that was changed in the meantime.
+     */
+    async upgradePasswordHash(id: string, previousHash: string, passwordHash: string): Promise<void> {
+      await UserModel.query(db).findById(id).where({ passwordHash: previousHash }).patch({ passwordHash });
     },
 
     /** Sets a new hash and voids every token issued before now, in one statement. */

@@ -20,9 +20,16 @@ describe('accounts', () => {
   test('when a user signs up, then they get tokens, a personal organization they own, and an audit record', async () => {
     const input = buildSignup({ email: `  Mixed.Case-${Date.now()}@Example.TEST ` });
 
-    const { user, tokens } = await apiClient(api.url).auth.signup.mutate(input);
+    const response = await rawCall(api.url, 'auth.signup', { body: input });
+    const { user, tokens } = (
+      response.body.result as {
+        data: { user: { id: string; email: string }; tokens: { accessToken: string; refreshToken: string } };
+      }
+    ).data;
     const me = await apiClient(api.url, { token: tokens.accessToken }).auth.me.query();
 
+    expect(response.text).not.toMatch(/passwordHash|\$2[aby]\$/);
+    expect(Object.keys(user).sort()).toEqual(['createdAt', 'displayName', 'email', 'emailVerifiedAt', 'id']);
     expect(user.email).toBe(input.email.trim().toLowerCase());
     expect(tokens.refreshToken).toMatch(/^gwr_/);
     expect(me.memberships).toEqual([
@@ -160,6 +167,34 @@ describe('accounts', () => {
     await expect(
       apiClient(api.url).auth.login.mutate({ email: input.email, password: newPassword }),
     ).resolves.toBeDefined();
+  });
+
+  test('when the current password is guessed repeatedly, then changePassword locks out like login and audits each failure', async () => {
+    const throttled = await startTestApi(
+      testConfig({ DATABASE_URL: database.url, LOGIN_MAX_CONSECUTIVE_FAILURES: '3' }),
+    );
+    const input = buildSignup();
+    const { user, tokens } = await apiClient(throttled.url).auth.signup.mutate(input);
+    const client = apiClient(throttled.url, { token: tokens.accessToken });
+    const guess = (currentPassword: string) =>
+      failureOf(client.auth.changePassword.mutate({ currentPassword, newPassword: buildSignup().password }));
+
+    const codes = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) codes.push((await guess(`guess-${attempt}-wrong`)).data?.code);
+    const withRightPassword = await guess(input.password);
+    await throttled.close();
+
+    expect(codes).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    expect(withRightPassword.data?.code).toBe('TOO_MANY_REQUESTS');
+    expect(await api.db('auditEvents').where({ actorUserId: user.id, type: 'password.change_failed' })).toHaveLength(3);
+  });
+
+  test('when someone tries to erase the audit trail, then PostgreSQL refuses update, delete and truncate', async () => {
+    await apiClient(api.url).auth.signup.mutate(buildSignup());
+
+    await expect(api.db('auditEvents').update({ type: 'logout' })).rejects.toThrow(/append-only/);
+    await expect(api.db('auditEvents').delete()).rejects.toThrow(/append-only/);
+    await expect(api.db.raw('truncate audit_events')).rejects.toThrow(/append-only/);
   });
 
   test('when any auth call fails, then no response carries a stack trace or SQL text', async () => {

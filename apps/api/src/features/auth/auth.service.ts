@@ -141,7 +141,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       }
       await deps.loginThrottle.recordSuccess(attempt);
       if (hasher.needsRehash(credentials.passwordHash)) {
-        await users.updatePasswordHash(credentials.id, await hasher.hash(input.password));
+        await users.upgradePasswordHash(credentials.id, credentials.passwordHash, await hasher.hash(input.password));
       }
       await record('login.succeeded', meta, { userId: credentials.id });
       return startSession(credentials.id, meta);
@@ -180,6 +180,10 @@ export function createAuthService(deps: AuthServiceDeps) {
         presented.childRevokedAt === null;
       if (racingImmediateParent) {
         deps.logger.info({ sessionId: presented.familyId }, 'refresh token presented twice within the grace period');
+        await record('refresh.refused_in_grace', meta, {
+          userId: presented.userId,
+          metadata: { sessionId: presented.familyId },
+        });
         throw new AppError('UNAUTHENTICATED', 'Refresh token already used');
       }
       await refreshTokens.revokeFamily(presented.familyId);
@@ -209,12 +213,23 @@ export function createAuthService(deps: AuthServiceDeps) {
       return { revokedSessions: families.length };
     },
 
-    /** Requires the current password; ends every session, then opens a fresh one for this device. */
+    /**
+     * Requires the current password, guarded like a login (keyed by user and IP),
+     * so a stolen access token cannot be used to guess it. Ends every session,
+     * then opens a fresh one for this device.
+     */
     async changePassword(session: Session, input: ChangePasswordInput, meta: RequestMeta): Promise<IssuedTokens> {
+      const attempt = await deps.loginThrottle.beforeAttempt(`user:${session.userId}`, meta.ip);
       const credentials = await users.findCredentialsById(session.userId);
       if (!credentials || !(await hasher.verify(input.currentPassword, credentials.passwordHash))) {
+        const lockout = await deps.loginThrottle.recordFailure(attempt);
+        await record('password.change_failed', meta, {
+          userId: session.userId,
+          ...(lockout ? { metadata: lockout } : {}),
+        });
         throw new AppError('FORBIDDEN', 'Current password is incorrect', { details: { field: 'currentPassword' } });
       }
+      await deps.loginThrottle.recordSuccess(attempt);
       assertAcceptablePassword(input.newPassword, 'newPassword');
       await users.changePassword(session.userId, await hasher.hash(input.newPassword));
       const families = await refreshTokens.revokeAllForUser(session.userId);

@@ -17,6 +17,25 @@ export function createSessionRevocations(options: {
   logger: Logger;
 }) {
   const keyFor = (sessionId: string) => `${options.keyPrefix}:auth:revoked-sid:${sessionId}`;
+  // Markers that could not be written yet; published again as soon as Redis is back.
+  const pending = new Set<string>();
+  const MAX_PENDING = 100_000;
+
+  async function publish(sessionIds: readonly string[]): Promise<void> {
+    const pipeline = options.redis.pipeline();
+    for (const sessionId of sessionIds) pipeline.set(keyFor(sessionId), '1', 'EX', ttlSeconds);
+    const results = await pipeline.exec();
+    const failed = results?.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  options.redis.on('ready', () => {
+    if (pending.size === 0) return;
+    const retry = [...pending];
+    publish(retry)
+      .then(() => retry.forEach((sessionId) => pending.delete(sessionId)))
+      .catch((err: unknown) => options.logger.error({ err }, 'republishing session revocations failed'));
+  });
   // A little longer than the token lifetime, so clock skew between instances cannot reopen a window.
   const ttlSeconds = options.accessTokenTtlSeconds + 60;
 
@@ -25,19 +44,17 @@ export function createSessionRevocations(options: {
     async markRevoked(sessionIds: readonly string[]): Promise<void> {
       if (sessionIds.length === 0) return;
       try {
-        const pipeline = options.redis.pipeline();
-        for (const sessionId of sessionIds) pipeline.set(keyFor(sessionId), '1', 'EX', ttlSeconds);
-        const results = await pipeline.exec();
-        const failed = results?.find(([error]) => error);
-        if (failed?.[0]) throw failed[0];
+        await publish(sessionIds);
       } catch (err) {
-        // The sessions are revoked in the database; access tokens stay usable only while Redis is
-        // unreachable and then answers again without the marker, at most one access-token lifetime.
-        options.logger.error({ err, sessionIds }, 'could not publish session revocation to redis');
+        // The sessions are revoked in the database, which answers the check while Redis is down;
+        // the markers follow as soon as Redis is back (or the next write succeeds).
+        for (const sessionId of sessionIds) if (pending.size < MAX_PENDING) pending.add(sessionId);
+        options.logger.error({ err, sessionIds }, 'could not publish session revocation to redis; will retry');
       }
     },
 
     async isRevoked(sessionId: string): Promise<boolean> {
+      if (pending.has(sessionId)) return true;
       if (options.redis.status === 'ready') {
         try {
           return (await options.redis.exists(keyFor(sessionId))) === 1;
