@@ -49,8 +49,7 @@ export type PolicyOptions = { pastDueGraceDays: number };
 function grant(
   plan: PlanKey,
   subscription: SubscriptionState | null,
-  reason: Entitlements['reason'],
-  validUntil: Date | null,
+  { reason, validUntil }: { reason: Entitlements['reason']; validUntil: Date | null },
 ): Entitlements {
   return {
     plan,
@@ -79,29 +78,30 @@ export function decideEntitlements(
   now: Date,
   options: PolicyOptions,
 ): Entitlements {
-  if (!subscription) return grant('free', null, 'no_subscription', null);
+  if (!subscription) return grant('free', null, { reason: 'no_subscription', validUntil: null });
   const { status, planKey, currentPeriodEnd, currentPeriodStart } = subscription;
   switch (status) {
     case 'active':
     case 'trialing': {
       if (subscription.cancelAtPeriodEnd && currentPeriodEnd) {
-        if (now >= currentPeriodEnd) return grant('free', subscription, 'ended', null);
-        return grant(planKey, subscription, 'canceling', currentPeriodEnd);
+        if (now >= currentPeriodEnd) return grant('free', subscription, { reason: 'ended', validUntil: null });
+        return grant(planKey, subscription, { reason: 'canceling', validUntil: currentPeriodEnd });
       }
-      return grant(planKey, subscription, status, null);
+      return grant(planKey, subscription, { reason: status, validUntil: null });
     }
     case 'past_due': {
       const graceEnd = currentPeriodStart
         ? new Date(currentPeriodStart.getTime() + options.pastDueGraceDays * 86_400_000)
         : null;
-      if (graceEnd && now < graceEnd) return grant(planKey, subscription, 'past_due_grace', graceEnd);
-      return grant('free', subscription, 'past_due_expired', null);
+      if (graceEnd && now < graceEnd)
+        return grant(planKey, subscription, { reason: 'past_due_grace', validUntil: graceEnd });
+      return grant('free', subscription, { reason: 'past_due_expired', validUntil: null });
     }
     case 'incomplete':
     case 'incomplete_expired':
     case 'unpaid':
     case 'canceled':
     case 'paused':
-      return grant('free', subscription, 'not_paid', null);
+      return grant('free', subscription, { reason: 'not_paid', validUntil: null });
   }
 }
