@@ -52,6 +52,10 @@ export function productionTestConfig(overrides: EnvSource & { DATABASE_URL: stri
   strong.password = 'Zq8vN3kLp2Xr7Tw9Hb4M';
   const validated = testConfig({
     JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
+    STRIPE_SECRET_KEY: 'sk_test_production_like_key',
+    STRIPE_WEBHOOK_SECRET: 'whsec_production_like_secret',
+    STRIPE_PRICE_PRO_MONTHLY: 'price_1ProProductionLike',
+    STRIPE_PRICE_BUSINESS_MONTHLY: 'price_1BusinessProductionLike',
     BCRYPT_COST: '10',
     ...overrides,
     NODE_ENV: 'production',

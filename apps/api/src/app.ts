@@ -11,6 +11,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
 import { requireJsonBody } from './http/require-json.js';
+import { stripeWebhookRoutes } from './http/stripe-webhook.route.js';
 import type { Services } from './services.js';
 import { type Context, createContextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/router.js';
@@ -54,6 +55,8 @@ export function createApp(deps: AppDependencies): Express {
     next();
   });
   app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
+  // Before any JSON parsing: the signature covers the exact raw bytes.
+  app.use(stripeWebhookRoutes(deps.services.stripeWebhookInbox));
   app.use(
     healthRoutes({
       checks: deps.readinessChecks,

@@ -1,7 +1,7 @@
 import { loadConfigOrExit } from '@groundwork/config';
 import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
-import { closeRedis, createFastFailRedis, pingRedis } from '@groundwork/queue';
+import { closeRedis, createFastFailRedis, createSubscriberRedis, pingRedis } from '@groundwork/queue';
 
 import { createApp } from './app.js';
 import { listen } from './server.js';
@@ -13,7 +13,18 @@ const logger = createLogger({ service: 'api', level: config.log.level });
 
 const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
 const redis = createFastFailRedis(config.redis.url, logger, 'api');
-const services = await createServices({ config, db, redis, logger, version: readVersion(), startedAt: Date.now() });
+const subscriber = createSubscriberRedis(config.redis.url, logger);
+const services = await createServices({
+  config,
+  db,
+  redis,
+  subscriber,
+  logger,
+  version: readVersion(),
+  startedAt: Date.now(),
+});
+// Subscribing waits for Redis; the API serves meanwhile (entitlements then only expire by TTL).
+void services.start().catch((err: unknown) => logger.error({ err }, 'could not start background services'));
 
 let draining = false;
 const app = createApp({
@@ -42,7 +53,8 @@ const shutdown = createShutdown({
         return server.close(Math.floor(config.shutdown.timeoutMs * 0.8));
       },
     },
-    { name: 'redis', run: () => closeRedis(redis, 1_000) },
+    { name: 'services', run: () => services.stop(), timeoutMs: 2_000 },
+    { name: 'redis', run: () => Promise.all([closeRedis(redis, 1_000), closeRedis(subscriber, 1_000)]) },
     { name: 'postgres', run: () => db.destroy() },
   ],
 });

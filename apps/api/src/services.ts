@@ -7,12 +7,18 @@ import {
   createAuditEventRepository,
   createOrganizationRepository,
   createRefreshTokenRepository,
+  createUsageRepository,
   createUserRepository,
   type Knex,
 } from '@groundwork/db';
+import { createBillingFromSettings, createWebhookInbox } from '@groundwork/billing';
+import { createProducer, stripeEventJobId, stripeEventsQueue } from '@groundwork/queue';
 import type { Redis } from 'ioredis';
 
+import { createAnalyticsService } from './features/analytics/analytics.service.js';
 import { createAuthService } from './features/auth/auth.service.js';
+import { createEntitlementCache } from './features/billing/entitlement-cache.js';
+import { createUsageRecorder } from './features/billing/usage-recorder.js';
 import { createRefreshCookies } from './features/auth/refresh-cookie.js';
 import { createSessionRevocations } from './features/auth/session-revocations.js';
 import { createOrganizationsService } from './features/organizations/organizations.service.js';
@@ -38,11 +44,37 @@ export async function createServices(deps: {
   config: Config;
   db: Knex;
   redis: Redis;
+  /** A dedicated connection in subscriber mode, for entitlement-change announcements. */
+  subscriber: Redis;
   logger: Logger;
   version: string;
   startedAt: number;
 }) {
   const { config, db, redis, logger } = deps;
+  const billing = createBillingFromSettings({
+    settings: config.billing,
+    db,
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+  });
+  const stripeEvents = createProducer(stripeEventsQueue, {
+    connection: redis,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+  });
+  const usageRecorder = createUsageRecorder({
+    usage: createUsageRepository(db),
+    flushIntervalMs: config.billing.usageFlushIntervalMs,
+    logger,
+  });
+  const entitlements = createEntitlementCache({
+    read: billing.readEntitlements,
+    ttlMs: config.billing.entitlementCacheTtlMs,
+    subscriber: deps.subscriber,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+  });
   const keyPrefix = config.redis.keyPrefix;
   const users = createUserRepository(db);
   const organizations = createOrganizationRepository(db);
@@ -91,6 +123,31 @@ export async function createServices(deps: {
       enabled: config.auth.refreshCookie,
       allowedOrigins: new Set(config.http.corsOrigins),
     }),
+    billing,
+    entitlements,
+    usage: usageRecorder,
+    analytics: createAnalyticsService({ usage: createUsageRepository(db), recorder: usageRecorder }),
+    /** Null until STRIPE_WEBHOOK_SECRET is set (production refuses to start without it). */
+    stripeWebhookInbox: config.billing.webhookSecret
+      ? createWebhookInbox({
+          stripe: billing.stripe,
+          webhookSecret: config.billing.webhookSecret,
+          livemode: config.billing.livemode,
+          events: billing.events,
+          enqueue: (eventId) => stripeEvents.enqueue('stripe-event', { eventId }, { jobId: stripeEventJobId(eventId) }),
+          logger,
+        })
+      : null,
+    /** Starts background parts (pub/sub subscription, usage flushing). */
+    async start() {
+      await entitlements.start();
+      usageRecorder.start();
+    },
+    /** Flushes usage and closes the producer; connections are closed by the caller. */
+    async stop() {
+      await usageRecorder.stop();
+      await stripeEvents.close();
+    },
     /** The public keys for `/.well-known/jwks.json` (asymmetric signing only). */
     jwks: () => accessTokens.jwks(),
   };

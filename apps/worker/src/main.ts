@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 
+import { createBillingFromSettings } from '@groundwork/billing';
 import { loadConfigOrExit } from '@groundwork/config';
 import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
@@ -9,7 +10,10 @@ import {
   createFastFailRedis,
   createProducer,
   createWorkerRedis,
+  billingQueue,
   housekeepingQueue,
+  stripeEventJobId,
+  stripeEventsQueue,
 } from '@groundwork/queue';
 
 import { createHealthServer } from './health-server.js';
@@ -25,12 +29,25 @@ const workerRedis = createWorkerRedis(config.redis.url, logger);
 const redis = createFastFailRedis(config.redis.url, logger, 'worker-producer');
 const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
 const housekeeping = createProducer(housekeepingQueue, producerOptions);
+const billingJobs = createProducer(billingQueue, producerOptions);
+const stripeEvents = createProducer(stripeEventsQueue, producerOptions);
+const billing = createBillingFromSettings({
+  settings: config.billing,
+  db,
+  redis,
+  keyPrefix: config.redis.keyPrefix,
+  logger,
+});
 
 const running = startWorkers({
   processors: createProcessors({
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    heartbeatIntervalMs: config.worker.heartbeatIntervalMs,
+    housekeeping: { redis, keyPrefix: config.redis.keyPrefix, heartbeatIntervalMs: config.worker.heartbeatIntervalMs },
+    billing: {
+      billing,
+      enqueueEvent: (eventId) =>
+        stripeEvents.enqueue('stripe-event', { eventId }, { jobId: stripeEventJobId(eventId) }),
+      logger,
+    },
   }),
   connection: workerRedis,
   keyPrefix: config.redis.keyPrefix,
@@ -57,7 +74,11 @@ const shutdown = createShutdown({
         return running.close(Math.floor(config.shutdown.timeoutMs * 0.8));
       },
     },
-    { name: 'producers', run: () => housekeeping.close(), timeoutMs: 1_000 },
+    {
+      name: 'producers',
+      run: () => Promise.all([housekeeping.close(), billingJobs.close(), stripeEvents.close()]),
+      timeoutMs: 1_000,
+    },
     { name: 'redis', run: () => Promise.all([closeRedis(workerRedis, 1_000), closeRedis(redis, 1_000)]) },
     { name: 'postgres', run: () => db.destroy() },
     { name: 'health', run: () => new Promise((resolve) => healthServer.close(resolve)) },
@@ -66,11 +87,19 @@ const shutdown = createShutdown({
 exitOnSignals(shutdown, logger);
 
 // Redis may still be coming up: keep trying in the background; the workers themselves wait for it.
-void upsertSchedules(housekeeping, config.worker.heartbeatIntervalMs, {
-  retryDelayMs: 5_000,
-  shouldStop: () => draining,
-  onRetry: (err) => logger.warn({ err }, 'could not register schedules yet; retrying'),
-});
+void upsertSchedules(
+  { housekeeping, billing: billingJobs },
+  {
+    heartbeatIntervalMs: config.worker.heartbeatIntervalMs,
+    eventSweepIntervalMs: config.billing.eventSweepIntervalMs,
+    resyncIntervalMs: config.billing.resyncIntervalMs,
+  },
+  {
+    retryDelayMs: 5_000,
+    shouldStop: () => draining,
+    onRetry: (err) => logger.warn({ err }, 'could not register schedules yet; retrying'),
+  },
+);
 healthServer.on('error', (err) => {
   logger.fatal({ err, port: config.worker.healthPort }, 'health server failed');
   void shutdown.run('health server failed').finally(() => process.exit(1));

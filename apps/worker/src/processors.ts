@@ -2,7 +2,9 @@ import { type QueueDefinitions, type QueueName, queueDefinitions } from '@ground
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { z } from 'zod';
 
+import { type BillingJobDeps, createBillingHandler } from './jobs/billing.job.js';
 import { createHousekeepingHandler, type HousekeepingDeps } from './jobs/housekeeping.job.js';
+import { createStripeEventHandler } from './jobs/stripe-event.job.js';
 
 export type JobProcessor = (job: Job) => Promise<unknown>;
 
@@ -13,7 +15,7 @@ export type JobProcessor = (job: Job) => Promise<unknown>;
  */
 function validated<TName extends QueueName>(
   name: TName,
-  handler: (payload: z.output<QueueDefinitions[TName]['payload']>) => Promise<unknown>,
+  handler: (payload: z.output<QueueDefinitions[TName]['payload']>, job: Job) => Promise<unknown>,
 ): JobProcessor {
   const schema = queueDefinitions[name].payload;
   return async function processValidatedJob(job) {
@@ -21,15 +23,17 @@ function validated<TName extends QueueName>(
     if (!parsed.success) {
       throw new UnrecoverableError(`Job ${job.id ?? '?'} on ${name} has an invalid payload: ${parsed.error.message}`);
     }
-    return handler(parsed.data as z.output<QueueDefinitions[TName]['payload']>);
+    return handler(parsed.data as z.output<QueueDefinitions[TName]['payload']>, job);
   };
 }
 
-export type ProcessorDeps = HousekeepingDeps;
+export type ProcessorDeps = { housekeeping: HousekeepingDeps; billing: BillingJobDeps };
 
 /** One processor per queue; a queue added to the registry without one here fails typecheck. */
 export function createProcessors(deps: ProcessorDeps): Record<QueueName, JobProcessor> {
   return {
-    housekeeping: validated('housekeeping', createHousekeepingHandler(deps)),
+    housekeeping: validated('housekeeping', createHousekeepingHandler(deps.housekeeping)),
+    'stripe-events': validated('stripe-events', createStripeEventHandler(deps.billing)),
+    billing: validated('billing', createBillingHandler(deps.billing)),
   };
 }

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
-import type { housekeepingQueue, Producer } from '@groundwork/queue';
+import type { billingQueue, housekeepingQueue, Producer } from '@groundwork/queue';
 
 /**
  * Registers the recurring jobs, retrying until Redis accepts them. Upserting
@@ -8,16 +8,26 @@ import type { housekeepingQueue, Producer } from '@groundwork/queue';
  * without creating duplicates.
  */
 export async function upsertSchedules(
-  housekeeping: Producer<typeof housekeepingQueue>,
-  heartbeatIntervalMs: number,
+  producers: { housekeeping: Producer<typeof housekeepingQueue>; billing: Producer<typeof billingQueue> },
+  intervals: { heartbeatIntervalMs: number; eventSweepIntervalMs: number; resyncIntervalMs: number },
   retry: { retryDelayMs: number; shouldStop: () => boolean; onRetry: (err: unknown) => void },
 ): Promise<void> {
   while (!retry.shouldStop()) {
     try {
-      await housekeeping.queue.upsertJobScheduler(
+      await producers.housekeeping.queue.upsertJobScheduler(
         'worker-heartbeat',
-        { every: heartbeatIntervalMs },
+        { every: intervals.heartbeatIntervalMs },
         { name: 'heartbeat', data: { task: 'heartbeat' } },
+      );
+      await producers.billing.queue.upsertJobScheduler(
+        'stripe-event-sweeper',
+        { every: intervals.eventSweepIntervalMs },
+        { name: 'sweep-events', data: { task: 'sweep-events' } },
+      );
+      await producers.billing.queue.upsertJobScheduler(
+        'billing-resync',
+        { every: intervals.resyncIntervalMs },
+        { name: 'resync-all', data: { task: 'resync-all' } },
       );
       return;
     } catch (err) {

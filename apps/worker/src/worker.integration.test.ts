@@ -21,6 +21,18 @@ import { startWorkers, superviseWorkers } from './start-workers.js';
 
 const logger = createLogger({ service: 'worker-test', level: 'silent' });
 
+/** A dependency these tests never reach (they exercise the housekeeping queue); using it fails loudly. */
+function notUsedHere<T>(name: string): T {
+  return new Proxy(() => undefined, {
+    get: () => {
+      throw new Error(`${name} is not used in this test`);
+    },
+    apply: () => {
+      throw new Error(`${name} is not used in this test`);
+    },
+  }) as T;
+}
+
 describe('worker', () => {
   let keyPrefix: string;
   let producerRedis: Redis;
@@ -42,7 +54,10 @@ describe('worker', () => {
 
   function startRegistryWorkers() {
     const running = startWorkers({
-      processors: createProcessors({ redis: producerRedis, keyPrefix, heartbeatIntervalMs: 1_000 }),
+      processors: createProcessors({
+        housekeeping: { redis: producerRedis, keyPrefix, heartbeatIntervalMs: 1_000 },
+        billing: { billing: notUsedHere('billing'), enqueueEvent: notUsedHere('enqueueEvent'), logger },
+      }),
       connection: workerRedis,
       keyPrefix,
       concurrency: 2,

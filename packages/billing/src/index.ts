@@ -1,4 +1,11 @@
 export {
+  type Billing,
+  type BillingOptions,
+  type BillingSettings,
+  createBilling,
+  createBillingFromSettings,
+} from './billing.js';
+export {
   decideEntitlements,
   type Entitlements,
   type PolicyOptions,
@@ -19,3 +26,16 @@ export {
   PLANS,
   planForPrice,
 } from './plans/catalogue.js';
+export { type BillingService, type BillingUrls, createBillingService } from './checkout/billing.service.js';
+export {
+  createEntitlementReader,
+  type EntitlementReader,
+  toSubscriptionState,
+} from './entitlements/entitlement-reader.js';
+export { entitlementsChannel, publishEntitlementsChanged } from './entitlements/invalidation.js';
+export { createStripeEventProcessor, type EventOutcome, type StripeEventProcessor } from './events/event-processor.js';
+export { customerOfEvent, HANDLED_EVENT_TYPES } from './events/event-types.js';
+export { createWebhookInbox, type InboxOutcome, type WebhookInbox } from './events/webhook-inbox.js';
+export { createStripeClient, STRIPE_API_VERSION, type StripeClientOptions } from './stripe/stripe-client.js';
+export { createCustomerSync, type CustomerSync, type SyncResult } from './sync/customer-sync.js';
+export { periodOf, type StripeSubscriptionLike, toSubscriptionRow } from './sync/stripe-subscription.js';

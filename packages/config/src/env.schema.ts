@@ -87,6 +87,40 @@ export const envSchema = z.object({
   LOGIN_LOCKOUT_SECONDS: positiveInt.max(86_400).default(900),
   LOGIN_MAX_FAILURES_PER_IP_PER_DAY: positiveInt.max(100_000).default(100),
 
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'expected a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_…)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, 'expected a webhook signing secret (whsec_…)')
+    .optional(),
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  STRIPE_PRICE_PRO_MONTHLY: z
+    .string()
+    .regex(/^price_\w+$/)
+    .default('price_pro_monthly'),
+  STRIPE_PRICE_PRO_YEARLY: z
+    .string()
+    .regex(/^price_\w+$/)
+    .optional(),
+  STRIPE_PRICE_BUSINESS_MONTHLY: z
+    .string()
+    .regex(/^price_\w+$/)
+    .default('price_business_monthly'),
+  STRIPE_PRICE_BUSINESS_YEARLY: z
+    .string()
+    .regex(/^price_\w+$/)
+    .optional(),
+  BILLING_SUCCESS_URL: z.url().default('http://localhost:5173/billing/success?session_id={CHECKOUT_SESSION_ID}'),
+  BILLING_CANCEL_URL: z.url().default('http://localhost:5173/billing'),
+  BILLING_PORTAL_RETURN_URL: z.url().default('http://localhost:5173/billing'),
+  BILLING_PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  BILLING_RESYNC_INTERVAL_MS: durationMs.default(6 * 3_600_000),
+  STRIPE_EVENT_SWEEP_INTERVAL_MS: durationMs.default(60_000),
+  ENTITLEMENT_CACHE_TTL_MS: durationMs.default(60_000),
+  USAGE_FLUSH_INTERVAL_MS: durationMs.default(5_000),
+
   // Read only by `npm run dev`, which starts an embedded PostgreSQL on this port when DATABASE_URL is unset.
   DEV_POSTGRES_PORT: port.default(54329),
 

@@ -7,6 +7,10 @@ const strongProduction = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://app:Zq8vN3kLp2Xr7Tw9Hb4M@db.internal:5432/app',
   JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
+  STRIPE_SECRET_KEY: 'sk_live_51Hq8vN3kLp2Xr7Tw9',
+  STRIPE_WEBHOOK_SECRET: 'whsec_q7Vh2LmX9pRt4sWz8NbK',
+  STRIPE_PRICE_PRO_MONTHLY: 'price_1Pq8vN3kLp2Xr7Tw',
+  STRIPE_PRICE_BUSINESS_MONTHLY: 'price_1Zq8vN3kLp2Xr7Tb',
 };
 
 function issuesOf(env: Record<string, string>): { variable: string; problem: string }[] {
@@ -107,7 +111,14 @@ describe('loadConfig', () => {
   test('when NODE_ENV is unset, then production rules apply (fail closed)', () => {
     const issues = issuesOf({ DATABASE_URL: 'postgres://app:app@127.0.0.1:5432/app' });
 
-    expect(issues.map((issue) => issue.variable)).toEqual(['JWT_SECRET', 'DATABASE_URL']);
+    expect(issues.map((issue) => issue.variable)).toEqual([
+      'JWT_SECRET',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'STRIPE_PRICE_PRO_MONTHLY',
+      'STRIPE_PRICE_BUSINESS_MONTHLY',
+      'DATABASE_URL',
+    ]);
   });
 
   test('when in production without JWT_SECRET, or with a weak one, or with a low bcrypt cost, then start-up is refused', () => {
@@ -141,6 +152,19 @@ describe('loadConfig', () => {
 
     expect(config.rateLimits.default).toEqual({ points: 250, durationSeconds: 3600 });
     expect(issuesOf({ ...minimal, RATE_LIMIT_SIGNUP: '5 per hour' })[0]?.variable).toBe('RATE_LIMIT_SIGNUP');
+  });
+
+  test('when in production without a webhook secret, then start-up is refused naming it', () => {
+    const { STRIPE_WEBHOOK_SECRET: _secret, ...withoutWebhookSecret } = strongProduction;
+
+    expect(issuesOf(withoutWebhookSecret)).toEqual([
+      { variable: 'STRIPE_WEBHOOK_SECRET', problem: expect.stringMatching(/^is required in production/) as string },
+    ]);
+  });
+
+  test('when a live key is configured, then only live webhooks are expected', () => {
+    expect(loadConfig(strongProduction).billing.livemode).toBe(true);
+    expect(loadConfig({ ...minimal, STRIPE_SECRET_KEY: 'sk_test_abc' }).billing.livemode).toBe(false);
   });
 
   test('when the refresh cookie is on without browser origins, then start-up is refused', () => {

@@ -81,6 +81,18 @@ function productionProblems(env: Env): Problem[] {
     if (weakness) problems.push({ variable: 'JWT_SECRET', problem: env.JWT_SECRET ? `it ${weakness}` : weakness });
   }
   if (env.BCRYPT_COST < 10) problems.push({ variable: 'BCRYPT_COST', problem: 'must be at least 10 in production' });
+  if (!env.STRIPE_SECRET_KEY) problems.push({ variable: 'STRIPE_SECRET_KEY', problem: 'is required in production' });
+  if (!env.STRIPE_WEBHOOK_SECRET) {
+    problems.push({
+      variable: 'STRIPE_WEBHOOK_SECRET',
+      problem: 'is required in production (webhooks cannot be verified without it)',
+    });
+  }
+  for (const variable of ['STRIPE_PRICE_PRO_MONTHLY', 'STRIPE_PRICE_BUSINESS_MONTHLY'] as const) {
+    if (env[variable] === variable.toLowerCase().replace('stripe_', '')) {
+      problems.push({ variable, problem: 'still has the local emulator default; set your Stripe price id' });
+    }
+  }
   const dbPassword = decodeURIComponent(new URL(env.DATABASE_URL).password);
   const dbWeakness = weakSecretReason(dbPassword, 16);
   if (dbWeakness) problems.push({ variable: 'DATABASE_URL', problem: `its password ${dbWeakness}` });
@@ -138,6 +150,31 @@ function toConfig(env: Env) {
       refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
       refreshCookie: env.AUTH_REFRESH_COOKIE,
       bcryptCost: env.BCRYPT_COST,
+    },
+    billing: {
+      stripeSecretKey: env.STRIPE_SECRET_KEY ?? null,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? null,
+      apiBase: env.STRIPE_API_BASE ?? null,
+      /** Webhooks must come from the same mode as the key: live keys accept only live events. */
+      livemode: env.STRIPE_SECRET_KEY?.includes('_live_') ?? false,
+      prices: {
+        pro: {
+          month: env.STRIPE_PRICE_PRO_MONTHLY,
+          ...(env.STRIPE_PRICE_PRO_YEARLY ? { year: env.STRIPE_PRICE_PRO_YEARLY } : {}),
+        },
+        business: {
+          month: env.STRIPE_PRICE_BUSINESS_MONTHLY,
+          ...(env.STRIPE_PRICE_BUSINESS_YEARLY ? { year: env.STRIPE_PRICE_BUSINESS_YEARLY } : {}),
+        },
+      },
+      successUrl: env.BILLING_SUCCESS_URL,
+      cancelUrl: env.BILLING_CANCEL_URL,
+      portalReturnUrl: env.BILLING_PORTAL_RETURN_URL,
+      pastDueGraceDays: env.BILLING_PAST_DUE_GRACE_DAYS,
+      resyncIntervalMs: env.BILLING_RESYNC_INTERVAL_MS,
+      eventSweepIntervalMs: env.STRIPE_EVENT_SWEEP_INTERVAL_MS,
+      entitlementCacheTtlMs: env.ENTITLEMENT_CACHE_TTL_MS,
+      usageFlushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
     },
     rateLimits: {
       default: env.RATE_LIMIT_DEFAULT,

@@ -32,3 +32,15 @@ export {
   type UserCredentials,
   type UserRepository,
 } from './users/user.repository.js';
+export {
+  createStripeEventRepository,
+  type StoredStripeEvent,
+  type StripeEventRepository,
+  type StripeEventStatus,
+} from './stripe-events/stripe-event.repository.js';
+export {
+  createSubscriptionRepository,
+  type SubscriptionRepository,
+  type SubscriptionRow,
+} from './subscriptions/subscription.repository.js';
+export { createUsageRepository, type UsageIncrement, type UsageRepository } from './usage/usage.repository.js';

@@ -29,6 +29,15 @@ export function createWorkerRedis(url: string, logger: Logger): Redis {
   );
 }
 
+/** For pub/sub subscribers: waits through outages and re-subscribes on reconnect. */
+export function createSubscriberRedis(url: string, logger: Logger): Redis {
+  return withErrorLogging(
+    new Redis(url, { connectionName: 'groundwork-subscriber', autoResubscribe: true }),
+    logger,
+    'subscriber',
+  );
+}
+
 /** BullMQ's key prefix for this deployment, beside the app's own keys. */
 export const bullPrefix = (keyPrefix: string) => `${keyPrefix}:bull`;
 

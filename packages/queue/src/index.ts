@@ -1,5 +1,14 @@
-export { bullPrefix, closeRedis, createFastFailRedis, createWorkerRedis, pingRedis } from './connections.js';
+export {
+  bullPrefix,
+  closeRedis,
+  createFastFailRedis,
+  createSubscriberRedis,
+  createWorkerRedis,
+  pingRedis,
+} from './connections.js';
 export { BASE_JOB_OPTIONS, defineQueue, type QueueDefinition } from './define-queue.js';
 export { createProducer, type Producer } from './producer.js';
 export { type HousekeepingPayload, housekeepingQueue, workerHeartbeatKey } from './queues/housekeeping.queue.js';
 export { type QueueDefinitions, type QueueName, queueDefinitions } from './registry.js';
+export { type BillingJob, billingQueue } from './queues/billing.queue.js';
+export { type StripeEventJob, stripeEventJobId, stripeEventsQueue } from './queues/stripe-events.queue.js';

@@ -1,7 +1,7 @@
 import type { Config } from '@groundwork/config';
 import { createLogger } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
-import { pingRedis, createFastFailRedis } from '@groundwork/queue';
+import { createFastFailRedis, createSubscriberRedis, pingRedis } from '@groundwork/queue';
 import type { AnyRouter } from '@trpc/server';
 
 import { createLogCapture } from '../../../../test/support/log-capture.js';
@@ -21,7 +21,17 @@ export async function startTestApi(config: Config, options: { router?: AnyRouter
   const redis = createFastFailRedis(config.redis.url, logger, 'api-test');
   // Tests that point Redis at a dead port must not wait here.
   if (options.waitForRedis ?? true) await redisReady(redis);
-  const services = await createServices({ config, db, redis, logger, version: '0.0.0-test', startedAt: Date.now() });
+  const subscriber = createSubscriberRedis(config.redis.url, logger);
+  const services = await createServices({
+    config,
+    db,
+    redis,
+    subscriber,
+    logger,
+    version: '0.0.0-test',
+    startedAt: Date.now(),
+  });
+  if (options.waitForRedis ?? true) await services.start();
   let draining = false;
   const app = createApp({
     config,
@@ -45,7 +55,9 @@ export async function startTestApi(config: Config, options: { router?: AnyRouter
     },
     async close() {
       await server.close(1_000);
+      await services.stop().catch(() => undefined);
       redis.disconnect();
+      subscriber.disconnect();
       await db.destroy();
     },
   };

@@ -1,8 +1,10 @@
+import type { Feature } from '@groundwork/billing';
 import type { Role } from '@groundwork/db';
 import { z } from 'zod';
 
 import { mapAppError } from './middlewares/map-app-error.js';
 import { rateLimit } from './middlewares/rate-limit.js';
+import { requireFeature } from './middlewares/require-feature.js';
 import { requireMembership } from './middlewares/require-membership.js';
 import { requireSession } from './middlewares/require-session.js';
 import { baseProcedure } from './t.js';
@@ -21,5 +23,8 @@ export const protectedProcedure = publicProcedure.use(requireSession);
 export const organizationProcedure = (minimumRole: Role = 'member') =>
   protectedProcedure.input(z.object({ organizationId: z.uuid() })).use(requireMembership(minimumRole));
 
-// The plan-gated procedure (an entitled organization, else PAYMENT_REQUIRED)
-// is built on organizationProcedure here by the billing feature.
+/**
+ * Plan-gated: an organization procedure whose organization must be entitled
+ * to `feature`, else PAYMENT_REQUIRED. Adds `ctx.entitlements`.
+ */
+export const planProcedure = (feature: Feature) => organizationProcedure('member').use(requireFeature(feature));

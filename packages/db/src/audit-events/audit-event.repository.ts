@@ -11,6 +11,7 @@ export const AUDIT_EVENT_TYPES = [
   'password.changed',
   'password.change_failed',
   'refresh.refused_in_grace',
+  'billing.plan_changed',
   'session.revoked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -9,6 +9,7 @@ export class OrganizationModel extends Model {
   id!: string;
   name!: string;
   personal!: boolean;
+  stripeCustomerId!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

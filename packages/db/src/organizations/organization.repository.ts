@@ -40,6 +40,41 @@ export function createOrganizationRepository(db: Knex) {
       await OrganizationModel.query(db).findById(organizationId).patch({ name });
     },
 
+    async findByStripeCustomerId(stripeCustomerId: string): Promise<{ id: string } | undefined> {
+      return OrganizationModel.query(db).findOne({ stripeCustomerId }).select('id');
+    },
+
+    async findStripeCustomerId(organizationId: string): Promise<string | null> {
+      const row = await OrganizationModel.query(db).findById(organizationId).select('stripeCustomerId');
+      return row?.stripeCustomerId ?? null;
+    },
+
+    /** Links a Stripe customer unless one is linked already; returns the customer id that is linked now. */
+    async linkStripeCustomer(
+      organizationId: string,
+      stripeCustomerId: string,
+      trx?: Knex.Transaction,
+    ): Promise<string | null> {
+      await OrganizationModel.query(trx ?? db)
+        .findById(organizationId)
+        .whereNull('stripeCustomerId')
+        .patch({ stripeCustomerId });
+      const row = await OrganizationModel.query(trx ?? db)
+        .findById(organizationId)
+        .select('stripeCustomerId');
+      return row?.stripeCustomerId ?? null;
+    },
+
+    async listIdsWithStripeCustomer(): Promise<{ id: string; stripeCustomerId: string }[]> {
+      return (await OrganizationModel.query(db)
+        .whereNotNull('stripeCustomerId')
+        .orderBy('id')
+        .select('id', 'stripeCustomerId')) as {
+        id: string;
+        stripeCustomerId: string;
+      }[];
+    },
+
     async listMembers(organizationId: string): Promise<Member[]> {
       const rows: Member[] = await db('memberships as m')
         .join('users as u', 'u.id', 'm.userId')

@@ -1,0 +1,25 @@
+import type { WebhookInbox } from '@groundwork/billing';
+import express, { Router } from 'express';
+
+/**
+ * `POST /webhooks/stripe`: the raw body (signatures are computed over the
+ * exact bytes) goes to the inbox. Failures get a generic body; a storage
+ * failure becomes a 5xx through the error handler, so Stripe retries.
+ */
+export function stripeWebhookRoutes(inbox: WebhookInbox | null): Router {
+  const routes = Router();
+  routes.post('/webhooks/stripe', express.raw({ type: () => true, limit: '512kb' }), async (req, res) => {
+    if (!inbox) {
+      res.status(503).json({ error: 'webhooks are not configured' });
+      return;
+    }
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const outcome = await inbox(body, req.headers['stripe-signature'] as string | undefined);
+    if (outcome.status === 400) {
+      res.status(400).json({ error: 'invalid webhook' });
+      return;
+    }
+    res.status(200).json({ received: true });
+  });
+  return routes;
+}

@@ -1,0 +1,131 @@
+import {
+  type AuditEventRepository,
+  type Knex,
+  type OrganizationRepository,
+  type StripeEventRepository,
+  type SubscriptionRepository,
+} from '@groundwork/db';
+import type { Logger } from '@groundwork/core';
+import type Stripe from 'stripe';
+
+import { decideEntitlements } from '../entitlements/entitlement-policy.js';
+import { toSubscriptionState } from '../entitlements/entitlement-reader.js';
+import type { PlanPrices } from '../plans/catalogue.js';
+import { type StripeSubscriptionLike, toSubscriptionRow } from './stripe-subscription.js';
+
+export type SyncResult = {
+  organizationId: string;
+  subscriptions: number;
+  /** Rows whose stored state differed from Stripe's before this sync (missed or out-of-order events). */
+  drift: number;
+  planBefore: string;
+  planAfter: string;
+};
+
+export type CustomerSyncDeps = {
+  db: Knex;
+  stripe: Stripe;
+  prices: PlanPrices;
+  pastDueGraceDays: number;
+  repositories: {
+    organizations: (db: Knex) => Pick<OrganizationRepository, 'findByStripeCustomerId'>;
+    subscriptions: (
+      db: Knex,
+    ) => Pick<SubscriptionRepository, 'listForCustomer' | 'upsert' | 'findCurrentForOrganization'>;
+    stripeEvents: (db: Knex) => Pick<StripeEventRepository, 'markProcessed'>;
+    audit: (db: Knex) => Pick<AuditEventRepository, 'insert'>;
+  };
+  onEntitlementsChanged: (organizationId: string) => Promise<void>;
+  logger: Logger;
+};
+
+const COMPARED = ['status', 'priceId', 'cancelAtPeriodEnd', 'currentPeriodEnd', 'trialEnd'] as const;
+
+function differs(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return COMPARED.some((key) => {
+    const left = a[key];
+    const right = b[key];
+    if (left instanceof Date || right instanceof Date)
+      return (left as Date | null)?.getTime() !== (right as Date | null)?.getTime();
+    return left !== right;
+  });
+}
+
+/**
+ * Makes the local subscriptions of one Stripe customer equal to Stripe's, read
+ * fresh from the API. Syncs of the same customer are serialized by a
+ * transaction-scoped advisory lock and the triggering event is marked
+ * processed in the same transaction, so any order, repetition or crash of
+ * events converges on Stripe's state.
+ */
+export function createCustomerSync(deps: CustomerSyncDeps) {
+  return async function syncCustomer(
+    customerId: string,
+    options: { eventId?: string } = {},
+  ): Promise<SyncResult | null> {
+    const result = await deps.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`stripe-customer:${customerId}`]);
+      const organization = await deps.repositories.organizations(trx).findByStripeCustomerId(customerId);
+      if (!organization) return null;
+      const subscriptions = deps.repositories.subscriptions(trx);
+      const before = await subscriptions.findCurrentForOrganization(organization.id);
+      const stored = new Map((await subscriptions.listForCustomer(customerId, trx)).map((row) => [row.id, row]));
+
+      const remote: StripeSubscriptionLike[] = [];
+      for await (const subscription of deps.stripe.subscriptions.list({
+        customer: customerId,
+        status: 'all',
+        limit: 100,
+      })) {
+        remote.push(subscription);
+      }
+      const rows = remote.map((subscription) =>
+        toSubscriptionRow(subscription, { organizationId: organization.id, prices: deps.prices }),
+      );
+      const drift = rows.filter((row) => {
+        const previous = stored.get(row.id);
+        return previous !== undefined && differs(previous, row);
+      }).length;
+      await subscriptions.upsert(rows, trx);
+      if (options.eventId) await deps.repositories.stripeEvents(trx).markProcessed(options.eventId, trx);
+
+      const after = await subscriptions.findCurrentForOrganization(organization.id);
+      const policy = { pastDueGraceDays: deps.pastDueGraceDays };
+      const now = new Date();
+      const planBefore = decideEntitlements(toSubscriptionState(before), now, policy);
+      const planAfter = decideEntitlements(toSubscriptionState(after), now, policy);
+      if (planBefore.plan !== planAfter.plan || planBefore.status !== planAfter.status) {
+        await deps.repositories.audit(trx).insert({
+          type: 'billing.plan_changed',
+          organizationId: organization.id,
+          metadata: {
+            planBefore: planBefore.plan,
+            planAfter: planAfter.plan,
+            statusBefore: planBefore.status,
+            statusAfter: planAfter.status,
+            eventId: options.eventId ?? null,
+          },
+        });
+      }
+      return {
+        organizationId: organization.id,
+        subscriptions: rows.length,
+        drift,
+        planBefore: planBefore.plan,
+        planAfter: planAfter.plan,
+      };
+    });
+    if (!result) return null;
+    if (result.drift > 0)
+      deps.logger.warn({ customerId, ...result }, 'billing drift corrected: local state differed from Stripe');
+    // After commit: every API instance drops its cached entitlements for this organization.
+    await deps
+      .onEntitlementsChanged(result.organizationId)
+      .catch((err: unknown) =>
+        deps.logger.error({ err, organizationId: result.organizationId }, 'could not publish entitlement change'),
+      );
+    return result;
+  };
+}
+
+export type CustomerSync = ReturnType<typeof createCustomerSync>;

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+import { defineQueue } from '../define-queue.js';
+
+/**
+ * Verified Stripe webhook events, stored in `stripe_events` first; the job
+ * carries only the event id and uses it as its job id, so a duplicate delivery
+ * never becomes a second job.
+ */
+export const stripeEventsQueue = defineQueue({
+  name: 'stripe-events',
+  payload: z.strictObject({ eventId: z.string().regex(/^evt_\w+$/) }),
+  defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 } },
+});
+
+export type StripeEventJob = z.infer<typeof stripeEventsQueue.payload>;
+
+/** BullMQ job ids may not contain ':'; Stripe ids never do. */
+export const stripeEventJobId = (eventId: string) => eventId;
