@@ -40,6 +40,23 @@ export default tseslint.config(
     },
   },
   {
+    // End-to-end tests and their support compose the whole system, apps included.
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@groundwork/*/src/*', '@groundwork/*/src'],
+              message: 'Import a package through its public entry.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/config/src/**/*.ts', 'test/**/*.ts', 'vitest.config.ts'],
     rules: { 'n/no-process-env': 'off' },
   },

@@ -1,0 +1,131 @@
+import { createBillingFromSettings } from '@groundwork/billing';
+import type { Config } from '@groundwork/config';
+import { createLogger } from '@groundwork/core';
+import { createDb, type Knex } from '@groundwork/db';
+import {
+  createFastFailRedis,
+  createProducer,
+  createWorkerRedis,
+  stripeEventJobId,
+  stripeEventsQueue,
+} from '@groundwork/queue';
+import { startStripeEmulator, type StripeEmulator } from '@groundwork/stripe-emulator';
+import type { Redis } from 'ioredis';
+
+import { createProcessors } from '../../apps/worker/src/processors.js';
+import { type RunningWorkers, startWorkers } from '../../apps/worker/src/start-workers.js';
+import { redisReady } from './redis-ready.js';
+import { testConfig, uniqueName } from './test-env.js';
+
+export const TEST_WEBHOOK_SECRET = 'whsec_groundwork_tests';
+
+/** Settings that point billing at a local emulator. */
+export function billingEnv(emulator: StripeEmulator): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: 'sk_test_groundwork_tests',
+    STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    STRIPE_API_BASE: emulator.url,
+    STRIPE_PRICE_PRO_YEARLY: 'price_pro_yearly',
+    STRIPE_PRICE_BUSINESS_YEARLY: 'price_business_yearly',
+  };
+}
+
+/**
+ * The worker half of the product, in this process: real BullMQ workers with
+ * the real processors against the test database, Redis and the emulator.
+ */
+export async function startTestWorker(config: Config) {
+  const logger = createLogger({ service: 'worker-test', level: 'silent' });
+  const db: Knex = createDb(config.db);
+  const redis: Redis = await redisReady(createFastFailRedis(config.redis.url, logger, 'worker-test'));
+  const workerRedis = createWorkerRedis(config.redis.url, logger);
+  const billing = createBillingFromSettings({
+    settings: config.billing,
+    db,
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+  });
+  const stripeEvents = createProducer(stripeEventsQueue, {
+    connection: redis,
+    keyPrefix: config.redis.keyPrefix,
+    logger,
+  });
+  const enqueueEvent = (eventId: string) =>
+    stripeEvents.enqueue('stripe-event', { eventId }, { jobId: stripeEventJobId(eventId) });
+  const running: RunningWorkers = startWorkers({
+    processors: createProcessors({
+      housekeeping: { redis, keyPrefix: config.redis.keyPrefix, heartbeatIntervalMs: 60_000 },
+      billing: { billing, enqueueEvent, logger },
+    }),
+    connection: workerRedis,
+    keyPrefix: config.redis.keyPrefix,
+    concurrency: 4,
+    logger,
+  });
+  const listeners = new Set<() => void>();
+  for (const worker of running.workers) {
+    worker.on('completed', () => listeners.forEach((notify) => notify()));
+    worker.on('failed', () => listeners.forEach((notify) => notify()));
+  }
+
+  /** Resolves when every named event is processed or ignored (checked again after each finished job). */
+  async function eventsSettled(eventIds: string[]): Promise<void> {
+    const unsettled = async () => {
+      const rows: { id: string }[] = await db('stripeEvents')
+        .whereIn('id', eventIds)
+        .whereIn('status', ['processed', 'ignored'])
+        .select('id');
+      return eventIds.length - rows.length;
+    };
+    if ((await unsettled()) === 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        unsettled().then(
+          (left) => {
+            if (left > 0) return;
+            listeners.delete(check);
+            resolve();
+          },
+          (error: unknown) => reject(error as Error),
+        );
+      };
+      listeners.add(check);
+      check();
+    });
+  }
+
+  return {
+    db,
+    redis,
+    billing,
+    enqueueEvent,
+    running,
+    eventsSettled,
+    async close() {
+      await running.close(2_000);
+      await stripeEvents.close();
+      redis.disconnect();
+      workerRedis.disconnect();
+      await db.destroy();
+    },
+  };
+}
+
+export type TestWorker = Awaited<ReturnType<typeof startTestWorker>>;
+
+/** Config for one test: its database, a fresh key prefix, billing on the emulator. */
+export function billingTestConfig(
+  databaseUrl: string,
+  emulator: StripeEmulator,
+  extra: Record<string, string> = {},
+): Config {
+  return testConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_KEY_PREFIX: uniqueName('t'),
+    ...billingEnv(emulator),
+    ...extra,
+  });
+}
+
+export { startStripeEmulator };
