@@ -36,7 +36,9 @@ describe('the billing journey, over HTTP with the real Stripe SDK against the em
   /** Waits until the emulator delivered every event so far and the worker reconciled all that the API accepted. */
   async function reconciled() {
     await emulator.webhooksSettled();
-    const accepted = emulator.deliveries.filter((delivery) => delivery.status === 200).map((delivery) => delivery.eventId);
+    const accepted = emulator.deliveries
+      .filter((delivery) => delivery.status === 200)
+      .map((delivery) => delivery.eventId);
     await worker.eventsSettled(accepted);
   }
 

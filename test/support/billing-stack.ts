@@ -35,7 +35,7 @@ export function billingEnv(emulator: StripeEmulator): Record<string, string> {
  * the real processors against the test database, Redis and the emulator.
  */
 export async function startTestWorker(config: Config) {
-  const logger = createLogger({ service: 'worker-test', level: 'silent' });
+  const logger = createLogger({ service: 'worker-test', level: process.env.TEST_WORKER_LOG_LEVEL ?? 'silent' });
   const db: Knex = createDb(config.db);
   const redis: Redis = await redisReady(createFastFailRedis(config.redis.url, logger, 'worker-test'));
   const workerRedis = createWorkerRedis(config.redis.url, logger);
@@ -71,12 +71,13 @@ export async function startTestWorker(config: Config) {
 
   /** Resolves when every named event is processed or ignored (checked again after each finished job). */
   async function eventsSettled(eventIds: string[]): Promise<void> {
+    const distinct = [...new Set(eventIds)];
     const unsettled = async () => {
       const rows: { id: string }[] = await db('stripeEvents')
-        .whereIn('id', eventIds)
+        .whereIn('id', distinct)
         .whereIn('status', ['processed', 'ignored'])
         .select('id');
-      return eventIds.length - rows.length;
+      return distinct.length - rows.length;
     };
     if ((await unsettled()) === 0) return;
     await new Promise<void>((resolve, reject) => {

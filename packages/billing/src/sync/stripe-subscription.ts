@@ -7,16 +7,20 @@ export type StripeSubscriptionLike = {
   id: string;
   customer: string | { id: string };
   status: string;
-  created: number;
+  created?: number | null;
+  start_date?: number | null;
   cancel_at_period_end?: boolean | null;
   trial_end?: number | null;
   canceled_at?: number | null;
   /** Before API version 2025-03-31 the period lived here. */
   current_period_start?: number | null;
   current_period_end?: number | null;
+  /** Before prices existed (API versions up to 2020), a subscription had one plan. */
+  plan?: { id: string } | null;
   items: {
     data: {
-      price: { id: string };
+      price?: { id: string } | null;
+      plan?: { id: string } | null;
       /** From API version 2025-03-31 on, the period lives on each item. */
       current_period_start?: number | null;
       current_period_end?: number | null;
@@ -24,7 +28,8 @@ export type StripeSubscriptionLike = {
   };
 };
 
-const toDate = (seconds: number | null | undefined) => (typeof seconds === 'number' ? new Date(seconds * 1000) : null);
+const toDate = (seconds: number | null | undefined) =>
+  typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
 
 export const customerIdOf = (customer: string | { id: string }) =>
   typeof customer === 'string' ? customer : customer.id;
@@ -43,7 +48,8 @@ export function toSubscriptionRow(
   subscription: StripeSubscriptionLike,
   context: { organizationId: string; prices: PlanPrices },
 ): SubscriptionRow {
-  const priceId = subscription.items.data[0]?.price.id ?? 'unknown';
+  const item = subscription.items.data[0];
+  const priceId = item?.price?.id ?? item?.plan?.id ?? subscription.plan?.id ?? 'unknown';
   const period = periodOf(subscription);
   return {
     id: subscription.id,
@@ -57,6 +63,7 @@ export function toSubscriptionRow(
     cancelAtPeriodEnd: subscription.cancel_at_period_end ?? false,
     trialEnd: toDate(subscription.trial_end),
     canceledAt: toDate(subscription.canceled_at),
-    stripeCreatedAt: new Date(subscription.created * 1000),
+    // Some old payloads carry only start_date.
+    stripeCreatedAt: toDate(subscription.created) ?? toDate(subscription.start_date) ?? new Date(0),
   };
 }
