@@ -59,11 +59,11 @@ describe('real Stripe events through the webhook route and the reconciler', () =
       emulator.state.subscriptions.set(String(event.data.object.id), event.data.object as unknown as Subscription);
       const customer = String(event.data.object.customer);
       if (organizationByCustomer.has(customer)) continue;
-      const [organization] = await api
+      const inserted: { id: string }[] = await api
         .db('organizations')
         .insert({ name: `Fixture ${customer}`, stripeCustomerId: customer })
         .returning('id');
-      organizationByCustomer.set(customer, (organization as { id: string }).id);
+      organizationByCustomer.set(customer, inserted[0]?.id ?? '');
     }
   });
   afterAll(async () => {
