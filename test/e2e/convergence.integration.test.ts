@@ -108,10 +108,8 @@ describe('convergence to Stripe', () => {
     await fc.assert(
       fc.asyncProperty(history, async ({ firstPrice, changes, delivery, restarts }) => {
         // Arrange: an organization, its customer, and a history at Stripe.
-        const [organization] = (await db('organizations').insert({ name: 'Convergence' }).returning('id')) as {
-          id: string;
-        }[];
-        const organizationId = organization?.id ?? '';
+        const inserted: { id: string }[] = await db('organizations').insert({ name: 'Convergence' }).returning('id');
+        const organizationId = inserted[0]?.id ?? '';
         const customer = emulator.state.createCustomer({ metadata: { organizationId } });
         await db('organizations').where({ id: organizationId }).update({ stripeCustomerId: customer.id });
         const firstEvent = emulator.state.events.length;
