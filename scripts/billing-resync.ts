@@ -1,0 +1,56 @@
+/**
+ * `npm run billing:resync -- --org <organization id>` or `-- --all`: makes the
+ * local subscriptions of one or every organization equal to Stripe's now, and
+ * reports drift (local state that differed).
+ */
+import { parseArgs } from 'node:util';
+
+import { startBillingRuntime } from './lib/billing-runtime.js';
+import { createProgress } from './lib/progress.js';
+
+const { values } = parseArgs({ options: { org: { type: 'string' }, all: { type: 'boolean', default: false } } });
+if (!values.org && !values.all) {
+  console.error('Usage: npm run billing:resync -- --org <organization id> | --all');
+  process.exit(2);
+}
+
+const runtime = startBillingRuntime();
+let exitCode = 0;
+try {
+  const targets = values.all
+    ? await runtime.billing.organizations.listIdsWithStripeCustomer()
+    : [
+        {
+          id: values.org ?? '',
+          stripeCustomerId: (await runtime.billing.organizations.findStripeCustomerId(values.org ?? '')) ?? '',
+        },
+      ];
+  const missing = targets.filter((target) => !target.stripeCustomerId);
+  if (missing.length > 0) {
+    console.error(`Organization ${missing[0]?.id ?? ''} has no Stripe customer; nothing to re-sync.`);
+    exitCode = 1;
+  } else {
+    const progress = createProgress('Re-syncing', targets.length);
+    let drift = 0;
+    let failed = 0;
+    for (const target of targets) {
+      try {
+        drift += (await runtime.billing.syncCustomer(target.stripeCustomerId))?.drift ?? 0;
+      } catch (error) {
+        failed += 1;
+        console.error(
+          `\n${target.id} (${target.stripeCustomerId}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      progress.tick();
+    }
+    progress.finish();
+    console.log(
+      `Re-synced ${targets.length - failed} of ${targets.length} organizations; ${drift} subscriptions had drifted from Stripe.`,
+    );
+    exitCode = failed > 0 ? 1 : 0;
+  }
+} finally {
+  await runtime.close();
+}
+process.exit(exitCode);
