@@ -2,6 +2,7 @@
  * `npm run dev`: the whole product on one machine, reloading on change.
  * PostgreSQL: DATABASE_URL if set, else an embedded server in .data/postgres.
  * Redis: REDIS_URL (default local); if nothing answers, a local redis-server.
+ * Stripe: STRIPE_SECRET_KEY if set, else the local Stripe emulator.
  * Migrations are applied before the API and the worker start.
  */
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { createDb, migrateLatest } from '@groundwork/db';
 
 import { ensureDevRedis } from './lib/dev-redis.js';
 import { startEmbeddedPostgres } from './lib/dev-postgres.js';
+import { startDevStripe } from './lib/dev-stripe.js';
 import { startProcess, superviseUntilStopped } from './lib/supervise.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -34,6 +36,11 @@ try {
   }
   const redis = await ensureDevRedis(settings.redisUrl, log);
   cleanups.push(redis.stop);
+  if (!settings.stripeSecretKey) {
+    const stripe = await startDevStripe({ port: settings.stripeEmulatorPort, apiPort: settings.apiPort, log });
+    cleanups.push(stripe.stop);
+    Object.assign(env, stripe.env);
+  }
 
   const config = loadConfig(env);
   // Migrations may run longer than a request is allowed to.

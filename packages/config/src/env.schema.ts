@@ -123,6 +123,8 @@ export const envSchema = z.object({
 
   // Read only by `npm run dev`, which starts an embedded PostgreSQL on this port when DATABASE_URL is unset.
   DEV_POSTGRES_PORT: port.default(54329),
+  // Read only by `npm run dev` (and `npm run stripe:emulator`): the local Stripe emulator's port when STRIPE_SECRET_KEY is unset.
+  DEV_STRIPE_EMULATOR_PORT: port.default(12111),
 
   WORKER_CONCURRENCY: positiveInt.max(100).default(5),
   WORKER_HEALTH_PORT: port.default(3001),

@@ -11,6 +11,9 @@ const strongProduction = {
   STRIPE_WEBHOOK_SECRET: 'whsec_q7Vh2LmX9pRt4sWz8NbK',
   STRIPE_PRICE_PRO_MONTHLY: 'price_1Pq8vN3kLp2Xr7Tw',
   STRIPE_PRICE_BUSINESS_MONTHLY: 'price_1Zq8vN3kLp2Xr7Tb',
+  BILLING_SUCCESS_URL: 'https://app.example.com/billing/success?session_id={CHECKOUT_SESSION_ID}',
+  BILLING_CANCEL_URL: 'https://app.example.com/billing',
+  BILLING_PORTAL_RETURN_URL: 'https://app.example.com/billing',
 };
 
 function issuesOf(env: Record<string, string>): { variable: string; problem: string }[] {
@@ -115,6 +118,9 @@ describe('loadConfig', () => {
       'JWT_SECRET',
       'STRIPE_SECRET_KEY',
       'STRIPE_WEBHOOK_SECRET',
+      'BILLING_SUCCESS_URL',
+      'BILLING_CANCEL_URL',
+      'BILLING_PORTAL_RETURN_URL',
       'STRIPE_PRICE_PRO_MONTHLY',
       'STRIPE_PRICE_BUSINESS_MONTHLY',
       'DATABASE_URL',

@@ -88,6 +88,10 @@ function productionProblems(env: Env): Problem[] {
       problem: 'is required in production (webhooks cannot be verified without it)',
     });
   }
+  for (const variable of ['BILLING_SUCCESS_URL', 'BILLING_CANCEL_URL', 'BILLING_PORTAL_RETURN_URL'] as const) {
+    if (!env[variable].startsWith('https://'))
+      problems.push({ variable, problem: 'must be an https:// URL in production' });
+  }
   for (const variable of ['STRIPE_PRICE_PRO_MONTHLY', 'STRIPE_PRICE_BUSINESS_MONTHLY'] as const) {
     if (env[variable] === variable.toLowerCase().replace('stripe_', '')) {
       problems.push({ variable, problem: 'still has the local emulator default; set your Stripe price id' });
@@ -260,11 +264,21 @@ export function loadConfigOrExit(source: EnvSource = readEnv()): Config {
 export function loadDevSettings(source: EnvSource): {
   redisUrl: string;
   embeddedPostgresPort: number;
+  stripeEmulatorPort: number;
+  apiPort: number;
   databaseUrl?: string;
+  stripeSecretKey?: string;
 } {
   const present = withoutEmptyValues(source);
   const parsed = envSchema
-    .pick({ REDIS_URL: true, DEV_POSTGRES_PORT: true, DATABASE_URL: true })
+    .pick({
+      REDIS_URL: true,
+      DEV_POSTGRES_PORT: true,
+      DEV_STRIPE_EMULATOR_PORT: true,
+      PORT: true,
+      DATABASE_URL: true,
+      STRIPE_SECRET_KEY: true,
+    })
     .partial({ DATABASE_URL: true })
     .safeParse(present);
   if (!parsed.success) {
@@ -275,6 +289,9 @@ export function loadDevSettings(source: EnvSource): {
   return {
     redisUrl: parsed.data.REDIS_URL,
     embeddedPostgresPort: parsed.data.DEV_POSTGRES_PORT,
+    stripeEmulatorPort: parsed.data.DEV_STRIPE_EMULATOR_PORT,
+    apiPort: parsed.data.PORT,
     ...(parsed.data.DATABASE_URL ? { databaseUrl: parsed.data.DATABASE_URL } : {}),
+    ...(parsed.data.STRIPE_SECRET_KEY ? { stripeSecretKey: parsed.data.STRIPE_SECRET_KEY } : {}),
   };
 }
