@@ -6,7 +6,6 @@ import {
   createFastFailRedis,
   createProducer,
   createWorkerRedis,
-  stripeEventJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
 import { startStripeEmulator, type StripeEmulator } from '@groundwork/stripe-emulator';
@@ -14,6 +13,7 @@ import type { Redis } from 'ioredis';
 
 import { createProcessors } from '../../apps/worker/src/processors.js';
 import { type RunningWorkers, startWorkers } from '../../apps/worker/src/start-workers.js';
+import { createStripeEventEnqueuer } from '../../apps/worker/src/stripe-event-queue.js';
 import { redisReady } from './redis-ready.js';
 import { testConfig, uniqueName } from './test-env.js';
 
@@ -51,8 +51,7 @@ export async function startTestWorker(config: Config) {
     keyPrefix: config.redis.keyPrefix,
     logger,
   });
-  const enqueueEvent = (eventId: string) =>
-    stripeEvents.enqueue('stripe-event', { eventId }, { jobId: stripeEventJobId(eventId) });
+  const enqueueEvent = createStripeEventEnqueuer(stripeEvents);
   const running: RunningWorkers = startWorkers({
     processors: createProcessors({
       housekeeping: { redis, keyPrefix: config.redis.keyPrefix, heartbeatIntervalMs: 60_000 },
@@ -62,6 +61,10 @@ export async function startTestWorker(config: Config) {
     keyPrefix: config.redis.keyPrefix,
     concurrency: 4,
     logger,
+    onFinalFailure: {
+      'stripe-events': (job, error) =>
+        billing.events.markFailed(String((job.data as { eventId?: unknown }).eventId), error.message),
+    },
   });
   const listeners = new Set<() => void>();
   for (const worker of running.workers) {

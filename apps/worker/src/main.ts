@@ -12,7 +12,6 @@ import {
   createWorkerRedis,
   billingQueue,
   housekeepingQueue,
-  stripeEventJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
 
@@ -20,6 +19,7 @@ import { createHealthServer } from './health-server.js';
 import { createProcessors } from './processors.js';
 import { upsertSchedules } from './schedules.js';
 import { startWorkers } from './start-workers.js';
+import { createStripeEventEnqueuer } from './stripe-event-queue.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ service: 'worker', level: config.log.level });
@@ -44,8 +44,7 @@ const running = startWorkers({
     housekeeping: { redis, keyPrefix: config.redis.keyPrefix, heartbeatIntervalMs: config.worker.heartbeatIntervalMs },
     billing: {
       billing,
-      enqueueEvent: (eventId) =>
-        stripeEvents.enqueue('stripe-event', { eventId }, { jobId: stripeEventJobId(eventId) }),
+      enqueueEvent: createStripeEventEnqueuer(stripeEvents),
       logger,
     },
   }),
@@ -53,6 +52,10 @@ const running = startWorkers({
   keyPrefix: config.redis.keyPrefix,
   concurrency: config.worker.concurrency,
   logger,
+  onFinalFailure: {
+    'stripe-events': (job, error) =>
+      billing.events.markFailed(String((job.data as { eventId?: unknown }).eventId), `${error.name}: ${error.message}`),
+  },
 });
 
 let draining = false;

@@ -19,7 +19,14 @@ export type RunningWorkers = {
  * Keeps the jobs each worker is running, so shutdown knows what to release.
  * Listeners are attached before the worker can emit anything.
  */
-export function superviseWorkers(workers: Worker[], logger: Logger): RunningWorkers {
+/** Called when a job will not be tried again (attempts used up, or an UnrecoverableError). */
+export type FinalFailureHooks = Partial<Record<QueueName, (job: Job, error: Error) => Promise<void>>>;
+
+function isFinal(job: Job, error: Error): boolean {
+  return error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+export function superviseWorkers(workers: Worker[], logger: Logger, hooks: FinalFailureHooks = {}): RunningWorkers {
   const active = new Set<Job>();
   for (const worker of workers) {
     const log = logger.child({ queue: worker.name });
@@ -32,6 +39,13 @@ export function superviseWorkers(workers: Worker[], logger: Logger): RunningWork
     worker.on('failed', (job, err) => {
       if (job) active.delete(job);
       log.warn({ err, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'job failed');
+      // Also covers failures the processor never saw (a job stalled too often after crashes).
+      const hook = hooks[worker.name as QueueName];
+      if (job && hook && isFinal(job, err)) {
+        hook(job, err).catch((hookError: unknown) =>
+          log.error({ err: hookError, jobId: job.id }, 'final-failure hook failed'),
+        );
+      }
     });
   }
 
@@ -67,6 +81,7 @@ export function startWorkers(options: {
   keyPrefix: string;
   concurrency: number;
   logger: Logger;
+  onFinalFailure?: FinalFailureHooks;
 }): RunningWorkers {
   const workers = Object.values(queueDefinitions).map(
     (definition) =>
@@ -76,5 +91,5 @@ export function startWorkers(options: {
         concurrency: options.concurrency,
       }),
   );
-  return superviseWorkers(workers, options.logger);
+  return superviseWorkers(workers, options.logger, options.onFinalFailure);
 }

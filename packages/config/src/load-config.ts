@@ -88,6 +88,12 @@ function productionProblems(env: Env): Problem[] {
       problem: 'is required in production (webhooks cannot be verified without it)',
     });
   }
+  if (env.STRIPE_API_BASE && !env.STRIPE_API_BASE.startsWith('https://')) {
+    problems.push({
+      variable: 'STRIPE_API_BASE',
+      problem: 'must be https:// in production (the secret key travels with every call)',
+    });
+  }
   for (const variable of ['BILLING_SUCCESS_URL', 'BILLING_CANCEL_URL', 'BILLING_PORTAL_RETURN_URL'] as const) {
     if (!env[variable].startsWith('https://'))
       problems.push({ variable, problem: 'must be an https:// URL in production' });

@@ -72,7 +72,13 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     ['POST', /^\/v1\/customers$/, (params) => state.createCustomer(params)],
     ['GET', /^\/v1\/customers\/([\w-]+)$/, (_p, m) => state.retrieveCustomer(m[1] ?? '')],
     ['POST', /^\/v1\/checkout\/sessions$/, (params) => state.createCheckoutSession(params)],
+    [
+      'GET',
+      /^\/v1\/checkout\/sessions$/,
+      (params) => list(state.listCheckoutSessions(params), '/v1/checkout/sessions'),
+    ],
     ['GET', /^\/v1\/checkout\/sessions\/([\w-]+)$/, (_p, m) => state.retrieveCheckoutSession(m[1] ?? '')],
+    ['POST', /^\/v1\/checkout\/sessions\/([\w-]+)\/expire$/, (_p, m) => state.expireCheckoutSession(m[1] ?? '')],
     ['POST', /^\/v1\/billing_portal\/sessions$/, (params) => state.createPortalSession(params)],
     ['GET', /^\/v1\/subscriptions$/, (params) => list(state.listSubscriptions(params), '/v1/subscriptions')],
     ['GET', /^\/v1\/subscriptions\/([\w-]+)$/, (_p, m) => present(state.retrieveSubscription(m[1] ?? ''))],
@@ -114,7 +120,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(
         `<!doctype html><title>Stripe emulator</title><p>${pageMatch[1]} session ${pageMatch[2]}.</p>` +
-          `<p>Complete it with <code>POST /_emulator/checkout/${pageMatch[2]}/complete</code> (or <code>npm run demo</code>).</p>`,
+          `<p>Complete it with <code>POST /_emulator/checkout/${pageMatch[2]}/complete</code>.</p>`,
       );
       return;
     }

@@ -141,6 +141,26 @@ export class EmulatorState {
     return session;
   }
 
+  listCheckoutSessions(params: Params): CheckoutSession[] {
+    const customer = text(params.customer);
+    const status = text(params.status);
+    return [...this.checkoutSessions.values()]
+      .filter((session) => (!customer || session.customer === customer) && (!status || session.status === status))
+      .sort((a, b) => b.created - a.created);
+  }
+
+  expireCheckoutSession(id: string): CheckoutSession {
+    const session = this.retrieveCheckoutSession(id);
+    if (session.status !== 'open') {
+      throw StripeApiError.invalid(
+        `Only Checkout Sessions with a status of open can be expired (this one is ${session.status}).`,
+      );
+    }
+    Object.assign(session, { status: 'expired', url: null } satisfies Partial<CheckoutSession>);
+    this.emit('checkout.session.expired', session);
+    return session;
+  }
+
   retrieveCheckoutSession(id: string): CheckoutSession {
     const session = this.checkoutSessions.get(id);
     if (!session) throw StripeApiError.missing('checkout.session', id);

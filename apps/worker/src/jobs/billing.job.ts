@@ -24,12 +24,18 @@ export function createBillingHandler(deps: BillingJobDeps) {
       case 'resync-all': {
         const organizations = await deps.billing.organizations.listIdsWithStripeCustomer();
         let drift = 0;
+        let failed = 0;
         for (const organization of organizations) {
-          const result = await deps.billing.syncCustomer(organization.stripeCustomerId);
-          drift += result?.drift ?? 0;
+          // One customer's failure (a deleted customer, a Stripe error) must not starve the rest.
+          try {
+            drift += (await deps.billing.syncCustomer(organization.stripeCustomerId))?.drift ?? 0;
+          } catch (err) {
+            failed += 1;
+            deps.logger.error({ err, organizationId: organization.id }, 'billing re-sync of one customer failed');
+          }
         }
-        deps.logger.info({ customers: organizations.length, drift }, 'billing re-sync finished');
-        return { task: payload.task, customers: organizations.length, drift };
+        deps.logger.info({ customers: organizations.length, drift, failed }, 'billing re-sync finished');
+        return { task: payload.task, customers: organizations.length, drift, failed };
       }
       case 'resync-customer': {
         const result = await deps.billing.syncCustomer(payload.customerId);

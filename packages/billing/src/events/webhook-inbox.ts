@@ -1,4 +1,4 @@
-import type { Logger } from '@groundwork/core';
+import { type Logger, withTimeout } from '@groundwork/core';
 import type { StripeEventRepository } from '@groundwork/db';
 import type Stripe from 'stripe';
 
@@ -42,7 +42,9 @@ export function createWebhookInbox(deps: {
     });
     let queued = false;
     try {
-      await deps.enqueue(event.id);
+      // Bounded: a hung Redis must not hold Stripe's request past its timeout. A late add is
+      // harmless (job id = event id) and the sweeper covers a lost one.
+      await withTimeout(deps.enqueue(event.id), 1_000, 'enqueue stripe event');
       queued = true;
     } catch (err) {
       deps.logger.warn({ err, eventId: event.id }, 'stripe event stored but not queued; the sweeper will queue it');

@@ -64,6 +64,8 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
     options: { eventId?: string } = {},
   ): Promise<SyncResult | null> {
     const result = await deps.db.transaction(async (trx) => {
+      // The lock may wait for another sync's Stripe call, and this one makes its own.
+      await trx.raw("set local statement_timeout = '60s'");
       await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`stripe-customer:${customerId}`]);
       const organization = await deps.repositories.organizations(trx).findByStripeCustomerId(customerId);
       if (!organization) return null;
@@ -82,9 +84,12 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
       const rows = remote.map((subscription) =>
         toSubscriptionRow(subscription, { organizationId: organization.id, prices: deps.prices }),
       );
+      // Drift: what a re-sync had to correct. A row missing locally counts too when no event
+      // announced it (a lost webhook); on an event's own sync a new row is simply the news.
       const drift = rows.filter((row) => {
         const previous = stored.get(row.id);
-        return previous !== undefined && differs(previous, row);
+        if (!previous) return options.eventId === undefined;
+        return differs(previous, row);
       }).length;
       await subscriptions.upsert(rows, trx);
       if (options.eventId) await deps.repositories.stripeEvents(trx).markProcessed(options.eventId, trx);

@@ -30,8 +30,11 @@ const COLUMNS = [
   'stripeCreatedAt',
 ] as const;
 
-/** Statuses that can grant a paid plan, best first: the organization's "current" subscription is chosen by them. */
-const STATUS_RANK = `case status when 'active' then 0 when 'trialing' then 1 when 'past_due' then 2 else 3 end`;
+/**
+ * Statuses that can grant a paid plan, best first (a price we do not sell ranks last):
+ * the organization's "current" subscription is chosen by them.
+ */
+const STATUS_RANK = `case when plan_key is null then 9 when status = 'active' then 0 when status = 'trialing' then 1 when status = 'past_due' then 2 else 3 end`;
 
 export function createSubscriptionRepository(db: Knex) {
   return {

@@ -4,13 +4,25 @@ export type UsageIncrement = { organizationId: string; day: string; metric: stri
 
 export function createUsageRepository(db: Knex) {
   return {
-    /** Adds counts in one statement (the API batches them: no write per request). */
+    /**
+     * Adds counts in one statement (the API batches them: no write per request).
+     * Counts of organizations deleted meanwhile are dropped rather than failing the batch.
+     */
     async add(increments: UsageIncrement[]): Promise<void> {
       if (increments.length === 0) return;
-      await db('usageDaily')
-        .insert(increments)
-        .onConflict(['organizationId', 'day', 'metric'])
-        .merge({ count: db.raw('usage_daily.count + excluded.count') });
+      await db.raw(
+        `insert into usage_daily (organization_id, day, metric, count)
+         select v.organization_id, v.day, v.metric, v.count
+         from unnest(?::uuid[], ?::date[], ?::text[], ?::bigint[]) as v(organization_id, day, metric, count)
+         where exists (select 1 from organizations o where o.id = v.organization_id)
+         on conflict (organization_id, day, metric) do update set count = usage_daily.count + excluded.count`,
+        [
+          increments.map((increment) => increment.organizationId),
+          increments.map((increment) => increment.day),
+          increments.map((increment) => increment.metric),
+          increments.map((increment) => increment.count),
+        ],
+      );
     },
 
     async listForOrganization(

@@ -4,6 +4,9 @@ import type { Redis } from 'ioredis';
 
 type Entry = { value: Promise<Entitlements>; expiresAt: number };
 
+/** Past this many cached organizations, expired entries are swept before adding more. */
+const MAX_ENTRIES = 50_000;
+
 /**
  * Entitlements per organization, cached in this process so a gated call costs
  * no database query. The worker announces every change on Redis pub/sub and
@@ -33,6 +36,11 @@ export function createEntitlementCache(deps: {
     subscribedOnce = true;
   });
 
+  function evictExpired() {
+    const at = now();
+    for (const [organizationId, entry] of entries) if (entry.expiresAt <= at) entries.delete(organizationId);
+  }
+
   function load(organizationId: string): Entry {
     const value = deps.read(organizationId);
     const entry: Entry = { value, expiresAt: now() + deps.ttlMs };
@@ -42,7 +50,10 @@ export function createEntitlementCache(deps: {
         const validUntil = entitlements.validUntil?.getTime();
         if (validUntil !== undefined && validUntil < entry.expiresAt) entry.expiresAt = validUntil;
       },
-      () => entries.delete(organizationId),
+      () => {
+        // Only forget this load; a newer one may have replaced it meanwhile.
+        if (entries.get(organizationId) === entry) entries.delete(organizationId);
+      },
     );
     return entry;
   }
@@ -55,6 +66,7 @@ export function createEntitlementCache(deps: {
     get(organizationId: string): Promise<Entitlements> {
       const entry = entries.get(organizationId);
       if (entry && entry.expiresAt > now()) return entry.value;
+      if (entries.size >= MAX_ENTRIES) evictExpired();
       return load(organizationId).value;
     },
     invalidate(organizationId: string): void {
