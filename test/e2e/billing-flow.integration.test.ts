@@ -97,6 +97,7 @@ describe('the billing journey, over HTTP with the real Stripe SDK against the em
     });
     emulator.completeCheckout(checkout.sessionId);
     const synced = await client.billing.syncCheckout.mutate({ organizationId, sessionId: checkout.sessionId });
+    await emulator.webhooksSettled();
     emulator.setWebhookTarget({ url: `${api.url}/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET });
 
     expect(synced).toMatchObject({ plan: 'business', status: 'active' });

@@ -2,12 +2,7 @@ import { createBillingFromSettings } from '@groundwork/billing';
 import type { Config } from '@groundwork/config';
 import { createLogger } from '@groundwork/core';
 import { createDb, type Knex } from '@groundwork/db';
-import {
-  createFastFailRedis,
-  createProducer,
-  createWorkerRedis,
-  stripeEventsQueue,
-} from '@groundwork/queue';
+import { createFastFailRedis, createProducer, createWorkerRedis, stripeEventsQueue } from '@groundwork/queue';
 import { startStripeEmulator, type StripeEmulator } from '@groundwork/stripe-emulator';
 import type { Redis } from 'ioredis';
 

@@ -187,6 +187,13 @@ export class EmulatorState {
 
   listSubscriptions(params: Params): Subscription[] {
     const customer = text(params.customer);
+    if (
+      customer &&
+      !this.customers.has(customer) &&
+      ![...this.subscriptions.values()].some((s) => s.customer === customer)
+    ) {
+      throw StripeApiError.missing('customer', customer, 'customer');
+    }
     const status = text(params.status);
     return [...this.subscriptions.values()]
       .filter((subscription) => !customer || subscription.customer === customer)
