@@ -13,6 +13,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startStripeEmulator } from '../support/billing-stack.js';
+import { blockedOnALock } from '../support/pg-locks.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
 const database = useTestDatabase();
@@ -205,5 +206,69 @@ describe('convergence to Stripe', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  test('when two syncs of one customer overlap and Stripe changes in between, then the later read wins (syncs never interleave)', async () => {
+    const inserted: { id: string }[] = await db('organizations').insert({ name: 'Overlap' }).returning('id');
+    const organizationId = inserted[0]?.id ?? '';
+    const customer = emulator.state.createCustomer({});
+    await db('organizations').where({ id: organizationId }).update({ stripeCustomerId: customer.id });
+    const session = emulator.state.createCheckoutSession({
+      mode: 'subscription',
+      customer: customer.id,
+      line_items: [{ price: 'price_pro_monthly' }],
+      success_url: 'https://x.test',
+    });
+    const subscription = emulator.completeCheckout(session.id);
+
+    // Sync A reads Stripe (active), then stalls before writing, while holding the customer's lock.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let readStarted: () => void = () => undefined;
+    const aHasRead = new Promise<void>((resolve) => (readStarted = resolve));
+    const slow = {
+      ...stripe,
+      subscriptions: {
+        list: (...args: Parameters<Stripe['subscriptions']['list']>) => {
+          const snapshot = stripe.subscriptions.list(...args).autoPagingToArray({ limit: 100 });
+          readStarted();
+          return {
+            async *[Symbol.asyncIterator]() {
+              const items = await snapshot;
+              await gate;
+              yield* items;
+            },
+          };
+        },
+      },
+    } as unknown as Stripe;
+    const syncA = createBilling({
+      db,
+      stripe: slow,
+      prices,
+      pastDueGraceDays: 3,
+      urls,
+      onEntitlementsChanged: async () => undefined,
+      logger,
+    }).syncCustomer(customer.id);
+    await aHasRead;
+
+    // Meanwhile the customer cancels, and sync B starts: it must wait for A.
+    emulator.updateSubscription(subscription.id, { status: 'canceled' });
+    const syncB = createBilling({
+      db,
+      stripe,
+      prices,
+      pastDueGraceDays: 3,
+      urls,
+      onEntitlementsChanged: async () => undefined,
+      logger,
+    }).syncCustomer(customer.id);
+    await blockedOnALock(db, 'select pg_advisory_xact_lock');
+    release();
+    await Promise.all([syncA, syncB]);
+
+    const local: { status: string } = await db('subscriptions').where({ id: subscription.id }).first('status');
+    expect(local.status).toBe('canceled');
   });
 });

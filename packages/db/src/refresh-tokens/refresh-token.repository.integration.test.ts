@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { blockedOnALock } from '../../../../test/support/pg-locks.js';
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
 import { createDb, type Knex } from '../create-db.js';
 import { createUserRepository } from '../users/user.repository.js';
@@ -10,19 +11,6 @@ import { createRefreshTokenRepository } from './refresh-token.repository.js';
 const database = useTestDatabase();
 const hash = (token: string) => createHash('sha256').update(token).digest();
 const context = { userAgent: 'test', ip: '192.0.2.1' };
-
-/** Resolves once a statement starting with `statement` is waiting for a row lock (observed in pg_stat_activity). */
-async function blockedOnALock(db: Knex, statement: string): Promise<void> {
-  for (let check = 0; check < 500; check += 1) {
-    const waiting = await db.raw<{ rows: unknown[] }>(
-      `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like ? and datname = current_database()`,
-      [`${statement}%`],
-    );
-    if (waiting.rows.length > 0) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`no statement "${statement}" ever waited for a lock`);
-}
 
 describe('refresh tokens under concurrency', () => {
   let db: Knex;
