@@ -1,0 +1,21 @@
+/**
+ * `npm run demo`: runs the whole billing journey against the running dev stack
+ * (`npm run dev` in another terminal). API_URL and STRIPE_EMULATOR_URL
+ * override where it looks.
+ */
+import { readEnv } from '@groundwork/config';
+
+import { runDemo } from './lib/demo.js';
+
+const env = readEnv();
+try {
+  await runDemo({
+    apiUrl: env.API_URL ?? `http://127.0.0.1:${env.PORT ?? '3000'}`,
+    emulatorUrl: env.STRIPE_EMULATOR_URL ?? `http://127.0.0.1:${env.DEV_STRIPE_EMULATOR_PORT ?? '12111'}`,
+    log: (line) => console.log(line),
+  });
+} catch (error) {
+  console.error(`✘ ${error instanceof Error ? error.message : String(error)}`);
+  console.error('Is `npm run dev` running (API, worker and the local Stripe emulator)?');
+  process.exit(1);
+}

@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, test } from 'vitest';
+
+import { runDemo } from '../../scripts/lib/demo.js';
+import { billingEnv, startStripeEmulator, TEST_WEBHOOK_SECRET } from '../support/billing-stack.js';
+import { type ServiceProcess, spawnService } from '../support/spawn-service.js';
+import { testEnv } from '../support/test-env.js';
+import { useTestDatabase } from '../support/use-test-database.js';
+
+const database = useTestDatabase();
+const emptyDir = mkdtempSync(join(tmpdir(), 'groundwork-demo-'));
+
+describe('the demo journey with API and worker as separate processes, as in production', () => {
+  const services: ServiceProcess[] = [];
+  let emulator: Awaited<ReturnType<typeof startStripeEmulator>> | undefined;
+  afterAll(async () => {
+    for (const service of services) {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+    await emulator?.close();
+  });
+
+  test('when a user signs up, hits the gate, checks out, and cancels, then every step succeeds across processes', async () => {
+    emulator = await startStripeEmulator();
+    const env = testEnv({
+      DATABASE_URL: database.url,
+      ...billingEnv(emulator),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WORKER_HEALTH_PORT: '0',
+    });
+    const api = spawnService('apps/api/src/main.ts', env, emptyDir);
+    const worker = spawnService('apps/worker/src/main.ts', env, emptyDir);
+    services.push(api, worker);
+    const listening = await api.waitForLog((line) => line.msg === 'api listening');
+    await worker.waitForLog((line) => line.msg === 'worker started');
+    const apiUrl = `http://127.0.0.1:${String(listening.port)}`;
+    emulator.setWebhookTarget({ url: `${apiUrl}/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET });
+
+    const steps: string[] = [];
+    await runDemo({ apiUrl, emulatorUrl: emulator.url, log: (line) => steps.push(line), timeoutMs: 20_000 });
+
+    expect(steps.filter((line) => line.startsWith('✔'))).toHaveLength(8);
+    expect(steps.at(-1)).toMatch(/^Done in \d+ ms\.$/);
+  });
+});
