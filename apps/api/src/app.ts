@@ -1,6 +1,6 @@
 import type { Config } from '@groundwork/config';
 import type { DependencyCheck, Logger } from '@groundwork/core';
-import { AppError } from '@groundwork/core';
+import { AppError, metricsAccess } from '@groundwork/core';
 import type { AnyRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import cors from 'cors';
@@ -93,6 +93,26 @@ export function createApp(deps: AppDependencies): Express {
       responseMeta: ({ ctx, errors }) => responseHeaders(ctx as Context | undefined, errors),
     }),
   );
+
+  const metrics = metricsAccess(config.metrics.token);
+  app.get('/metrics', async (req, res, next) => {
+    if (!metrics.enabled) {
+      next();
+      return;
+    }
+    if (!metrics.allows(req.headers.authorization)) {
+      res
+        .status(401)
+        .set('www-authenticate', 'Bearer')
+        .json({ error: { code: 'UNAUTHORIZED', message: 'Metrics need the scrape token' } });
+      return;
+    }
+    const registry = deps.services.metrics.registry;
+    res
+      .set('content-type', registry.contentType)
+      .set('cache-control', 'no-store')
+      .send(await registry.metrics());
+  });
 
   app.get('/.well-known/jwks.json', (_req, res) => {
     const jwks = deps.services.jwks();

@@ -16,6 +16,7 @@ import { createProducer, stripeEventJobId, stripeEventsQueue } from '@groundwork
 import type { Redis } from 'ioredis';
 
 import { createAnalyticsService } from './features/analytics/analytics.service.js';
+import { createApiMetrics } from './observability/api-metrics.js';
 import { createAuthService } from './features/auth/auth.service.js';
 import { createEntitlementCache } from './features/billing/entitlement-cache.js';
 import { createUsageRecorder } from './features/billing/usage-recorder.js';
@@ -51,6 +52,7 @@ export async function createServices(deps: {
   startedAt: number;
 }) {
   const { config, db, redis, logger } = deps;
+  const metrics = createApiMetrics();
   const billing = createBillingFromSettings({
     settings: config.billing,
     db,
@@ -103,6 +105,7 @@ export async function createServices(deps: {
       accessTokens,
       revocations,
       loginThrottle: createLoginThrottle({ redis, keyPrefix, settings: config.rateLimits.login }),
+      onRefreshReuse: () => metrics.refreshReuse.inc(),
       settings: {
         refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
         refreshReuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
@@ -123,6 +126,7 @@ export async function createServices(deps: {
       enabled: config.auth.refreshCookie,
       allowedOrigins: new Set(config.http.corsOrigins),
     }),
+    metrics,
     billing,
     entitlements,
     usage: usageRecorder,

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 
 import { createBillingFromSettings } from '@groundwork/billing';
 import { loadConfigOrExit } from '@groundwork/config';
-import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
+import { createLogger, createShutdown, exitOnSignals, metricsAccess } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
 import {
   closeRedis,
@@ -20,6 +20,7 @@ import { createProcessors } from './processors.js';
 import { upsertSchedules } from './schedules.js';
 import { startWorkers } from './start-workers.js';
 import { createStripeEventEnqueuer } from './stripe-event-queue.js';
+import { createWorkerMetrics } from './worker-metrics.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ service: 'worker', level: config.log.level });
@@ -46,6 +47,7 @@ const running = startWorkers({
       billing,
       enqueueEvent: createStripeEventEnqueuer(stripeEvents),
       logger,
+      onDrift: (count) => metrics.drift.inc(count),
     },
   }),
   connection: workerRedis,
@@ -58,8 +60,14 @@ const running = startWorkers({
   },
 });
 
+const metrics = createWorkerMetrics({
+  db,
+  workers: running.workers,
+  queues: [housekeeping.queue, billingJobs.queue, stripeEvents.queue],
+});
 let draining = false;
 const healthServer = createHealthServer({
+  metrics: { registry: metrics.registry, access: metricsAccess(config.metrics.token) },
   checks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
   timeoutMs: config.health.checkTimeoutMs,
   logger,

@@ -126,6 +126,9 @@ export const envSchema = z.object({
   // Read only by `npm run dev` (and `npm run stripe:emulator`): the local Stripe emulator's port when STRIPE_SECRET_KEY is unset.
   DEV_STRIPE_EMULATOR_PORT: port.default(12111),
 
+  // Bearer token a Prometheus scraper presents to GET /metrics (API and worker health port). Unset = /metrics off.
+  METRICS_TOKEN: z.string().min(24, 'expected at least 24 characters').optional(),
+
   WORKER_CONCURRENCY: positiveInt.max(100).default(5),
   WORKER_HEALTH_PORT: port.default(3001),
   WORKER_HEARTBEAT_INTERVAL_MS: durationMs.default(30_000),

@@ -80,6 +80,8 @@ function productionProblems(env: Env): Problem[] {
     const weakness = env.JWT_SECRET ? weakSecretReason(env.JWT_SECRET, 43) : 'is required in production';
     if (weakness) problems.push({ variable: 'JWT_SECRET', problem: env.JWT_SECRET ? `it ${weakness}` : weakness });
   }
+  const metricsWeakness = env.METRICS_TOKEN ? weakSecretReason(env.METRICS_TOKEN, 24) : null;
+  if (metricsWeakness) problems.push({ variable: 'METRICS_TOKEN', problem: `it ${metricsWeakness}` });
   if (env.BCRYPT_COST < 10) problems.push({ variable: 'BCRYPT_COST', problem: 'must be at least 10 in production' });
   if (!env.STRIPE_SECRET_KEY) problems.push({ variable: 'STRIPE_SECRET_KEY', problem: 'is required in production' });
   if (!env.STRIPE_WEBHOOK_SECRET) {
@@ -145,6 +147,7 @@ function toConfig(env: Env) {
       heartbeatIntervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS,
     },
     health: { checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS },
+    metrics: { token: env.METRICS_TOKEN ?? null },
     auth: {
       jwt: {
         algorithm: env.JWT_ALGORITHM,

@@ -3,3 +3,4 @@ export { createLogger, type Logger, REDACTED_PATHS } from './logger.js';
 export { createShutdown, exitOnSignals, type Shutdown, type ShutdownStep } from './shutdown.js';
 export { withTimeout } from './with-timeout.js';
 export { checkReadiness, createReadinessProbe, type DependencyCheck, type ReadinessReport } from './readiness.js';
+export { Counter, createMetricsRegistry, Gauge, Histogram, metricsAccess, Registry } from './metrics.js';

@@ -3,6 +3,7 @@ import type { Role } from '@groundwork/db';
 import { z } from 'zod';
 
 import { mapAppError } from './middlewares/map-app-error.js';
+import { observeProcedure } from './middlewares/observe-procedure.js';
 import { rateLimit } from './middlewares/rate-limit.js';
 import { requireFeature } from './middlewares/require-feature.js';
 import { requireMembership } from './middlewares/require-membership.js';
@@ -10,7 +11,7 @@ import { requireSession } from './middlewares/require-session.js';
 import { baseProcedure } from './t.js';
 
 /** Anyone may call; each call counts against the default per-IP limit. Domain errors map to tRPC codes. */
-export const publicProcedure = baseProcedure.use(mapAppError).use(rateLimit('default'));
+export const publicProcedure = baseProcedure.use(observeProcedure).use(mapAppError).use(rateLimit('default'));
 
 /** A valid, unrevoked access token is required; `ctx.session` is non-null downstream. */
 export const protectedProcedure = publicProcedure.use(requireSession);

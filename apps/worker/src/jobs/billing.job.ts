@@ -7,6 +7,8 @@ export type BillingJobDeps = {
   /** Puts a stored event on the stripe-events queue (job id = event id, so never twice). */
   enqueueEvent: (eventId: string) => Promise<unknown>;
   logger: Logger;
+  /** Told how many subscriptions a re-sync found different from Stripe (a metric). */
+  onDrift?: (count: number) => void;
   /** Events younger than this are left to the webhook's own enqueue. */
   sweepGraceMs?: number;
 };
@@ -35,10 +37,12 @@ export function createBillingHandler(deps: BillingJobDeps) {
           }
         }
         deps.logger.info({ customers: organizations.length, drift, failed }, 'billing re-sync finished');
+        deps.onDrift?.(drift);
         return { task: payload.task, customers: organizations.length, drift, failed };
       }
       case 'resync-customer': {
         const result = await deps.billing.syncCustomer(payload.customerId);
+        deps.onDrift?.(result?.drift ?? 0);
         return { task: payload.task, drift: result?.drift ?? 0 };
       }
     }

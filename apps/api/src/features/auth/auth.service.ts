@@ -48,6 +48,8 @@ export type AuthServiceDeps = {
   loginThrottle: LoginThrottle;
   settings: { refreshTokenTtlSeconds: number; refreshReuseGraceSeconds: number };
   logger: Logger;
+  /** Told of every detected refresh-token reuse (a metric). */
+  onRefreshReuse?: () => void;
 };
 
 export function createAuthService(deps: AuthServiceDeps) {
@@ -196,6 +198,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         { sessionId: presented.familyId, userId: presented.userId },
         'refresh token reuse: session revoked',
       );
+      deps.onRefreshReuse?.();
       throw new AppError('UNAUTHENTICATED', SESSION_ENDED);
     },
 
