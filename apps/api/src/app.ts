@@ -10,6 +10,7 @@ import helmet from 'helmet';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
+import { queueDashboardRoutes } from './http/queue-dashboard.route.js';
 import { requireJsonBody } from './http/require-json.js';
 import { stripeWebhookRoutes } from './http/stripe-webhook.route.js';
 import type { Services } from './services.js';
@@ -54,6 +55,8 @@ export function createApp(deps: AppDependencies): Express {
     if (deps.isDraining()) res.setHeader('connection', 'close');
     next();
   });
+  // Before helmet: the dashboard's UI needs its own inline bootstrap script, which our strict CSP forbids.
+  app.use(queueDashboardRoutes({ queues: deps.services.queues, credentials: config.admin.credentials }));
   app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
   // Before any JSON parsing: the signature covers the exact raw bytes.
   app.use(stripeWebhookRoutes(deps.services.stripeWebhookInbox));

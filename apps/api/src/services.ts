@@ -12,7 +12,13 @@ import {
   type Knex,
 } from '@groundwork/db';
 import { createBillingFromSettings, createWebhookInbox } from '@groundwork/billing';
-import { createProducer, stripeEventJobId, stripeEventsQueue } from '@groundwork/queue';
+import {
+  billingQueue,
+  createProducer,
+  housekeepingQueue,
+  stripeEventJobId,
+  stripeEventsQueue,
+} from '@groundwork/queue';
 import type { Redis } from 'ioredis';
 
 import { createAnalyticsService } from './features/analytics/analytics.service.js';
@@ -60,11 +66,13 @@ export async function createServices(deps: {
     keyPrefix: config.redis.keyPrefix,
     logger,
   });
-  const stripeEvents = createProducer(stripeEventsQueue, {
-    connection: redis,
-    keyPrefix: config.redis.keyPrefix,
-    logger,
-  });
+  const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
+  const stripeEvents = createProducer(stripeEventsQueue, producerOptions);
+  // For the operators' dashboard: every queue of the registry, seen from the API.
+  const dashboardQueues = [
+    createProducer(housekeepingQueue, producerOptions),
+    createProducer(billingQueue, producerOptions),
+  ];
   const usageRecorder = createUsageRecorder({
     usage: createUsageRepository(db),
     flushIntervalMs: config.billing.usageFlushIntervalMs,
@@ -142,6 +150,8 @@ export async function createServices(deps: {
           logger,
         })
       : null,
+    /** The queues the operators' dashboard shows. */
+    queues: [stripeEvents.queue, ...dashboardQueues.map((producer) => producer.queue)],
     /** Starts background parts (pub/sub subscription, usage flushing). */
     async start() {
       await entitlements.start();
@@ -150,7 +160,7 @@ export async function createServices(deps: {
     /** Flushes usage and closes the producer; connections are closed by the caller. */
     async stop() {
       await usageRecorder.stop();
-      await stripeEvents.close();
+      await Promise.all([stripeEvents.close(), ...dashboardQueues.map((producer) => producer.close())]);
     },
     /** The public keys for `/.well-known/jwks.json` (asymmetric signing only). */
     jwks: () => accessTokens.jwks(),

@@ -126,6 +126,9 @@ export const envSchema = z.object({
   // Read only by `npm run dev` (and `npm run stripe:emulator`): the local Stripe emulator's port when STRIPE_SECRET_KEY is unset.
   DEV_STRIPE_EMULATOR_PORT: port.default(12111),
 
+  // Operator credentials (HTTP Basic) for the queue dashboard at /admin/queues. Both unset = dashboard off.
+  ADMIN_USERNAME: z.string().min(3).max(64).optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
   // Bearer token a Prometheus scraper presents to GET /metrics (API and worker health port). Unset = /metrics off.
   METRICS_TOKEN: z.string().min(24, 'expected at least 24 characters').optional(),
 

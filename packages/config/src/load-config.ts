@@ -48,6 +48,12 @@ function crossFieldProblems(env: Env): Problem[] {
         problems.push({ variable: 'JWT_PREVIOUS_PUBLIC_KEYS', problem: `key "${kid}" is not a PEM public key` });
     }
   }
+  if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
+    problems.push({
+      variable: env.ADMIN_USERNAME ? 'ADMIN_PASSWORD' : 'ADMIN_USERNAME',
+      problem: 'set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither',
+    });
+  }
   if (env.AUTH_REFRESH_COOKIE && env.CORS_ORIGINS.length === 0) {
     problems.push({
       variable: 'CORS_ORIGINS',
@@ -80,6 +86,8 @@ function productionProblems(env: Env): Problem[] {
     const weakness = env.JWT_SECRET ? weakSecretReason(env.JWT_SECRET, 43) : 'is required in production';
     if (weakness) problems.push({ variable: 'JWT_SECRET', problem: env.JWT_SECRET ? `it ${weakness}` : weakness });
   }
+  const adminWeakness = env.ADMIN_PASSWORD ? weakSecretReason(env.ADMIN_PASSWORD, 16) : null;
+  if (adminWeakness) problems.push({ variable: 'ADMIN_PASSWORD', problem: `it ${adminWeakness}` });
   const metricsWeakness = env.METRICS_TOKEN ? weakSecretReason(env.METRICS_TOKEN, 24) : null;
   if (metricsWeakness) problems.push({ variable: 'METRICS_TOKEN', problem: `it ${metricsWeakness}` });
   if (env.BCRYPT_COST < 10) problems.push({ variable: 'BCRYPT_COST', problem: 'must be at least 10 in production' });
@@ -148,6 +156,12 @@ function toConfig(env: Env) {
     },
     health: { checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS },
     metrics: { token: env.METRICS_TOKEN ?? null },
+    admin: {
+      credentials:
+        env.ADMIN_USERNAME && env.ADMIN_PASSWORD
+          ? { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD }
+          : null,
+    },
     auth: {
       jwt: {
         algorithm: env.JWT_ALGORITHM,
