@@ -3,10 +3,12 @@ import type { DependencyCheck, Logger } from '@groundwork/core';
 import { AppError, metricsAccess } from '@groundwork/core';
 import type { AnyRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { createOpenApiExpressMiddleware, type OpenApiRouter } from 'trpc-to-openapi';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 
+import { apiDocsRoutes } from './http/api-docs.route.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
@@ -125,6 +127,25 @@ export function createApp(deps: AppDependencies): Express {
     }
     res.set('cache-control', 'public, max-age=300').json(jwks);
   });
+
+  const router = deps.router ?? appRouter;
+  const trpcContext = createContextFactory({ services: deps.services, exposeErrorDetails: config.exposeErrorDetails });
+  app.use(apiDocsRoutes({ router, version: deps.services.system.status().version, restBasePath: '/api' }));
+  // The same procedures over REST (for clients other than TypeScript), with the same middleware chain.
+  app.use(
+    '/api',
+    requireJsonBody,
+    createOpenApiExpressMiddleware({
+      router: router as OpenApiRouter,
+      createContext: trpcContext,
+      maxBodySize: config.http.bodyLimitBytes,
+      responseMeta: ({ ctx, errors }) => responseHeaders(ctx as Context | undefined, errors),
+      onError({ error, path, ctx }) {
+        if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+        ((ctx as Context | undefined)?.logger ?? logger).error({ err: error.cause ?? error, path }, 'procedure failed');
+      },
+    }),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,10 +1,11 @@
 import { initTRPC } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 
 import type { Context } from './context.js';
 import { formatError } from './error-formatter.js';
 
 /** The only initTRPC call. Stacks never reach clients: `isDev` stays off and the formatter decides. */
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.meta<OpenApiMeta>().context<Context>().create({
   isDev: false,
   errorFormatter: formatError,
 });

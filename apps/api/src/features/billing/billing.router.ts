@@ -1,19 +1,48 @@
 import { z } from 'zod';
 
+import { entitlementsOutput, plansOutput } from '../../http/outputs.schema.js';
 import { organizationProcedure, publicProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 import { organizationInput } from '../organizations/organizations.schema.js';
 import { checkoutInput, syncCheckoutInput } from './billing.schema.js';
 
+const tags = ['billing'];
+
 export const billingRouter = router({
-  plans: publicProcedure.input(z.void()).query(({ ctx }) => ctx.services.billing.service.plans()),
+  plans: publicProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/billing/plans', tags, summary: 'Plans, their features, limits and intervals' },
+    })
+    .input(z.void())
+    .output(plansOutput)
+    .query(({ ctx }) => ctx.services.billing.service.plans()),
 
   subscription: organizationProcedure('member')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/billing/subscription',
+        tags,
+        protect: true,
+        summary: "The organization's plan and entitlements",
+      },
+    })
     .input(organizationInput)
+    .output(entitlementsOutput)
     .query(({ ctx, input }) => ctx.services.entitlements.get(input.organizationId)),
 
   createCheckoutSession: organizationProcedure('admin')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/billing/checkout-sessions',
+        tags,
+        protect: true,
+        summary: 'Start a Stripe Checkout for a paid plan',
+      },
+    })
     .input(checkoutInput)
+    .output(z.object({ sessionId: z.string(), url: z.string().nullable() }))
     .mutation(({ ctx, input }) =>
       ctx.services.billing.service.createCheckoutSession(input.organizationId, {
         plan: input.plan,
@@ -22,11 +51,31 @@ export const billingRouter = router({
     ),
 
   createPortalSession: organizationProcedure('admin')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/billing/portal-sessions',
+        tags,
+        protect: true,
+        summary: 'Open the Stripe Customer Portal',
+      },
+    })
     .input(organizationInput)
+    .output(z.object({ url: z.string() }))
     .mutation(({ ctx, input }) => ctx.services.billing.service.createPortalSession(input.organizationId)),
 
   syncCheckout: organizationProcedure('member')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/billing/checkout-sessions/sync',
+        tags,
+        protect: true,
+        summary: 'Sync a completed checkout now (success page)',
+      },
+    })
     .input(syncCheckoutInput)
+    .output(entitlementsOutput)
     .mutation(async ({ ctx, input }) => {
       await ctx.services.billing.service.syncCheckout(input.organizationId, input.sessionId);
       ctx.services.entitlements.invalidate(input.organizationId);

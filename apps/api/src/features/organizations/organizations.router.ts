@@ -1,18 +1,49 @@
+import { membersOutput, okOutput, organizationOutput } from '../../http/outputs.schema.js';
 import { organizationProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 import { organizationInput, renameOrganizationInput } from './organizations.schema.js';
 
 export const organizationsRouter = router({
   get: organizationProcedure('member')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/organizations/{organizationId}',
+        tags: ['organizations'],
+        protect: true,
+        summary: 'One of my organizations',
+      },
+    })
     .input(organizationInput)
+    .output(organizationOutput)
     .query(({ ctx, input }) => ctx.services.organizations.get(input.organizationId, ctx.session.userId)),
 
   members: organizationProcedure('member')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/organizations/{organizationId}/members',
+        tags: ['organizations'],
+        protect: true,
+        summary: 'Members and roles',
+      },
+    })
     .input(organizationInput)
+    .output(membersOutput)
     .query(({ ctx, input }) => ctx.services.organizations.members(input.organizationId)),
 
   rename: organizationProcedure('admin')
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/organizations/{organizationId}/rename',
+        tags: ['organizations'],
+        protect: true,
+        summary: 'Rename (admin or owner)',
+      },
+    })
     .input(renameOrganizationInput)
+    .output(okOutput)
     .mutation(async ({ ctx, input }) => {
       await ctx.services.organizations.rename(input.organizationId, input.name);
       return { ok: true as const };

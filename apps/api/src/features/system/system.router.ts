@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
+import { systemStatusOutput } from '../../http/outputs.schema.js';
 import { publicProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 
 export const systemRouter = router({
   /** Which build is answering, for clients that show it or check compatibility. */
-  status: publicProcedure.input(z.void()).query(({ ctx }) => ctx.services.system.status()),
+  status: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/system/status', tags: ['system'], summary: 'Which build is answering' } })
+    .input(z.void())
+    .output(systemStatusOutput)
+    .query(({ ctx }) => ctx.services.system.status()),
 });

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+import { testConfig } from '../../../../test/support/test-env.js';
+import { useTestDatabase } from '../../../../test/support/use-test-database.js';
+import { buildSignup } from '../testing/http.js';
+import { startTestApi, type TestApi } from '../testing/start-test-api.js';
+
+const database = useTestDatabase();
+
+describe('API docs and the REST view', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi(testConfig({ DATABASE_URL: database.url }));
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  test('when /openapi.json is fetched, then it documents auth, billing, analytics and the Stripe webhook', async () => {
+    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/auth/signup',
+        '/auth/login',
+        '/auth/refresh',
+        '/auth/me',
+        '/billing/plans',
+        '/billing/checkout-sessions',
+        '/analytics/dashboard',
+        '/webhooks/stripe',
+      ]),
+    );
+    expect(document.paths['/auth/me']?.get?.security).toEqual([{ Authorization: [] }]);
+  });
+
+  test('when a non-TypeScript client uses the REST view, then signup, me and the plan gate behave as over tRPC', async () => {
+    const signup = await fetch(`${api.url}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(buildSignup()),
+    });
+    const { tokens } = (await signup.json()) as { tokens: { accessToken: string } };
+    const me = await fetch(`${api.url}/api/auth/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    const { memberships } = (await me.json()) as { memberships: { organization: { id: string } }[] };
+    const gated = await fetch(
+      `${api.url}/api/analytics/dashboard?organizationId=${memberships[0]?.organization.id ?? ''}`,
+      {
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
+      },
+    );
+    const anonymous = await fetch(`${api.url}/api/auth/me`);
+
+    expect(signup.status).toBe(200);
+    expect(me.status).toBe(200);
+    expect(gated.status).toBe(402);
+    expect(anonymous.status).toBe(401);
+  });
+
+  test('when /docs is opened, then the page and its locally served assets load under the strict CSP', async () => {
+    const page = await fetch(`${api.url}/docs`);
+    const bundle = await fetch(`${api.url}/docs/assets/swagger-ui-bundle.js`);
+    const init = await fetch(`${api.url}/docs/init.js`);
+
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toMatch(/<script>[^<]/);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(bundle.status).toBe(200);
+    expect(await init.text()).toContain("url: '/openapi.json'");
+  });
+});

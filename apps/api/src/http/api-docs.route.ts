@@ -1,0 +1,68 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+
+import type { AnyRouter } from '@trpc/server';
+import express, { Router } from 'express';
+import { generateOpenApiDocument, type OpenApiRouter } from 'trpc-to-openapi';
+
+const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+/** The webhook is not a procedure; it is documented by hand for Stripe-facing operators. */
+const WEBHOOK_PATH = {
+  '/webhooks/stripe': {
+    post: {
+      tags: ['webhooks'],
+      summary: 'Stripe webhook endpoint (Stripe calls this, not clients)',
+      description:
+        'Raw JSON body signed by Stripe (Stripe-Signature header, checked against STRIPE_WEBHOOK_SECRET). Verified events are stored once by id and processed by the worker. Events consumed: checkout.session.completed, customer.subscription.*, invoice.paid, invoice.payment_succeeded, invoice.payment_failed, invoice.payment_action_required; others are stored and ignored.',
+      parameters: [
+        { in: 'header' as const, name: 'stripe-signature', required: true, schema: { type: 'string' as const } },
+      ],
+      responses: {
+        '200': { description: 'Stored (and queued, or left for the sweeper)' },
+        '400': { description: 'Bad signature, stale timestamp, altered body or wrong mode: nothing stored' },
+        '500': { description: 'Could not be stored: Stripe retries' },
+      },
+    },
+  },
+};
+
+/** An initializer without inline script, so the strict Content-Security-Policy stays on. */
+const INITIALIZER = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: true });
+});`;
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Groundwork API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script></body></html>`;
+
+/**
+ * `/openapi.json` (OpenAPI 3 for the REST-exposed procedures, generated from
+ * their zod schemas) and `/docs` (Swagger UI served locally, no CDN).
+ */
+export function apiDocsRoutes(options: { router: AnyRouter; version: string; restBasePath: string }): Router {
+  const document = generateOpenApiDocument(options.router as OpenApiRouter, {
+    title: 'Groundwork API',
+    description:
+      'REST view of the tRPC API. TypeScript apps should use @groundwork/client instead. Errors use the tRPC error shape; PAYMENT_REQUIRED (402) carries data.details.',
+    version: options.version,
+    baseUrl: options.restBasePath,
+    securitySchemes: { Authorization: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    paths: WEBHOOK_PATH,
+  });
+  const routes = Router();
+  routes.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  routes.get('/docs', (_req, res) => {
+    res.type('html').send(PAGE);
+  });
+  routes.get('/docs/init.js', (_req, res) => {
+    res.type('application/javascript').send(INITIALIZER);
+  });
+  routes.use('/docs/assets', express.static(swaggerUiDir, { index: false, maxAge: '1d' }));
+  return routes;
+}
