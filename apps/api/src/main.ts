@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '@groundwork/config';
-import { createLogger, createShutdown, exitOnSignals } from '@groundwork/core';
+import { createLogger, createShutdown, exitOnSignals, startTracing } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
 import { closeRedis, createFastFailRedis, createSubscriberRedis, pingRedis } from '@groundwork/queue';
 
@@ -9,6 +9,7 @@ import { createServices } from './services.js';
 import { readVersion } from './version.js';
 
 const config = loadConfigOrExit();
+const tracing = startTracing({ service: 'groundwork-api', ...config.tracing });
 const logger = createLogger({ service: 'api', level: config.log.level });
 
 const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
@@ -56,6 +57,7 @@ const shutdown = createShutdown({
     { name: 'services', run: () => services.stop(), timeoutMs: 2_000 },
     { name: 'redis', run: () => Promise.all([closeRedis(redis, 1_000), closeRedis(subscriber, 1_000)]) },
     { name: 'postgres', run: () => db.destroy() },
+    { name: 'tracing', run: () => tracing.shutdown(), timeoutMs: 2_000 },
   ],
 });
 exitOnSignals(shutdown, logger);

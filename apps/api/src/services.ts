@@ -2,7 +2,7 @@ import { createPublicKey, createPrivateKey } from 'node:crypto';
 
 import { createAccessTokens, createPasswordHasher, type SigningKeys } from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
-import type { Logger } from '@groundwork/core';
+import { currentTraceCarrier, type Logger } from '@groundwork/core';
 import {
   createAuditEventRepository,
   createOrganizationRepository,
@@ -146,7 +146,12 @@ export async function createServices(deps: {
           webhookSecret: config.billing.webhookSecret,
           livemode: config.billing.livemode,
           events: billing.events,
-          enqueue: (eventId) => stripeEvents.enqueue('stripe-event', { eventId }, { jobId: stripeEventJobId(eventId) }),
+          enqueue: (eventId, meta) =>
+            stripeEvents.enqueue(
+              'stripe-event',
+              { eventId, ...(meta.requestId ? { requestId: meta.requestId } : {}), trace: currentTraceCarrier() },
+              { jobId: stripeEventJobId(eventId) },
+            ),
           logger,
         })
       : null,

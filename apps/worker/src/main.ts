@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 
 import { createBillingFromSettings } from '@groundwork/billing';
 import { loadConfigOrExit } from '@groundwork/config';
-import { createLogger, createShutdown, exitOnSignals, metricsAccess } from '@groundwork/core';
+import { createLogger, createShutdown, exitOnSignals, startTracing, metricsAccess } from '@groundwork/core';
 import { createDb, pingDatabase } from '@groundwork/db';
 import {
   closeRedis,
@@ -23,6 +23,7 @@ import { createStripeEventEnqueuer } from './stripe-event-queue.js';
 import { createWorkerMetrics } from './worker-metrics.js';
 
 const config = loadConfigOrExit();
+const tracing = startTracing({ service: 'groundwork-worker', ...config.tracing });
 const logger = createLogger({ service: 'worker', level: config.log.level });
 
 const db = createDb({ ...config.db, applicationName: 'groundwork-worker', logger });
@@ -92,6 +93,7 @@ const shutdown = createShutdown({
     },
     { name: 'redis', run: () => Promise.all([closeRedis(workerRedis, 1_000), closeRedis(redis, 1_000)]) },
     { name: 'postgres', run: () => db.destroy() },
+    { name: 'tracing', run: () => tracing.shutdown(), timeoutMs: 2_000 },
     { name: 'health', run: () => new Promise((resolve) => healthServer.close(resolve)) },
   ],
 });

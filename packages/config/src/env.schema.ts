@@ -129,6 +129,9 @@ export const envSchema = z.object({
   // Operator credentials (HTTP Basic) for the queue dashboard at /admin/queues. Both unset = dashboard off.
   ADMIN_USERNAME: z.string().min(3).max(64).optional(),
   ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
+  // OpenTelemetry tracing (OTLP over HTTP). Off by default.
+  OTEL_TRACING_ENABLED: booleanFlag.default(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().default('http://127.0.0.1:4318/v1/traces'),
   // Bearer token a Prometheus scraper presents to GET /metrics (API and worker health port). Unset = /metrics off.
   METRICS_TOKEN: z.string().min(24, 'expected at least 24 characters').optional(),
 

@@ -156,6 +156,7 @@ function toConfig(env: Env) {
     },
     health: { checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS },
     metrics: { token: env.METRICS_TOKEN ?? null },
+    tracing: { enabled: env.OTEL_TRACING_ENABLED, endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT },
     admin: {
       credentials:
         env.ADMIN_USERNAME && env.ADMIN_PASSWORD

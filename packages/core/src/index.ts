@@ -4,3 +4,12 @@ export { createShutdown, exitOnSignals, type Shutdown, type ShutdownStep } from 
 export { withTimeout } from './with-timeout.js';
 export { checkReadiness, createReadinessProbe, type DependencyCheck, type ReadinessReport } from './readiness.js';
 export { Counter, createMetricsRegistry, Gauge, Histogram, metricsAccess, Registry } from './metrics.js';
+export {
+  currentTraceCarrier,
+  InMemorySpanExporter,
+  inSpan,
+  SimpleSpanProcessor,
+  startTracing,
+  type TraceCarrier,
+  withTraceCarrier,
+} from './tracing.js';

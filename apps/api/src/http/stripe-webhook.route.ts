@@ -1,5 +1,8 @@
 import type { WebhookInbox } from '@groundwork/billing';
+import { inSpan } from '@groundwork/core';
 import express, { Router } from 'express';
+
+import { requestIdOf } from './request-context.js';
 
 /**
  * `POST /webhooks/stripe`: the raw body (signatures are computed over the
@@ -14,7 +17,12 @@ export function stripeWebhookRoutes(inbox: WebhookInbox | null): Router {
       return;
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const outcome = await inbox(body, req.headers['stripe-signature'] as string | undefined);
+    const requestId = requestIdOf(req);
+    const outcome = await inSpan('stripe.webhook.receive', { 'request.id': requestId }, async (span) => {
+      const result = await inbox(body, req.headers['stripe-signature'] as string | undefined, { requestId });
+      span.setAttribute('http.response.status_code', result.status);
+      return result;
+    });
     if (outcome.status === 400) {
       res.status(400).json({ error: 'invalid webhook' });
       return;

@@ -1,5 +1,5 @@
 import type { Billing } from '@groundwork/billing';
-import type { Logger } from '@groundwork/core';
+import { inSpan, type Logger, withTraceCarrier } from '@groundwork/core';
 import type { StripeEventJob } from '@groundwork/queue';
 import type { Job } from 'bullmq';
 
@@ -12,13 +12,27 @@ function isFinalAttempt(job: Job, error: unknown): boolean {
 export function createStripeEventHandler(deps: { billing: Pick<Billing, 'processEvent' | 'events'>; logger: Logger }) {
   return async function handleStripeEvent(payload: StripeEventJob, job: Job) {
     try {
-      const outcome = await deps.billing.processEvent(payload.eventId);
+      // The trace started at the webhook continues here (and on into the Stripe call).
+      const outcome = await withTraceCarrier(payload.trace, () =>
+        inSpan(
+          'stripe.event.process',
+          {
+            'stripe.event_id': payload.eventId,
+            'request.id': payload.requestId ?? '',
+            'job.attempt': job.attemptsMade + 1,
+          },
+          () => deps.billing.processEvent(payload.eventId),
+        ),
+      );
       return { eventId: payload.eventId, outcome };
     } catch (error) {
       if (isFinalAttempt(job, error)) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         await deps.billing.events.markFailed(payload.eventId, message);
-        deps.logger.error({ err: error, eventId: payload.eventId }, 'stripe event moved to dead letter');
+        deps.logger.error(
+          { err: error, eventId: payload.eventId, reqId: payload.requestId },
+          'stripe event moved to dead letter',
+        );
       }
       throw error;
     }

@@ -16,10 +16,14 @@ export function createWebhookInbox(deps: {
   webhookSecret: string;
   livemode: boolean;
   events: Pick<StripeEventRepository, 'insertIfNew'>;
-  enqueue: (eventId: string) => Promise<unknown>;
+  enqueue: (eventId: string, meta: { requestId?: string }) => Promise<unknown>;
   logger: Logger;
 }) {
-  return async function receive(rawBody: Buffer, signature: string | undefined): Promise<InboxOutcome> {
+  return async function receive(
+    rawBody: Buffer,
+    signature: string | undefined,
+    meta: { requestId?: string } = {},
+  ): Promise<InboxOutcome> {
     let event: Stripe.Event;
     try {
       // Default tolerance (300 s): stale or replayed deliveries fail here too.
@@ -44,7 +48,7 @@ export function createWebhookInbox(deps: {
     try {
       // Bounded: a hung Redis must not hold Stripe's request past its timeout. A late add is
       // harmless (job id = event id) and the sweeper covers a lost one.
-      await withTimeout(deps.enqueue(event.id), 1_000, 'enqueue stripe event');
+      await withTimeout(deps.enqueue(event.id, meta), 1_000, 'enqueue stripe event');
       queued = true;
     } catch (err) {
       deps.logger.warn({ err, eventId: event.id }, 'stripe event stored but not queued; the sweeper will queue it');

@@ -5,7 +5,7 @@ import {
   type StripeEventRepository,
   type SubscriptionRepository,
 } from '@groundwork/db';
-import type { Logger } from '@groundwork/core';
+import { inSpan, type Logger } from '@groundwork/core';
 import type Stripe from 'stripe';
 
 import { decideEntitlements } from '../entitlements/entitlement-policy.js';
@@ -73,14 +73,21 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
       const before = await subscriptions.findCurrentForOrganization(organization.id);
       const stored = new Map((await subscriptions.listForCustomer(customerId, trx)).map((row) => [row.id, row]));
 
-      const remote: StripeSubscriptionLike[] = [];
-      for await (const subscription of deps.stripe.subscriptions.list({
-        customer: customerId,
-        status: 'all',
-        limit: 100,
-      })) {
-        remote.push(subscription);
-      }
+      const remote: StripeSubscriptionLike[] = await inSpan(
+        'stripe.subscriptions.list',
+        { 'stripe.customer': customerId },
+        async () => {
+          const listed: StripeSubscriptionLike[] = [];
+          for await (const subscription of deps.stripe.subscriptions.list({
+            customer: customerId,
+            status: 'all',
+            limit: 100,
+          })) {
+            listed.push(subscription);
+          }
+          return listed;
+        },
+      );
       const rows = remote.map((subscription) =>
         toSubscriptionRow(subscription, { organizationId: organization.id, prices: deps.prices }),
       );

@@ -9,7 +9,14 @@ import { defineQueue } from '../define-queue.js';
  */
 export const stripeEventsQueue = defineQueue({
   name: 'stripe-events',
-  payload: z.strictObject({ eventId: z.string().regex(/^evt_\w+$/) }),
+  payload: z.strictObject({
+    eventId: z.string().regex(/^evt_\w+$/),
+    /** The webhook request's id and W3C trace context, so logs and traces follow the event into the worker. */
+    requestId: z.string().max(128).optional(),
+    trace: z
+      .strictObject({ traceparent: z.string().max(256).optional(), tracestate: z.string().max(512).optional() })
+      .optional(),
+  }),
   defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 } },
 });
 
