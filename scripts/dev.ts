@@ -5,6 +5,7 @@
  * Stripe: STRIPE_SECRET_KEY if set, else the local Stripe emulator.
  * Migrations are applied before the API and the worker start.
  */
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 import { ConfigError, loadConfig, loadDevSettings, readEnv } from '@groundwork/config';
@@ -42,9 +43,19 @@ try {
     Object.assign(env, stripe.env);
   }
 
+  if (!env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) {
+    // The queue dashboard needs an operator login; this session gets a fresh one.
+    Object.assign(env, { ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: randomBytes(12).toString('base64url') });
+    log(
+      `queue dashboard: http://127.0.0.1:${settings.apiPort}/admin/queues (user admin, password ${env.ADMIN_PASSWORD})`,
+    );
+  }
+  log(`API docs: http://127.0.0.1:${settings.apiPort}/docs`);
+
   const config = loadConfig(env);
   // Migrations may run longer than a request is allowed to.
   const db = createDb({ ...config.db, statementTimeoutMs: 0 });
+  log('applying pending migrations…');
   const applied = await migrateLatest(db, MIGRATIONS_DIR);
   await db.destroy();
   log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
