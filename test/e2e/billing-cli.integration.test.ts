@@ -7,13 +7,13 @@ import { promisify } from 'node:util';
 
 import { createBilling } from '@groundwork/billing';
 import { createLogger } from '@groundwork/core';
-import { createDb, type Knex } from '@groundwork/db';
+import type { Knex } from '@groundwork/db';
 import type { Job } from 'bullmq';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createStripeEventHandler } from '../../apps/worker/src/jobs/stripe-event.job.js';
-import { billingEnv, startStripeEmulator } from '../support/billing-stack.js';
+import { billingEnv, startStripeEmulator, testDb } from '../support/billing-stack.js';
 import { testEnv } from '../support/test-env.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
@@ -29,13 +29,7 @@ describe('dead letters, replay and re-sync', () => {
   let db: Knex;
   beforeAll(async () => {
     emulator = await startStripeEmulator({ delivery: 'manual' });
-    db = createDb({
-      url: database.url,
-      pool: { min: 0, max: 3 },
-      idleTimeoutMs: 1_000,
-      statementTimeoutMs: 10_000,
-      connectTimeoutMs: 3_000,
-    });
+    db = testDb(database.url);
   });
   afterAll(async () => {
     await db.destroy();

@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createBillingHandler } from '../../apps/worker/src/jobs/billing.job.js';
 import { apiClient, buildSignup, failureOf } from '../../apps/api/src/testing/http.js';
-import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
+import type { TestApi } from '../../apps/api/src/testing/start-test-api.js';
 import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
+  type BillingStack,
+  startBillingStack,
   TEST_WEBHOOK_SECRET,
   type TestWorker,
 } from '../support/billing-stack.js';
@@ -17,26 +16,19 @@ const database = useTestDatabase();
 const logger = createLogger({ service: 'failures-test', level: 'silent' });
 
 describe('billing when things go wrong', () => {
-  let emulator: Awaited<ReturnType<typeof startStripeEmulator>>;
+  let stack: BillingStack;
+  let emulator: BillingStack['emulator'];
   let api: TestApi;
   let worker: TestWorker;
   beforeAll(async () => {
-    emulator = await startStripeEmulator();
-    const config = billingTestConfig(database.url, emulator);
-    api = await startTestApi(config);
-    worker = await startTestWorker(config);
-    emulator.setWebhookTarget({ url: `${api.url}/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET });
+    stack = await startBillingStack(database.url);
+    ({ emulator, api, worker } = stack);
   });
   afterAll(async () => {
-    await worker.close();
-    await api.close();
-    await emulator.close();
+    await stack.close();
   });
 
-  async function reconciled() {
-    await emulator.webhooksSettled();
-    await worker.eventsSettled(emulator.deliveries.filter((d) => d.status === 200).map((d) => d.eventId));
-  }
+  const reconciled = () => stack.reconciled();
 
   async function owner() {
     const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());

@@ -2,45 +2,28 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { apiClient, buildSignup, failureOf } from '../../apps/api/src/testing/http.js';
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
-import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
-  TEST_WEBHOOK_SECRET,
-  type TestWorker,
-} from '../support/billing-stack.js';
+import { type BillingStack, startBillingStack, TEST_WEBHOOK_SECRET } from '../support/billing-stack.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
 const database = useTestDatabase();
 
 describe('the billing journey, over HTTP with the real Stripe SDK against the emulator', () => {
-  let emulator: Awaited<ReturnType<typeof startStripeEmulator>>;
+  let stack: BillingStack;
+  let emulator: BillingStack['emulator'];
   let api: TestApi;
   let otherApi: TestApi;
-  let worker: TestWorker;
 
   beforeAll(async () => {
-    emulator = await startStripeEmulator();
-    const config = billingTestConfig(database.url, emulator);
-    api = await startTestApi(config);
-    otherApi = await startTestApi(config); // a second instance sharing Redis and the database
-    worker = await startTestWorker(config);
-    emulator.setWebhookTarget({ url: `${api.url}/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET });
+    stack = await startBillingStack(database.url);
+    ({ emulator, api } = stack);
+    otherApi = await startTestApi(stack.config); // a second instance sharing Redis and the database
   });
   afterAll(async () => {
-    await worker.close();
-    await Promise.all([api.close(), otherApi.close()]);
-    await emulator.close();
+    await otherApi.close();
+    await stack.close();
   });
 
-  /** Waits until the emulator delivered every event so far and the worker reconciled all that the API accepted. */
-  async function reconciled() {
-    await emulator.webhooksSettled();
-    const accepted = emulator.deliveries
-      .filter((delivery) => delivery.status === 200)
-      .map((delivery) => delivery.eventId);
-    await worker.eventsSettled(accepted);
-  }
+  const reconciled = () => stack.reconciled();
 
   test('when an owner subscribes and later cancels, then the gate opens and closes on every API instance', async () => {
     const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());

@@ -6,13 +6,13 @@ import {
   toSubscriptionState,
 } from '@groundwork/billing';
 import { createLogger } from '@groundwork/core';
-import { createDb, createSubscriptionRepository, type Knex } from '@groundwork/db';
+import { createSubscriptionRepository, type Knex } from '@groundwork/db';
 import type { SubscriptionStatus } from '@groundwork/stripe-emulator';
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { startStripeEmulator } from '../support/billing-stack.js';
+import { startStripeEmulator, testDb } from '../support/billing-stack.js';
 import { blockedOnALock } from '../support/pg-locks.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
@@ -64,13 +64,7 @@ describe('convergence to Stripe', () => {
   let stripe: Stripe;
   beforeAll(async () => {
     emulator = await startStripeEmulator({ delivery: 'manual' });
-    db = createDb({
-      url: database.url,
-      pool: { min: 0, max: 5 },
-      idleTimeoutMs: 1_000,
-      statementTimeoutMs: 10_000,
-      connectTimeoutMs: 3_000,
-    });
+    db = testDb(database.url);
     stripe = new Stripe('sk_test_convergence', {
       host: '127.0.0.1',
       port: emulator.port,

@@ -3,14 +3,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { apiClient, buildSignup } from '../../apps/api/src/testing/http.js';
-import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
-import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
-  TEST_WEBHOOK_SECRET,
-  type TestWorker,
-} from '../support/billing-stack.js';
+import { type BillingStack, startBillingStack } from '../support/billing-stack.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
 const database = useTestDatabase();
@@ -23,28 +16,29 @@ describe('tracing a Stripe event from the webhook through the queue to the Strip
     endpoint: 'http://unused',
     processors: [new SimpleSpanProcessor(exporter)],
   });
-  let emulator: Awaited<ReturnType<typeof startStripeEmulator>>;
-  let api: TestApi;
-  let worker: TestWorker;
+  let stack: BillingStack;
   beforeAll(async () => {
-    emulator = await startStripeEmulator();
-    const config = billingTestConfig(database.url, emulator);
-    api = await startTestApi(config);
-    worker = await startTestWorker(config);
-    emulator.setWebhookTarget({ url: `${api.url}/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET });
+    stack = await startBillingStack(database.url);
   });
   afterAll(async () => {
-    await worker.close();
-    await api.close();
-    await emulator.close();
+    await stack.close();
     await tracing.shutdown();
   });
 
   test('when a webhook is received and processed, then one trace spans the webhook, the job and the Stripe call, and the job carries the request id', async () => {
+    const { emulator, api, worker } = stack;
     const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const client = apiClient(api.url, { token: tokens.accessToken });
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
     const checkout = await client.billing.createCheckoutSession.mutate({ organizationId, plan: 'pro' });
+    // The span ends after the job's work commits, so wait for the job itself, not for the database row.
+    const stripeWorker = worker.running.workers.find((candidate) => candidate.name === 'stripe-events');
+    const completedIds = new Set<string>();
+    const completion = new Map<string, () => void>();
+    stripeWorker?.on('completed', (job) => {
+      completedIds.add(String(job.id));
+      completion.get(String(job.id))?.();
+    });
     emulator.completeCheckout(checkout.sessionId);
     await emulator.webhooksSettled();
     const created = emulator.state.events.find(
@@ -53,7 +47,7 @@ describe('tracing a Stripe event from the webhook through the queue to the Strip
         emulator.deliveries.some((d) => d.eventId === event.id && d.status === 200),
     );
     const eventId = created?.id ?? '';
-    await worker.eventsSettled([eventId]);
+    if (!completedIds.has(eventId)) await new Promise<void>((resolve) => completion.set(eventId, resolve));
 
     const spans = exporter.getFinishedSpans();
     const processing = spans.find(

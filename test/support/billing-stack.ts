@@ -70,12 +70,19 @@ export async function startTestWorker(config: Config) {
   /** Resolves when every named event is processed or ignored (checked again after each finished job). */
   async function eventsSettled(eventIds: string[]): Promise<void> {
     const distinct = [...new Set(eventIds)];
+    // Settled means: the row says processed or ignored, and the job (if any) has finished, so
+    // what happens after the commit (the entitlement announcement, the span's end) has happened too.
     const unsettled = async () => {
       const rows: { id: string }[] = await db('stripeEvents')
         .whereIn('id', distinct)
         .whereIn('status', ['processed', 'ignored'])
         .select('id');
-      return distinct.length - rows.length;
+      let left = distinct.length - rows.length;
+      for (const { id } of rows) {
+        const job = await stripeEvents.queue.getJob(id);
+        if (job && !['completed', 'failed'].includes(await job.getState())) left += 1;
+      }
+      return left;
     };
     if ((await unsettled()) === 0) return;
     await new Promise<void>((resolve, reject) => {
@@ -128,3 +135,47 @@ export function billingTestConfig(
 }
 
 export { startStripeEmulator };
+
+/**
+ * The billing stack of one test file: the emulator, an API and the worker's
+ * processors sharing one configuration, the emulator's webhooks pointed at
+ * the API. `reconciled` waits until every accepted delivery is processed.
+ */
+export async function startBillingStack(databaseUrl: string) {
+  const emulator = await startStripeEmulator();
+  const config = billingTestConfig(databaseUrl, emulator);
+  const { startTestApi } = await import('../../apps/api/src/testing/start-test-api.js');
+  const api = await startTestApi(config);
+  const worker = await startTestWorker(config);
+  const webhookTarget = { url: `${api.url}/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET };
+  emulator.setWebhookTarget(webhookTarget);
+  return {
+    emulator,
+    config,
+    api,
+    worker,
+    webhookTarget,
+    async reconciled() {
+      await emulator.webhooksSettled();
+      await worker.eventsSettled(emulator.deliveries.filter((d) => d.status === 200).map((d) => d.eventId));
+    },
+    async close() {
+      await worker.close();
+      await api.close();
+      await emulator.close();
+    },
+  };
+}
+
+export type BillingStack = Awaited<ReturnType<typeof startBillingStack>>;
+
+/** A small connection pool to the test database, for tests that read or arrange rows directly. */
+export function testDb(url: string): Knex {
+  return createDb({
+    url,
+    pool: { min: 0, max: 4 },
+    idleTimeoutMs: 1_000,
+    statementTimeoutMs: 10_000,
+    connectTimeoutMs: 3_000,
+  });
+}
