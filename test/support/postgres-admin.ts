@@ -27,11 +27,38 @@ export function dropDatabase(name: string): Promise<void> {
   });
 }
 
+/**
+ * On a machine whose PostgreSQL trusts local connections (a fresh dev or CI
+ * box), creates the test role through the `postgres` superuser, once. Does
+ * nothing when TEST_DATABASE_ADMIN_URL was set explicitly.
+ */
+async function createTestRoleIfPossible(): Promise<boolean> {
+  if (process.env.TEST_DATABASE_ADMIN_URL) return false;
+  const superuser = new pg.Client({
+    connectionString: 'postgres://postgres@127.0.0.1:5432/postgres',
+    connectionTimeoutMillis: 3_000,
+  });
+  try {
+    await superuser.connect();
+    const { rowCount } = await superuser.query("select 1 from pg_roles where rolname = 'groundwork'");
+    if (rowCount === 0) await superuser.query("create role groundwork login createdb password 'groundwork'");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await superuser.end().catch(() => undefined);
+  }
+}
+
 /** Fails with a message that says how to get PostgreSQL, rather than a bare ECONNREFUSED. */
 export async function assertPostgresReachable(): Promise<void> {
   try {
     await withAdmin((client) => client.query('select 1'));
   } catch (error) {
+    if (await createTestRoleIfPossible()) {
+      await withAdmin((client) => client.query('select 1'));
+      return;
+    }
     throw new Error(
       `Integration tests need PostgreSQL at ${TEST_DATABASE_ADMIN_URL} (set TEST_DATABASE_ADMIN_URL to change it). ` +
         'Start one with `docker compose up -d postgres` or your OS package; `.ci/run` shows the setup.',
