@@ -168,6 +168,28 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('when production points Stripe at plain http or has weak operator secrets, then start-up is refused naming them', () => {
+    const issues = issuesOf({
+      ...strongProduction,
+      STRIPE_API_BASE: 'http://127.0.0.1:12111',
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD: 'password12345',
+      METRICS_TOKEN: 'changeme-changeme-changeme',
+    });
+
+    expect(issues.map((issue) => issue.variable).sort()).toEqual([
+      'ADMIN_PASSWORD',
+      'METRICS_TOKEN',
+      'STRIPE_API_BASE',
+    ]);
+  });
+
+  test('when only one of the operator credentials is set, then start-up is refused', () => {
+    expect(issuesOf({ ...minimal, ADMIN_USERNAME: 'admin' })).toEqual([
+      { variable: 'ADMIN_PASSWORD', problem: 'set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither' },
+    ]);
+  });
+
   test('when a live key is configured, then only live webhooks are expected', () => {
     expect(loadConfig(strongProduction).billing.livemode).toBe(true);
     expect(loadConfig({ ...minimal, STRIPE_SECRET_KEY: 'sk_test_abc' }).billing.livemode).toBe(false);
