@@ -22,7 +22,7 @@ if (config.isProduction) {
 }
 const db = createDb(config.db);
 const users = createUserRepository(db);
-const hasher = await createPasswordHasher({ cost: config.auth.bcryptCost });
+const hasher = createPasswordHasher({ cost: config.auth.bcryptCost });
 const progress = createProgress('Seeding', PEOPLE.length);
 const created: { email: string; organizationId: string; userId: string }[] = [];
 try {

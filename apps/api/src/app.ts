@@ -80,22 +80,30 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
 
+  const router = deps.router ?? appRouter;
+  const createContext = createContextFactory({
+    services: deps.services,
+    exposeErrorDetails: config.exposeErrorDetails,
+  });
+  const handlerOptions = {
+    createContext,
+    maxBodySize: config.http.bodyLimitBytes,
+    responseMeta: ({ ctx, errors }: { ctx?: unknown; errors: TRPCError[] }) =>
+      responseHeaders(ctx as Context | undefined, errors),
+    onError({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: unknown }) {
+      if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+      // The router may be any router (tests mount their own), so its context type is not inferred here.
+      ((ctx as Context | undefined)?.logger ?? logger).error({ err: error.cause ?? error, path }, 'procedure failed');
+    },
+  };
   app.use(
     '/trpc',
     requireJsonBody,
     createExpressMiddleware({
-      router: deps.router ?? appRouter,
-      createContext: createContextFactory({ services: deps.services, exposeErrorDetails: config.exposeErrorDetails }),
-      maxBodySize: config.http.bodyLimitBytes,
+      router,
+      ...handlerOptions,
       maxBatchSize: config.http.maxBatchSize,
       allowMethodOverride: false,
-      onError({ error, path, ctx }) {
-        if (error.code !== 'INTERNAL_SERVER_ERROR') return;
-        // The router may be any router (tests mount their own), so its context type is not inferred here.
-        const requestLogger = (ctx as Context | undefined)?.logger ?? logger;
-        requestLogger.error({ err: error.cause ?? error, path }, 'procedure failed');
-      },
-      responseMeta: ({ ctx, errors }) => responseHeaders(ctx as Context | undefined, errors),
     }),
   );
 
@@ -128,23 +136,12 @@ export function createApp(deps: AppDependencies): Express {
     res.set('cache-control', 'public, max-age=300').json(jwks);
   });
 
-  const router = deps.router ?? appRouter;
-  const trpcContext = createContextFactory({ services: deps.services, exposeErrorDetails: config.exposeErrorDetails });
   app.use(apiDocsRoutes({ router, version: deps.services.system.status().version, restBasePath: '/api' }));
   // The same procedures over REST (for clients other than TypeScript), with the same middleware chain.
   app.use(
     '/api',
     requireJsonBody,
-    createOpenApiExpressMiddleware({
-      router: router as OpenApiRouter,
-      createContext: trpcContext,
-      maxBodySize: config.http.bodyLimitBytes,
-      responseMeta: ({ ctx, errors }) => responseHeaders(ctx as Context | undefined, errors),
-      onError({ error, path, ctx }) {
-        if (error.code !== 'INTERNAL_SERVER_ERROR') return;
-        ((ctx as Context | undefined)?.logger ?? logger).error({ err: error.cause ?? error, path }, 'procedure failed');
-      },
-    }),
+    createOpenApiExpressMiddleware({ router: router as OpenApiRouter, ...handlerOptions }),
   );
 
   app.use(notFoundHandler);

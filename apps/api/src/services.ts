@@ -47,7 +47,7 @@ function signingKeys(jwt: Config['auth']['jwt']): SigningKeys {
 }
 
 /** Everything requests share, built once at start-up from the configuration and connections. */
-export async function createServices(deps: {
+export function createServices(deps: {
   config: Config;
   db: Knex;
   redis: Redis;
@@ -109,7 +109,7 @@ export async function createServices(deps: {
       organizations,
       refreshTokens,
       audit: createAuditEventRepository(db),
-      hasher: await createPasswordHasher({ cost: config.auth.bcryptCost }),
+      hasher: createPasswordHasher({ cost: config.auth.bcryptCost }),
       accessTokens,
       revocations,
       loginThrottle: createLoginThrottle({ redis, keyPrefix, settings: config.rateLimits.login }),
@@ -172,4 +172,4 @@ export async function createServices(deps: {
   };
 }
 
-export type Services = Awaited<ReturnType<typeof createServices>>;
+export type Services = ReturnType<typeof createServices>;

@@ -44,17 +44,21 @@ const PAGE = `<!doctype html>
  * their zod schemas) and `/docs` (Swagger UI served locally, no CDN).
  */
 export function apiDocsRoutes(options: { router: AnyRouter; version: string; restBasePath: string }): Router {
-  const document = generateOpenApiDocument(options.router as OpenApiRouter, {
-    title: 'Groundwork API',
-    description:
-      'REST view of the tRPC API. TypeScript apps should use @groundwork/client instead. Errors use the tRPC error shape; PAYMENT_REQUIRED (402) carries data.details.',
-    version: options.version,
-    baseUrl: options.restBasePath,
-    securitySchemes: { Authorization: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-    paths: WEBHOOK_PATH,
-  });
+  // Built on first request, not at start-up: most processes never serve it.
+  let document: ReturnType<typeof generateOpenApiDocument> | undefined;
+  const build = () =>
+    generateOpenApiDocument(options.router as OpenApiRouter, {
+      title: 'Groundwork API',
+      description:
+        'REST view of the tRPC API. TypeScript apps should use @groundwork/client instead. Errors use the tRPC error shape; PAYMENT_REQUIRED (402) carries data.details.',
+      version: options.version,
+      baseUrl: options.restBasePath,
+      securitySchemes: { Authorization: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      paths: WEBHOOK_PATH,
+    });
   const routes = Router();
   routes.get('/openapi.json', (_req, res) => {
+    document ??= build();
     res.json(document);
   });
   routes.get('/docs', (_req, res) => {
