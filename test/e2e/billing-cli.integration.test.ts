@@ -12,7 +12,7 @@ import type { Job } from 'bullmq';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { createStripeEventHandler } from '../../apps/worker/src/jobs/stripe-event.job.js';
+import { createStripeEventDeadLetter, createStripeEventHandler } from '../../apps/worker/src/jobs/stripe-event.job.js';
 import { billingEnv, startStripeEmulator, testDb } from '../support/billing-stack.js';
 import { testEnv } from '../support/test-env.js';
 import { useTestDatabase } from '../support/use-test-database.js';
@@ -81,10 +81,16 @@ describe('dead letters, replay and re-sync', () => {
       created: event.created,
       payload: event,
     });
-    const handle = createStripeEventHandler({ billing: broken, logger });
-    const lastAttempt = { opts: { attempts: 3 }, attemptsMade: 2 } as Job;
+    const handle = createStripeEventHandler({ billing: broken });
+    const moveToDeadLetter = createStripeEventDeadLetter({ billing: broken, logger });
+    const lastAttempt = { opts: { attempts: 3 }, attemptsMade: 2, data: { eventId: event.id } } as Job;
 
-    await expect(handle({ eventId: event.id }, lastAttempt)).rejects.toThrow();
+    const failure: unknown = await handle({ eventId: event.id }, lastAttempt).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(Error); // the handler rethrows, so BullMQ records the attempt as failed
+    await moveToDeadLetter(lastAttempt, failure as Error); // what the worker's final-failure hook does
     const deadLetter: { status: string; lastError: string } = await db('stripeEvents')
       .where({ id: event.id })
       .first('status', 'lastError');

@@ -6,6 +6,7 @@ import { createFastFailRedis, createProducer, createWorkerRedis, stripeEventsQue
 import { startStripeEmulator, type StripeEmulator } from '@groundwork/stripe-emulator';
 import type { Redis } from 'ioredis';
 
+import { createStripeEventDeadLetter } from '../../apps/worker/src/jobs/stripe-event.job.js';
 import { createProcessors } from '../../apps/worker/src/processors.js';
 import { type RunningWorkers, startWorkers } from '../../apps/worker/src/start-workers.js';
 import { createStripeEventEnqueuer } from '../../apps/worker/src/stripe-event-queue.js';
@@ -56,10 +57,7 @@ export async function startTestWorker(config: Config) {
     keyPrefix: config.redis.keyPrefix,
     concurrency: 4,
     logger,
-    onFinalFailure: {
-      'stripe-events': (job, error) =>
-        billing.events.markFailed(String((job.data as { eventId?: unknown }).eventId), error.message),
-    },
+    onFinalFailure: { 'stripe-events': createStripeEventDeadLetter({ billing, logger }) },
   });
   const listeners = new Set<() => void>();
   for (const worker of running.workers) {

@@ -16,6 +16,7 @@ import {
 } from '@groundwork/queue';
 
 import { createHealthServer } from './health-server.js';
+import { createStripeEventDeadLetter } from './jobs/stripe-event.job.js';
 import { createProcessors } from './processors.js';
 import { upsertSchedules } from './schedules.js';
 import { startWorkers } from './start-workers.js';
@@ -55,10 +56,7 @@ const running = startWorkers({
   keyPrefix: config.redis.keyPrefix,
   concurrency: config.worker.concurrency,
   logger,
-  onFinalFailure: {
-    'stripe-events': (job, error) =>
-      billing.events.markFailed(String((job.data as { eventId?: unknown }).eventId), `${error.name}: ${error.message}`),
-  },
+  onFinalFailure: { 'stripe-events': createStripeEventDeadLetter({ billing, logger }) },
 });
 
 const metrics = createWorkerMetrics({
