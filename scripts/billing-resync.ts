@@ -31,19 +31,13 @@ try {
     exitCode = 1;
   } else {
     const progress = createProgress('Re-syncing', targets.length);
-    let drift = 0;
-    let failed = 0;
-    for (const target of targets) {
-      try {
-        drift += (await runtime.billing.syncCustomer(target.stripeCustomerId))?.drift ?? 0;
-      } catch (error) {
-        failed += 1;
+    const { drift, failed } = await runtime.billing.resyncCustomers(targets, (target, error) => {
+      if (error)
         console.error(
-          `\n${target.id} (${target.stripeCustomerId}): ${error instanceof Error ? error.message : String(error)}`,
+          `\n${target.id} (${target.stripeCustomerId}): ${error instanceof Error ? error.message : JSON.stringify(error)}`,
         );
-      }
       progress.tick();
-    }
+    });
     progress.finish();
     console.log(
       `Re-synced ${targets.length - failed} of ${targets.length} organizations; ${drift} subscriptions had drifted from Stripe.`,

@@ -49,11 +49,36 @@ export function createBilling(options: BillingOptions) {
     onEntitlementsChanged: options.onEntitlementsChanged,
     logger: options.logger,
   });
+  /**
+   * Re-syncs the given organizations' customers one after the other. One
+   * customer's failure (deleted at Stripe, an API error) is reported and the
+   * rest still run.
+   */
+  async function resyncCustomers(
+    targets: readonly { id: string; stripeCustomerId: string }[],
+    onEach?: (target: { id: string; stripeCustomerId: string }, error: unknown) => void,
+  ): Promise<{ drift: number; failed: number }> {
+    let drift = 0;
+    let failed = 0;
+    for (const target of targets) {
+      let error: unknown = null;
+      try {
+        drift += (await syncCustomer(target.stripeCustomerId))?.drift ?? 0;
+      } catch (caught) {
+        failed += 1;
+        error = caught;
+      }
+      onEach?.(target, error);
+    }
+    return { drift, failed };
+  }
+
   return {
     events,
     organizations,
     readEntitlements,
     syncCustomer,
+    resyncCustomers,
     processEvent: createStripeEventProcessor({ events, organizations, syncCustomer, logger: options.logger }),
     service: createBillingService({
       db,

@@ -12,6 +12,13 @@ export type Producer<TDefinition extends QueueDefinition> = {
   readonly queue: Queue;
   /** Validates the payload against the contract, then adds the job; rejects at once if Redis is down. */
   enqueue: (jobName: string, payload: z.input<TDefinition['payload']>, options?: JobsOptions) => Promise<string>;
+  /**
+   * Adds the job under `jobId`, or re-drives the job already there: BullMQ
+   * silently ignores an add whose id it still holds, so a failed job is
+   * retried and a completed one replaced; a waiting or active one is left alone.
+   * For jobs whose truth lives elsewhere (a row still marked pending).
+   */
+  requeue: (jobName: string, payload: z.input<TDefinition['payload']>, jobId: string) => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -30,20 +37,34 @@ export function createProducer<TDefinition extends QueueDefinition>(
     defaultJobOptions: definition.defaultJobOptions,
   });
   queue.on('error', (err) => options.logger.warn({ err, queue: definition.name }, 'queue error'));
+  const enqueue: Producer<TDefinition>['enqueue'] = async (jobName, payload, jobOptions) => {
+    const data: unknown = definition.payload.parse(payload);
+    // BullMQ would wait for a connection that is not ready (even with the offline queue off),
+    // and a caller that gave up would later see the job appear anyway. Refuse instead.
+    if (options.connection.status !== 'ready') {
+      throw new AppError(
+        'UNAVAILABLE',
+        `Redis is not connected (${options.connection.status}); ${definition.name} job not enqueued`,
+      );
+    }
+    const job = await queue.add(jobName, data, jobOptions);
+    return job.id ?? '';
+  };
   return {
     queue,
-    async enqueue(jobName, payload, jobOptions) {
-      const data: unknown = definition.payload.parse(payload);
-      // BullMQ would wait for a connection that is not ready (even with the offline queue off),
-      // and a caller that gave up would later see the job appear anyway. Refuse instead.
-      if (options.connection.status !== 'ready') {
-        throw new AppError(
-          'UNAVAILABLE',
-          `Redis is not connected (${options.connection.status}); ${definition.name} job not enqueued`,
-        );
+    enqueue,
+    async requeue(jobName, payload, jobId) {
+      const existing = await queue.getJob(jobId);
+      if (existing) {
+        const state = await existing.getState();
+        if (state === 'failed') {
+          await existing.retry('failed');
+          return;
+        }
+        if (state !== 'completed') return;
+        await existing.remove();
       }
-      const job = await queue.add(jobName, data, jobOptions);
-      return job.id ?? '';
+      await enqueue(jobName, payload, { jobId });
     },
     close: () => queue.close(),
   };

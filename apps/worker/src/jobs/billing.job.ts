@@ -3,7 +3,7 @@ import type { Logger } from '@groundwork/core';
 import type { BillingJob } from '@groundwork/queue';
 
 export type BillingJobDeps = {
-  billing: Pick<Billing, 'events' | 'organizations' | 'syncCustomer' | 'processEvent'>;
+  billing: Pick<Billing, 'events' | 'organizations' | 'syncCustomer' | 'resyncCustomers' | 'processEvent'>;
   /** Puts a stored event on the stripe-events queue (job id = event id, so never twice). */
   enqueueEvent: (eventId: string) => Promise<unknown>;
   logger: Logger;
@@ -25,17 +25,10 @@ export function createBillingHandler(deps: BillingJobDeps) {
       }
       case 'resync-all': {
         const organizations = await deps.billing.organizations.listIdsWithStripeCustomer();
-        let drift = 0;
-        let failed = 0;
-        for (const organization of organizations) {
-          // One customer's failure (a deleted customer, a Stripe error) must not starve the rest.
-          try {
-            drift += (await deps.billing.syncCustomer(organization.stripeCustomerId))?.drift ?? 0;
-          } catch (err) {
-            failed += 1;
+        const { drift, failed } = await deps.billing.resyncCustomers(organizations, (organization, err) => {
+          if (err)
             deps.logger.error({ err, organizationId: organization.id }, 'billing re-sync of one customer failed');
-          }
-        }
+        });
         deps.logger.info({ customers: organizations.length, drift, failed }, 'billing re-sync finished');
         deps.onDrift?.(drift);
         return { task: payload.task, customers: organizations.length, drift, failed };
