@@ -111,6 +111,20 @@ describe('loadConfig', () => {
     expect(issues).toEqual([{ variable: 'DATABASE_URL', problem: expect.stringMatching(/^its password /) as string }]);
   });
 
+  test('when NODE_ENV is unset and production rules fail, then the message says how to run locally', () => {
+    const message = (() => {
+      try {
+        loadConfig({ DATABASE_URL: 'postgres://app:app@127.0.0.1:5432/app' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+
+    expect(message).toContain('NODE_ENV is unset, so production rules apply. For local use: cp .env.example .env');
+    expect(message.split('\n').at(-1)).toMatch(/^See \.env\.example/);
+  });
+
   test('when NODE_ENV is unset, then production rules apply (fail closed)', () => {
     const issues = issuesOf({ DATABASE_URL: 'postgres://app:app@127.0.0.1:5432/app' });
 

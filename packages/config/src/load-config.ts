@@ -10,11 +10,15 @@ export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 /** Thrown when the environment does not satisfy the schema; `issues` names each bad variable. */
 export class ConfigError extends Error {
-  constructor(readonly issues: readonly { variable: string; problem: string }[]) {
+  constructor(
+    readonly issues: readonly { variable: string; problem: string }[],
+    hint?: string,
+  ) {
     super(
       [
         'Invalid configuration:',
         ...issues.map(({ variable, problem }) => `  ${variable}: ${problem}`),
+        ...(hint ? [hint] : []),
         'See .env.example for every setting and its format.',
       ].join('\n'),
     );
@@ -254,7 +258,14 @@ export function loadConfig(source: EnvSource): Config {
     ...crossFieldProblems(parsed.data),
     ...(parsed.data.NODE_ENV === 'production' ? productionProblems(parsed.data) : []),
   ];
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    // The usual newcomer case: no .env, so NODE_ENV is unset and production's rules apply.
+    const hint =
+      present.NODE_ENV === undefined
+        ? 'NODE_ENV is unset, so production rules apply. For local use: cp .env.example .env (it sets NODE_ENV=development).'
+        : undefined;
+    throw new ConfigError(problems, hint);
+  }
   return deepFreeze(toConfig(parsed.data));
 }
 
