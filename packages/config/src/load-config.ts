@@ -26,6 +26,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** The usual newcomer case: no .env, so NODE_ENV is unset and production's rules apply. */
+function unsetEnvironmentHint(present: Record<string, string>): string | undefined {
+  if (present.NODE_ENV !== undefined) return undefined;
+  return 'NODE_ENV is unset, so production rules apply. For local use: cp .env.example .env (it sets NODE_ENV=development).';
+}
+
 function withoutEmptyValues(source: EnvSource): Record<string, string> {
   const entries = Object.entries(source).filter(
     (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
@@ -252,19 +258,14 @@ export function loadConfig(source: EnvSource): Config {
       const variable = String(issue.path[0] ?? '(environment)');
       return { variable, problem: variable in present ? issue.message : 'is required' };
     });
-    throw new ConfigError(issues);
+    throw new ConfigError(issues, unsetEnvironmentHint(present));
   }
   const problems = [
     ...crossFieldProblems(parsed.data),
     ...(parsed.data.NODE_ENV === 'production' ? productionProblems(parsed.data) : []),
   ];
   if (problems.length > 0) {
-    // The usual newcomer case: no .env, so NODE_ENV is unset and production's rules apply.
-    const hint =
-      present.NODE_ENV === undefined
-        ? 'NODE_ENV is unset, so production rules apply. For local use: cp .env.example .env (it sets NODE_ENV=development).'
-        : undefined;
-    throw new ConfigError(problems, hint);
+    throw new ConfigError(problems, unsetEnvironmentHint(present));
   }
   return deepFreeze(toConfig(parsed.data));
 }
