@@ -73,8 +73,9 @@ export function createServices(deps: {
     createProducer(housekeepingQueue, producerOptions),
     createProducer(billingQueue, producerOptions),
   ];
+  const usage = createUsageRepository(db);
   const usageRecorder = createUsageRecorder({
-    usage: createUsageRepository(db),
+    usage,
     flushIntervalMs: config.billing.usageFlushIntervalMs,
     logger,
   });
@@ -138,7 +139,7 @@ export function createServices(deps: {
     billing,
     entitlements,
     usage: usageRecorder,
-    analytics: createAnalyticsService({ usage: createUsageRepository(db), recorder: usageRecorder }),
+    analytics: createAnalyticsService({ usage, recorder: usageRecorder }),
     /** Null until STRIPE_WEBHOOK_SECRET is set (production refuses to start without it). */
     stripeWebhookInbox: config.billing.webhookSecret
       ? createWebhookInbox({

@@ -54,7 +54,10 @@ export function createContextFactory(options: { services: Services; exposeErrorD
         userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
         requestId: requestIdOf(req),
         origin: req.headers.origin ?? null,
-        cookies: req.headers.cookie ? parseCookies(req.headers.cookie) : {},
+        // Parsed only when a procedure reads them (the refresh cookie), not on every request.
+        get cookies() {
+          return req.headers.cookie ? parseCookies(req.headers.cookie) : {};
+        },
       },
       exposeErrorDetails: options.exposeErrorDetails,
     });

@@ -1,6 +1,5 @@
 import type { Feature } from '@groundwork/billing';
 import type { Role } from '@groundwork/db';
-import { z } from 'zod';
 
 import { mapAppError } from './middlewares/map-app-error.js';
 import { observeProcedure } from './middlewares/observe-procedure.js';
@@ -8,6 +7,7 @@ import { rateLimit } from './middlewares/rate-limit.js';
 import { requireFeature } from './middlewares/require-feature.js';
 import { requireMembership } from './middlewares/require-membership.js';
 import { requireSession } from './middlewares/require-session.js';
+import { organizationScope } from './organization-scope.js';
 import { baseProcedure } from './t.js';
 
 /** Anyone may call; each call counts against the default per-IP limit. Domain errors map to tRPC codes. */
@@ -22,7 +22,7 @@ export const protectedProcedure = publicProcedure.use(requireSession);
  * Procedures add their own strict input including `organizationId`.
  */
 export const organizationProcedure = (minimumRole: Role = 'member') =>
-  protectedProcedure.input(z.object({ organizationId: z.uuid() })).use(requireMembership(minimumRole));
+  protectedProcedure.input(organizationScope).use(requireMembership(minimumRole));
 
 /**
  * Plan-gated: an organization procedure whose organization must be entitled

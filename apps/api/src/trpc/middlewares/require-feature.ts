@@ -1,10 +1,8 @@
 import type { Feature } from '@groundwork/billing';
 import { AppError } from '@groundwork/core';
-import { z } from 'zod';
 
+import { organizationScope } from '../organization-scope.js';
 import { middleware } from '../t.js';
-
-const organizationScope = z.object({ organizationId: z.uuid() });
 
 /**
  * The plan gate: the organization must be entitled to `feature`, read from

@@ -1,10 +1,8 @@
 import type { Role } from '@groundwork/db';
 import { TRPCError } from '@trpc/server';
-import { z } from 'zod';
 
+import { organizationScope } from '../organization-scope.js';
 import { middleware } from '../t.js';
-
-const organizationScope = z.object({ organizationId: z.uuid() });
 
 /**
  * For procedures whose input names an organization: checks membership and
