@@ -46,13 +46,7 @@ describe('dead letters, replay and re-sync', () => {
     const organizationId = inserted[0]?.id ?? '';
     const customer = emulator.state.createCustomer({ metadata: { organizationId } });
     await db('organizations').where({ id: organizationId }).update({ stripeCustomerId: customer.id });
-    const session = emulator.state.createCheckoutSession({
-      mode: 'subscription',
-      customer: customer.id,
-      line_items: [{ price: 'price_pro_monthly' }],
-      success_url: 'https://x.test',
-    });
-    const subscription = emulator.completeCheckout(session.id);
+    const subscription = emulator.state.subscribe(customer.id, 'price_pro_monthly');
     const event = emulator.state.events.find(
       (candidate) =>
         candidate.type === 'customer.subscription.created' &&

@@ -77,6 +77,19 @@ describe('convergence to Stripe', () => {
     await emulator.close();
   });
 
+  /** Billing wired to `client` (the real SDK, or a wrapper around it) with the test's settings. */
+  function billingWith(client: Stripe) {
+    return createBilling({
+      db,
+      stripe: client,
+      prices,
+      pastDueGraceDays: 3,
+      urls,
+      onEntitlementsChanged: async () => undefined,
+      logger,
+    });
+  }
+
   /** A worker (process) that crashes in the middle of a sync when told to: after reading Stripe, before committing. */
   function startWorkerProcess(crashNext: { value: boolean }) {
     const crashing = {
@@ -88,15 +101,7 @@ describe('convergence to Stripe', () => {
         },
       },
     } as unknown as Stripe;
-    return createBilling({
-      db,
-      stripe: crashing,
-      prices,
-      pastDueGraceDays: 3,
-      urls,
-      onEntitlementsChanged: async () => undefined,
-      logger,
-    });
+    return billingWith(crashing);
   }
 
   test('when histories are delivered shuffled, duplicated and interrupted by crashes and restarts, then local state equals Stripe and every event settles once', async () => {
@@ -108,15 +113,7 @@ describe('convergence to Stripe', () => {
         const customer = emulator.state.createCustomer({ metadata: { organizationId } });
         await db('organizations').where({ id: organizationId }).update({ stripeCustomerId: customer.id });
         const firstEvent = emulator.state.events.length;
-        const checkout = (priceId: string) =>
-          emulator.completeCheckout(
-            emulator.state.createCheckoutSession({
-              mode: 'subscription',
-              customer: customer.id,
-              line_items: [{ price: priceId }],
-              success_url: 'https://x.test',
-            }).id,
-          );
+        const checkout = (priceId: string) => emulator.state.subscribe(customer.id, priceId);
         let current = checkout(firstPrice);
         for (const step of changes) {
           if (step.kind === 'resubscribe') {
@@ -207,13 +204,7 @@ describe('convergence to Stripe', () => {
     const organizationId = inserted[0]?.id ?? '';
     const customer = emulator.state.createCustomer({});
     await db('organizations').where({ id: organizationId }).update({ stripeCustomerId: customer.id });
-    const session = emulator.state.createCheckoutSession({
-      mode: 'subscription',
-      customer: customer.id,
-      line_items: [{ price: 'price_pro_monthly' }],
-      success_url: 'https://x.test',
-    });
-    const subscription = emulator.completeCheckout(session.id);
+    const subscription = emulator.state.subscribe(customer.id, 'price_pro_monthly');
 
     // Sync A reads Stripe (active), then stalls before writing, while holding the customer's lock.
     let release: () => void = () => undefined;
@@ -236,28 +227,12 @@ describe('convergence to Stripe', () => {
         },
       },
     } as unknown as Stripe;
-    const syncA = createBilling({
-      db,
-      stripe: slow,
-      prices,
-      pastDueGraceDays: 3,
-      urls,
-      onEntitlementsChanged: async () => undefined,
-      logger,
-    }).syncCustomer(customer.id);
+    const syncA = billingWith(slow).syncCustomer(customer.id);
     await aHasRead;
 
     // Meanwhile the customer cancels, and sync B starts: it must wait for A.
     emulator.updateSubscription(subscription.id, { status: 'canceled' });
-    const syncB = createBilling({
-      db,
-      stripe,
-      prices,
-      pastDueGraceDays: 3,
-      urls,
-      onEntitlementsChanged: async () => undefined,
-      logger,
-    }).syncCustomer(customer.id);
+    const syncB = billingWith(stripe).syncCustomer(customer.id);
     await blockedOnALock(db, 'select pg_advisory_xact_lock');
     release();
     await Promise.all([syncA, syncB]);

@@ -138,13 +138,7 @@ describe('stripe emulator through the real SDK', () => {
       delivery: 'manual',
     });
     const customer = held.state.createCustomer({});
-    const session = held.state.createCheckoutSession({
-      mode: 'subscription',
-      customer: customer.id,
-      line_items: [{ price: 'price_pro_monthly' }],
-      success_url: 'https://x.test',
-    });
-    const subscription = held.completeCheckout(session.id);
+    const subscription = held.state.subscribe(customer.id, 'price_pro_monthly');
     held.updateSubscription(subscription.id, { cancelAtPeriodEnd: true });
     held.updateSubscription(subscription.id, { status: 'canceled' });
     let seed = 7;

@@ -261,6 +261,17 @@ export class EmulatorState {
     return subscription;
   }
 
+  /** A customer checking out and paying for `priceId` in one step (tests, scripts). */
+  subscribe(customerId: string, priceId: string, options: { trialDays?: number } = {}): Subscription {
+    const session = this.createCheckoutSession({
+      mode: 'subscription',
+      customer: customerId,
+      line_items: [{ price: priceId }],
+      success_url: `${this.baseUrl()}/checkout/done`,
+    });
+    return this.completeCheckout(session.id, options);
+  }
+
   /** Changes a subscription the way Stripe (or the customer in the portal) would, and announces it. */
   updateSubscription(id: string, change: SubscriptionChange): Subscription {
     const subscription = this.retrieveSubscription(id);
