@@ -39,16 +39,6 @@ export function createAuditEventRepository(db: Knex) {
         metadata: event.metadata ?? {},
       });
     },
-
-    /** Newest first; for tests and an eventual security page. */
-    listForUser: (userId: string, limit = 50) =>
-      db('auditEvents')
-        .where('actorUserId', userId)
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .select('type', 'ip', 'userAgent', 'requestId', 'metadata', 'createdAt') as Promise<
-        (Required<Omit<AuditEvent, 'actorUserId' | 'organizationId'>> & { createdAt: Date })[]
-      >,
   };
 }
 

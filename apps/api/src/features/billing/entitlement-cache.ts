@@ -72,7 +72,6 @@ export function createEntitlementCache(deps: {
     invalidate(organizationId: string): void {
       entries.delete(organizationId);
     },
-    size: () => entries.size,
   };
 }
 
