@@ -60,7 +60,11 @@ try {
   await db.destroy();
   log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 } catch (error) {
-  log(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
+  log(
+    error instanceof ConfigError || error instanceof Error
+      ? error.message
+      : `could not start: ${JSON.stringify(error) ?? 'unknown error'}`,
+  );
   await cleanup();
   process.exit(1);
 }

