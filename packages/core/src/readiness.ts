@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
 
+import type { BackgroundChecks } from './background-checks.js';
 import { withTimeout } from './with-timeout.js';
 
 export type DependencyCheck = () => Promise<unknown>;
 
 export type ReadinessReport = {
   ok: boolean;
-  /** Per dependency: `ok`, or `failed` (the reason goes to the log, never to the caller). */
-  checks: Record<string, 'ok' | 'failed'>;
+  /**
+   * Per dependency: `ok`, or `failed` (the reason goes to the log, never to the
+   * caller). Per background check: its latest state (`ok`, `unknown` before its
+   * first run, `failed`, or its own secret-free description such as
+   * `pending: …` or `degraded: …`).
+   */
+  checks: Record<string, string>;
 };
 
 /**
@@ -37,21 +43,40 @@ export async function checkReadiness(
 }
 
 /**
- * A readiness probe that runs the checks at most once per `cacheMs`, however
- * often it is called: concurrent callers share one run, later ones reuse its
- * result. A public `/ready` cannot then be used to exhaust the connection pool.
+ * A readiness probe that runs the dependency checks at most once per
+ * `cacheMs`, however often it is called: concurrent callers share one run,
+ * later ones reuse its result. A public `/ready` cannot then be used to
+ * exhaust the connection pool. Background checks are only read, never run:
+ * the probe is unready while a gating one is not `ok`, and merely reports the
+ * others. Right after start it waits (within `timeoutMs`) for the gating
+ * ones' first results rather than answer `unknown`.
  */
 export function createReadinessProbe(
   checks: Record<string, DependencyCheck>,
-  options: { timeoutMs: number; logger: Logger; cacheMs?: number },
+  options: { timeoutMs: number; logger: Logger; cacheMs?: number; background?: BackgroundChecks },
 ): () => Promise<ReadinessReport> {
   const cacheMs = options.cacheMs ?? 1_000;
+  const background = options.background;
   let latest: { report: Promise<ReadinessReport>; at: number } | null = null;
-  return () => {
+  const dependencies = () => {
     const now = Date.now();
     if (latest && now - latest.at < cacheMs) return latest.report;
     const report = checkReadiness(checks, options);
     latest = { report, at: now };
     return report;
+  };
+  return async () => {
+    const [report] = await Promise.all([
+      dependencies(),
+      background &&
+        withTimeout(background.firstResults(), options.timeoutMs, 'background checks').catch(() => undefined),
+    ]);
+    if (!background) return report;
+    const merged: ReadinessReport = { ok: report.ok, checks: { ...report.checks } };
+    for (const [name, { state, gating }] of Object.entries(background.states())) {
+      merged.checks[name] = state;
+      if (gating && state !== 'ok') merged.ok = false;
+    }
+    return merged;
   };
 }
