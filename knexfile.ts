@@ -1,18 +1,18 @@
 /**
- * For the knex CLI (`npm run db:*`), which runs it through tsx. The apps build
- * their connections from the same `knexConfig`, so pool, timeouts and naming match.
+ * For people who use the knex CLI directly (`node --import tsx node_modules/knex/bin/cli.js
+ * --knexfile knexfile.ts …`); `npm run db:*` runs our own CLI (scripts/db.ts). Both record
+ * migrations under the same `.ts` names and connect with the same settings.
  */
 import { loadConfigOrExit } from '@groundwork/config';
-import { knexConfig } from '@groundwork/db';
+import { knexConfig, migrationDbOptions } from '@groundwork/db';
 import type { Knex } from 'knex';
 
 const config = loadConfigOrExit();
 
 const knexfile: Knex.Config = {
-  // No statement timeout: a migration that builds an index on a large table may rightly take minutes.
-  ...knexConfig({ ...config.db, statementTimeoutMs: 0, applicationName: 'groundwork-migrations' }),
+  ...knexConfig(migrationDbOptions(config.db)),
   migrations: {
-    directory: './migrations',
+    directory: config.db.migrationsDirectory,
     extension: 'ts',
     loadExtensions: ['.ts'],
     stub: './scripts/templates/migration.ts.stub',

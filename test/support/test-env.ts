@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 
 import { type Config, type EnvSource, loadConfig } from '@groundwork/config';
 
@@ -6,6 +7,8 @@ import { type Config, type EnvSource, loadConfig } from '@groundwork/config';
 export const TEST_DATABASE_ADMIN_URL =
   process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://groundwork:groundwork@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The project's migrations, by absolute path: process tests run in an empty working directory. */
+export const PROJECT_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /** A name nobody else uses in this run: for databases, key prefixes and queues. */
 export function uniqueName(prefix: string): string {
@@ -28,6 +31,7 @@ export function testEnv(overrides: EnvSource & { DATABASE_URL: string }): Record
     SHUTDOWN_TIMEOUT_MS: '5000',
     READY_CHECK_TIMEOUT_MS: '500',
     DB_CONNECT_TIMEOUT_MS: '1000',
+    MIGRATIONS_DIR: PROJECT_MIGRATIONS_DIR,
     // Cheap hashing and generous limits keep the suite fast; the tests of those features set their own.
     BCRYPT_COST: '4',
     RATE_LIMIT_DEFAULT: '100000/minute',

@@ -38,6 +38,8 @@ export const envSchema = z.object({
   DB_IDLE_TIMEOUT_MS: durationMs.default(30_000),
   DB_STATEMENT_TIMEOUT_MS: durationMs.default(10_000),
   DB_CONNECT_TIMEOUT_MS: durationMs.default(5_000),
+  // The migrations the code expects (and `npm run db:*` applies), relative to the working directory.
+  MIGRATIONS_DIR: z.string().min(1).default('migrations'),
 
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' })

@@ -157,6 +157,7 @@ function toConfig(env: Env) {
       idleTimeoutMs: env.DB_IDLE_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      migrationsDirectory: env.MIGRATIONS_DIR,
     },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     worker: {

@@ -46,6 +46,15 @@ function knexLog(logger: NonNullable<DbOptions['logger']>): Knex.Config['log'] {
   };
 }
 
+/**
+ * The settings migrations run with, for the knex CLI and our own alike: no
+ * statement timeout (building an index on a large table may rightly take
+ * minutes), and a name of their own in `pg_stat_activity`.
+ */
+export function migrationDbOptions(options: DbOptions): DbOptions {
+  return { ...options, statementTimeoutMs: 0, applicationName: 'groundwork-migrations' };
+}
+
 /** A pooled connection to PostgreSQL. Nothing connects until the first query. */
 export function createDb(options: DbOptions): Knex {
   return knex(knexConfig(options));

@@ -1,6 +1,19 @@
-export { createDb, type DbOptions, type Knex, knexConfig, pingDatabase } from './create-db.js';
-export { createMigrationSource } from './migrations/migration-source.js';
-export { migrateLatest, rollbackAll } from './migrations/migrate.js';
+export { createDb, type DbOptions, type Knex, knexConfig, migrationDbOptions, pingDatabase } from './create-db.js';
+export { MIGRATION_CLI_USAGE, type MigrationCliDeps, runMigrationCli } from './migrations/cli.js';
+export { type DryRunReport, dryRunLatest, type RehearsedMigration } from './migrations/dry-run.js';
+export {
+  createMigrationSource,
+  listMigrationFiles,
+  type MigrationFile,
+  type MigrationModule,
+} from './migrations/migration-source.js';
+export {
+  appliedMigrations,
+  migrationsCheck,
+  migrationStatus,
+  type MigrationStatus,
+} from './migrations/migration-status.js';
+export { migrateLatest, rollback, rollbackAll } from './migrations/migrate.js';
 export { checkMigrationRoundTrip, type RoundTripReport } from './migrations/round-trip.js';
 export { dumpSchema } from './migrations/schema-dump.js';
 export {

@@ -11,11 +11,16 @@ export async function migrateLatest(db: Knex, directory: string): Promise<string
   return applied;
 }
 
-/** Rolls back every applied migration, newest first. */
-export async function rollbackAll(db: Knex, directory: string): Promise<string[]> {
-  const [, reverted] = (await db.migrate.rollback({ migrationSource: createMigrationSource(directory) }, true)) as [
-    number,
-    string[],
-  ];
+/** Rolls back the latest batch, or with `all` every applied migration, newest first. */
+export async function rollback(db: Knex, directory: string, options: { all: boolean }): Promise<string[]> {
+  const [, reverted] = (await db.migrate.rollback(
+    { migrationSource: createMigrationSource(directory) },
+    options.all,
+  )) as [number, string[]];
   return reverted;
+}
+
+/** Rolls back every applied migration, newest first. */
+export function rollbackAll(db: Knex, directory: string): Promise<string[]> {
+  return rollback(db, directory, { all: true });
 }

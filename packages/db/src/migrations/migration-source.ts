@@ -4,29 +4,52 @@ import { pathToFileURL } from 'node:url';
 
 import type { Knex } from 'knex';
 
-type MigrationModule = {
+export type MigrationModule = {
   up: (knex: Knex) => Promise<void>;
   down: (knex: Knex) => Promise<void>;
-  config?: Knex.MigratorConfig;
+  config?: Knex.MigratorConfig & { transaction?: boolean };
 };
 
-const MIGRATION_FILE = /^\d{14}_[\w-]+\.ts$/;
+/** One migration: the name knex records, and the file that holds it. */
+export type MigrationFile = { name: string; file: string };
+
+const MIGRATION_FILE = /^(\d{14}_[\w-]+)\.(ts|js)$/;
 
 /**
- * Loads migrations with `import()`, so they run from their `.ts` sources under
- * tsx and under vitest alike. Names keep their `.ts` extension, exactly as the
- * knex CLI records them: both can work on the same database.
+ * The migrations in `directory`, oldest first. A migration may be a `.ts`
+ * source (run under tsx or vitest) or compiled `.js` (plain node); either way
+ * its name is `<timestamp>_<name>.ts`, as the knex CLI has always recorded it,
+ * so a database migrated by one runner can be rolled back by the other. Where
+ * both files exist the `.js` wins: compiled output next to its sources only
+ * exists in a build, which may run without a TypeScript loader.
  */
-export function createMigrationSource(directory: string): Knex.MigrationSource<string> {
+export async function listMigrationFiles(directory: string): Promise<MigrationFile[]> {
+  const byName = new Map<string, MigrationFile>();
+  for (const file of await readdir(directory)) {
+    const match = MIGRATION_FILE.exec(file);
+    if (!match) continue;
+    const name = `${match[1] ?? ''}.ts`;
+    if (byName.has(name) && match[2] === 'ts') continue;
+    byName.set(name, { name, file });
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Loads one migration with `import()`, the same way under tsx, vitest and plain node. */
+export async function loadMigration(directory: string, migration: MigrationFile): Promise<MigrationModule> {
+  return (await import(pathToFileURL(join(directory, migration.file)).href)) as MigrationModule;
+}
+
+/**
+ * A knex migration source over {@link listMigrationFiles}: the migrator, the
+ * round-trip check, readiness and the dry run all see the same names.
+ *
+ * @param directory absolute, or relative to the working directory (never to this file, which may be bundled)
+ */
+export function createMigrationSource(directory: string): Knex.MigrationSource<MigrationFile> {
   return {
-    async getMigrations() {
-      const files = await readdir(directory);
-      return files.filter((file) => MIGRATION_FILE.test(file)).sort();
-    },
-    getMigrationName: (file) => file,
-    async getMigration(file) {
-      const loaded = (await import(pathToFileURL(join(directory, file)).href)) as MigrationModule;
-      return loaded;
-    },
+    getMigrations: () => listMigrationFiles(directory),
+    getMigrationName: (migration) => migration.name,
+    getMigration: (migration) => loadMigration(directory, migration),
   };
 }
