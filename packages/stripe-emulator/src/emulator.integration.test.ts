@@ -114,6 +114,29 @@ describe('stripe emulator through the real SDK', () => {
     });
   });
 
+  test('when the balance is retrieved, then the emulator answers as Stripe does (the health check call)', async () => {
+    const balance = await stripe.balance.retrieve();
+
+    expect(balance.object).toBe('balance');
+    expect(balance.available[0]).toMatchObject({ amount: 0, currency: 'usd' });
+  });
+
+  test('when the emulator is given one secret key, then another well-formed key is refused with 401', async () => {
+    const strict = await startStripeEmulator({ secretKey: 'sk_test_the_right_one' });
+    const client = (key: string) =>
+      new Stripe(key, { host: '127.0.0.1', port: strict.port, protocol: 'http', maxNetworkRetries: 0 });
+
+    try {
+      await expect(client('sk_test_the_right_one').balance.retrieve()).resolves.toMatchObject({ object: 'balance' });
+      await expect(client('sk_test_another_one').balance.retrieve()).rejects.toMatchObject({
+        type: 'StripeAuthenticationError',
+        statusCode: 401,
+      });
+    } finally {
+      await strict.close();
+    }
+  });
+
   test('when the legacy shape is chosen, then the period sits on the subscription as before API version 2025-03-31', async () => {
     const customer = await stripe.customers.create({});
     const session = await stripe.checkout.sessions.create({

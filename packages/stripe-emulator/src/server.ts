@@ -18,6 +18,8 @@ export type EmulatorOptions = {
   /** 'legacy' serves subscriptions as API versions before 2025-03-31 did (period on the subscription). */
   shape?: ShapeVersion;
   prices?: PriceSeed[];
+  /** Accept only this secret key, as a real account does; unset accepts any well-formed test or live key. */
+  secretKey?: string;
 };
 
 export type StripeEmulator = {
@@ -69,6 +71,17 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   const list = (data: unknown[], url: string) => ({ object: 'list', data: present(data), has_more: false, url });
 
   const routes: [string, RegExp, Handler][] = [
+    // Groundwork's health check: the cheapest authenticated call there is.
+    [
+      'GET',
+      /^\/v1\/balance$/,
+      () => ({
+        object: 'balance',
+        available: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }],
+        pending: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }],
+        livemode: false,
+      }),
+    ],
     ['POST', /^\/v1\/customers$/, (params) => state.createCustomer(params)],
     ['GET', /^\/v1\/customers\/([\w-]+)$/, (_p, m) => state.retrieveCustomer(m[1] ?? '')],
     ['POST', /^\/v1\/checkout\/sessions$/, (params) => state.createCheckoutSession(params)],
@@ -108,7 +121,11 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const isStripeApi = url.pathname.startsWith('/v1/');
-    if (isStripeApi && !/^Bearer sk_(test|live)_\w+/.test(req.headers.authorization ?? '')) {
+    const authorization = req.headers.authorization ?? '';
+    const validKey = options.secretKey
+      ? authorization === `Bearer ${options.secretKey}`
+      : /^Bearer sk_(test|live)_\w+/.test(authorization);
+    if (isStripeApi && !validKey) {
       send(res, {
         status: 401,
         body: { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } },
