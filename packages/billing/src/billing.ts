@@ -15,6 +15,7 @@ import { publishEntitlementsChanged } from './entitlements/invalidation.js';
 import { createStripeEventProcessor } from './events/event-processor.js';
 import type { PlanPrices } from './plans/catalogue.js';
 import { createStripeClient } from './stripe/stripe-client.js';
+import { stripeHealthCheck } from './stripe/stripe-health.js';
 import { createCustomerSync } from './sync/customer-sync.js';
 
 export type BillingOptions = {
@@ -127,6 +128,9 @@ export function createBillingFromSettings(deps: {
   });
   return {
     stripe,
+    /** The `stripe` readiness check over this client (non-gating; see {@link stripeHealthCheck}). */
+    healthCheck: (intervalMs: number) =>
+      stripeHealthCheck(stripe, { configured: Boolean(settings.stripeSecretKey), intervalMs }),
     ...createBilling({
       db: deps.db,
       stripe,

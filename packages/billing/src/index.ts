@@ -37,5 +37,6 @@ export { createStripeEventProcessor, type EventOutcome, type StripeEventProcesso
 export { customerOfEvent, HANDLED_EVENT_TYPES } from './events/event-types.js';
 export { createWebhookInbox, type InboxOutcome, type WebhookInbox } from './events/webhook-inbox.js';
 export { createStripeClient, STRIPE_API_VERSION, type StripeClientOptions } from './stripe/stripe-client.js';
+export { stripeHealthCheck } from './stripe/stripe-health.js';
 export { createCustomerSync, type CustomerSync, type SyncResult } from './sync/customer-sync.js';
 export { periodOf, type StripeSubscriptionLike, toSubscriptionRow } from './sync/stripe-subscription.js';
