@@ -1,5 +1,5 @@
 import type { Config } from '@groundwork/config';
-import type { DependencyCheck, Logger } from '@groundwork/core';
+import type { BackgroundChecks, DependencyCheck, Logger } from '@groundwork/core';
 import { AppError, metricsAccess } from '@groundwork/core';
 import type { AnyRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
@@ -24,6 +24,8 @@ export type AppDependencies = {
   logger: Logger;
   services: Services;
   readinessChecks: Record<string, DependencyCheck>;
+  /** Checks /ready reads but never runs (migrations, Stripe). */
+  backgroundChecks: BackgroundChecks;
   /** True once shutdown has begun: /ready fails and connections are not kept alive. */
   isDraining: () => boolean;
   /** Defaults to the product's router; tests mount their own to exercise the middleware chain. */
@@ -65,6 +67,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(
     healthRoutes({
       checks: deps.readinessChecks,
+      background: deps.backgroundChecks,
       timeoutMs: config.health.checkTimeoutMs,
       logger,
       isDraining: deps.isDraining,

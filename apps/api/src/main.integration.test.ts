@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,7 +32,12 @@ describe('api process', () => {
   test('when SIGTERM arrives during a request, then the request completes, new connections are refused and it exits 0', async () => {
     // PostgreSQL that accepts the connection and never answers: /ready stays in flight until its timeout.
     const connections: Socket[] = [];
-    const silentPostgres = createServer((socket) => connections.push(socket));
+    // The first connection is the migrations check, made at start-up; the second is /ready's ping.
+    let probeConnected: () => void = () => undefined;
+    const probeConnection = new Promise<void>((resolve) => (probeConnected = resolve));
+    const silentPostgres = createServer((socket) => {
+      if (connections.push(socket) === 2) probeConnected();
+    });
     await new Promise<void>((resolve) => silentPostgres.listen(0, '127.0.0.1', resolve));
     const dbUrl = new URL(database.url);
     dbUrl.port = String((silentPostgres.address() as { port: number }).port);
@@ -52,7 +56,7 @@ describe('api process', () => {
     const baseUrl = `http://127.0.0.1:${String(listening.port)}`;
 
     const inFlight = fetch(`${baseUrl}/ready`);
-    await once(silentPostgres, 'connection'); // the request is now inside the app, waiting on the database
+    await probeConnection; // the request is now inside the app, waiting on the database
     service.child.kill('SIGTERM');
     await service.waitForLog((line) => line.msg === 'shutdown started');
 

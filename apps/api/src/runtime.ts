@@ -1,6 +1,6 @@
 import type { Config } from '@groundwork/config';
-import type { Logger, ShutdownStep } from '@groundwork/core';
-import { createDb, pingDatabase } from '@groundwork/db';
+import { type Logger, type ShutdownStep, startBackgroundChecks } from '@groundwork/core';
+import { createDb, migrationsCheck, pingDatabase } from '@groundwork/db';
 import { closeRedis, createFastFailRedis, createSubscriberRedis, pingRedis } from '@groundwork/queue';
 import type { AnyRouter } from '@trpc/server';
 
@@ -26,12 +26,24 @@ export function createApiRuntime(options: { config: Config; logger: Logger; vers
     version: options.version,
     startedAt: Date.now(),
   });
+  // Read by /ready, evaluated on timers: the probe itself never queries migrations or calls Stripe.
+  const backgroundChecks = startBackgroundChecks(
+    {
+      migrations: migrationsCheck(db, {
+        directory: config.db.migrationsDirectory,
+        intervalMs: config.health.migrationCheckIntervalMs,
+      }),
+      stripe: services.billing.healthCheck(config.health.stripeIntervalMs),
+    },
+    { timeoutMs: config.health.checkTimeoutMs, logger },
+  );
   let draining = false;
   const app = createApp({
     config,
     logger,
     services,
     readinessChecks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
+    backgroundChecks,
     isDraining: () => draining,
     ...(options.router ? { router: options.router } : {}),
   });
@@ -46,6 +58,13 @@ export function createApiRuntime(options: { config: Config; logger: Logger; vers
     },
     /** What shutdown closes after the HTTP server, in order. */
     closeSteps: (): ShutdownStep[] => [
+      {
+        name: 'readiness checks',
+        run: () => {
+          backgroundChecks.stop();
+          return Promise.resolve();
+        },
+      },
       { name: 'services', run: () => services.stop(), timeoutMs: 2_000 },
       { name: 'redis', run: () => Promise.all([closeRedis(redis, 1_000), closeRedis(subscriber, 1_000)]) },
       { name: 'postgres', run: () => db.destroy() },

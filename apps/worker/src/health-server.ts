@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 
 import {
+  type BackgroundChecks,
   createReadinessProbe,
   type DependencyCheck,
   type Logger,
@@ -14,6 +15,8 @@ import {
  */
 export function createHealthServer(options: {
   checks: Record<string, DependencyCheck>;
+  /** Checks `/ready` reads but never runs (migrations, Stripe). */
+  background?: BackgroundChecks;
   timeoutMs: number;
   logger: Logger;
   isDraining: () => boolean;

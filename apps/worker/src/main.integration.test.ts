@@ -41,7 +41,10 @@ describe('worker process', () => {
 
     expect(heartbeat).not.toBeNull();
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { postgres: 'ok', redis: 'ok', migrations: 'ok', stripe: 'degraded: not configured' },
+    });
 
     const metrics = await fetch(`http://127.0.0.1:${String(started.healthPort)}/metrics`, {
       headers: { authorization: 'Bearer scrape-token-q7Vh2LmX9pRt4sWz8NbK' },

@@ -3,10 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createBillingFromSettings } from '@groundwork/billing';
 import { loadConfigOrExit } from '@groundwork/config';
 import { createLogger, createShutdown, exitOnSignals, startTracing, metricsAccess } from '@groundwork/core';
-import { createDb, pingDatabase } from '@groundwork/db';
+import { createDb } from '@groundwork/db';
 import {
   closeRedis,
-  pingRedis,
   createFastFailRedis,
   createProducer,
   createWorkerRedis,
@@ -22,6 +21,7 @@ import { upsertSchedules } from './schedules.js';
 import { startWorkers } from './start-workers.js';
 import { createStripeEventEnqueuer } from './stripe-event-queue.js';
 import { createWorkerMetrics } from './worker-metrics.js';
+import { createWorkerReadiness } from './worker-readiness.js';
 
 const config = loadConfigOrExit();
 const tracing = startTracing({ service: 'groundwork-worker', ...config.tracing });
@@ -65,9 +65,10 @@ const metrics = createWorkerMetrics({
   queues: [housekeeping.queue, billingJobs.queue, stripeEvents.queue],
 });
 let draining = false;
+const readiness = createWorkerReadiness({ config, db, redis, billing, logger });
 const healthServer = createHealthServer({
   metrics: { registry: metrics.registry, access: metricsAccess(config.metrics.token) },
-  checks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
+  ...readiness,
   timeoutMs: config.health.checkTimeoutMs,
   logger,
   isDraining: () => draining,
@@ -81,6 +82,7 @@ const shutdown = createShutdown({
       name: 'workers',
       run: () => {
         draining = true;
+        readiness.background.stop();
         return running.close(Math.floor(config.shutdown.timeoutMs * 0.8));
       },
     },

@@ -31,6 +31,10 @@ export const envSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: durationMs.default(65_000),
   SHUTDOWN_TIMEOUT_MS: durationMs.default(10_000),
   READY_CHECK_TIMEOUT_MS: durationMs.default(1_000),
+  // While the database lacks migrations the code expects, /ready is 503 and looks again this often.
+  MIGRATION_CHECK_INTERVAL_MS: durationMs.default(5_000),
+  // Stripe's reachability and key validity in /ready (informative only), checked in the background this often.
+  STRIPE_HEALTH_INTERVAL_MS: durationMs.default(60_000),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' }),
   DB_POOL_MIN: z.coerce.number().int().min(0).default(0),

@@ -165,7 +165,11 @@ function toConfig(env: Env) {
       healthPort: env.WORKER_HEALTH_PORT,
       heartbeatIntervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS,
     },
-    health: { checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS },
+    health: {
+      checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS,
+      migrationCheckIntervalMs: env.MIGRATION_CHECK_INTERVAL_MS,
+      stripeIntervalMs: env.STRIPE_HEALTH_INTERVAL_MS,
+    },
     metrics: { token: env.METRICS_TOKEN ?? null },
     tracing: { enabled: env.OTEL_TRACING_ENABLED, endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT },
     admin: {

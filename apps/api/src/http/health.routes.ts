@@ -1,8 +1,9 @@
-import { createReadinessProbe, type DependencyCheck, type Logger } from '@groundwork/core';
+import { type BackgroundChecks, createReadinessProbe, type DependencyCheck, type Logger } from '@groundwork/core';
 import { Router } from 'express';
 
 export type HealthOptions = {
   checks: Record<string, DependencyCheck>;
+  background?: BackgroundChecks;
   timeoutMs: number;
   logger: Logger;
   isDraining: () => boolean;
@@ -10,7 +11,9 @@ export type HealthOptions = {
 
 /**
  * `/health`: liveness, no I/O: the process is up and its event loop turns.
- * `/ready`: every dependency answers, and the process is not shutting down.
+ * `/ready`: every dependency answers, the database has every migration the
+ * code expects, and the process is not shutting down. Stripe's state is
+ * reported but never fails it (ADR 009).
  */
 export function healthRoutes(options: HealthOptions): Router {
   const probe = createReadinessProbe(options.checks, options);
