@@ -83,6 +83,7 @@ describe('db command', () => {
     expect(dryRun.code).toBe(0);
     expect(dryRun.out).toContain('-- 20261129000000_foundation.ts');
     expect(dryRun.out).toMatch(/create table users/i);
+    expect(dryRun.out).not.toContain(';;');
     expect(dryRun.out).toContain(`-- Dry run: ${total} pending migrations ran and were rolled back; nothing changed.`);
     expect(status.out).toContain(`0 applied, ${total} pending.`);
   });

@@ -49,7 +49,7 @@ async function dryRun(db: Knex, directory: string, deps: MigrationCliDeps): Prom
   }
   for (const migration of report.migrations) {
     deps.out(`-- ${migration.name}`);
-    for (const statement of migration.statements) deps.out(`${statement.trim()};`);
+    for (const statement of migration.statements) deps.out(`${statement.trim().replace(/;+$/, '')};`);
   }
   const count = report.migrations.length;
   if (report.failure) {
