@@ -63,7 +63,7 @@ describe('npm run db:seed', () => {
       JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
       BCRYPT_COST: '10',
       STRIPE_SECRET_KEY: 'sk_test_production_like_key',
-      STRIPE_WEBHOOK_SECRET: 'whsec_production_like_secret',
+      STRIPE_WEBHOOK_SECRET: 'whsec_Vh2LmX9pRt4sWz8NbK3cYf6GdJ1aUeq7Zt',
       STRIPE_PRICE_PRO_MONTHLY: 'price_1ProProductionLike',
       STRIPE_PRICE_BUSINESS_MONTHLY: 'price_1BusinessProductionLike',
       BILLING_SUCCESS_URL: 'https://app.example.test/ok',

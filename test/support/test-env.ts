@@ -53,7 +53,7 @@ export function productionTestConfig(overrides: EnvSource & { DATABASE_URL: stri
   const validated = testConfig({
     JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
     STRIPE_SECRET_KEY: 'sk_test_production_like_key',
-    STRIPE_WEBHOOK_SECRET: 'whsec_production_like_secret',
+    STRIPE_WEBHOOK_SECRET: 'whsec_Vh2LmX9pRt4sWz8NbK3cYf6GdJ1aUeq7Zt',
     STRIPE_PRICE_PRO_MONTHLY: 'price_1ProProductionLike',
     STRIPE_PRICE_BUSINESS_MONTHLY: 'price_1BusinessProductionLike',
     BILLING_SUCCESS_URL: 'https://app.example.test/billing/success',
