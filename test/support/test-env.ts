@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { type Config, type EnvSource, loadConfig } from '@groundwork/config';
+import { inject } from 'vitest';
 
 /** Where the test suite finds PostgreSQL (a role that may create databases) and Redis. */
 export const TEST_DATABASE_ADMIN_URL =
@@ -10,6 +11,27 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 /** A name nobody else uses in this run: for databases, key prefixes and queues. */
 export function uniqueName(prefix: string): string {
   return `${prefix}${randomBytes(5).toString('hex')}`;
+}
+
+/** The Redis key prefixes this test file handed out (modules are per file), removed after it. */
+const keyPrefixesHandedOut = new Set<string>();
+
+/**
+ * A Redis key prefix for one test's keys and queues, starting with this run's
+ * prefix (from the global setup) so that a key left behind can be told apart
+ * from those of other runs sharing the Redis.
+ */
+export function uniqueKeyPrefix(): string {
+  const prefix = uniqueName(inject('redisKeyRunPrefix'));
+  keyPrefixesHandedOut.add(prefix);
+  return prefix;
+}
+
+/** The prefixes handed out since the last call. */
+export function takeKeyPrefixes(): string[] {
+  const prefixes = [...keyPrefixesHandedOut];
+  keyPrefixesHandedOut.clear();
+  return prefixes;
 }
 
 export function databaseUrl(database: string): string {
@@ -24,7 +46,7 @@ export function testEnv(overrides: EnvSource & { DATABASE_URL: string }): Record
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: uniqueName('t'),
+    REDIS_KEY_PREFIX: uniqueKeyPrefix(),
     SHUTDOWN_TIMEOUT_MS: '5000',
     READY_CHECK_TIMEOUT_MS: '500',
     DB_CONNECT_TIMEOUT_MS: '1000',
