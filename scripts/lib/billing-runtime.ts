@@ -9,6 +9,7 @@ export function startBillingRuntime() {
   const config = loadConfigOrExit();
   const logger = createLogger({
     service: 'billing-cli',
+    pretty: config.log.pretty,
     level: config.log.level === 'info' ? 'warn' : config.log.level,
   });
   const db = createDb({ ...config.db, applicationName: 'groundwork-cli', logger });

@@ -264,6 +264,19 @@ describe('loadConfig', () => {
     expect(config.exposeErrorDetails).toBe(false);
   });
 
+  test('when LOG_FORMAT is unset, then logs are human-readable in development and JSON lines in test and production', () => {
+    expect(loadConfig(minimal).log.pretty).toBe(true);
+    expect(loadConfig({ ...minimal, NODE_ENV: 'test' }).log.pretty).toBe(false);
+    expect(loadConfig(strongProduction).log.pretty).toBe(false);
+    expect(loadConfig({ ...minimal, LOG_FORMAT: 'json' }).log.pretty).toBe(false);
+  });
+
+  test('when production asks for pretty logs, then start-up is refused naming LOG_FORMAT', () => {
+    expect(issuesOf({ ...strongProduction, LOG_FORMAT: 'pretty' })).toEqual([
+      { variable: 'LOG_FORMAT', problem: expect.stringMatching(/must be json in production/) as string },
+    ]);
+  });
+
   test('when loaded, then the config is deeply frozen', () => {
     const config = loadConfig(minimal);
 

@@ -47,7 +47,10 @@ function toConfig(env: Env) {
     isProduction: env.NODE_ENV === 'production',
     /** Development only: internal error text and stacks reach the client. */
     exposeErrorDetails: env.NODE_ENV === 'development',
-    log: { level: env.LOG_LEVEL },
+    log: {
+      level: env.LOG_LEVEL,
+      pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty',
+    },
     http: {
       host: env.HOST,
       port: env.PORT,

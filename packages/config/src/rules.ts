@@ -73,6 +73,9 @@ function productionProblems(env: RuleInput): Problem[] {
   if (adminWeakness) problems.push({ variable: 'ADMIN_PASSWORD', problem: `it ${adminWeakness}` });
   const metricsWeakness = env.METRICS_TOKEN ? weakSecretReason(env.METRICS_TOKEN, 24) : null;
   if (metricsWeakness) problems.push({ variable: 'METRICS_TOKEN', problem: `it ${metricsWeakness}` });
+  if (env.LOG_FORMAT === 'pretty') {
+    problems.push({ variable: 'LOG_FORMAT', problem: 'must be json in production (log collectors read JSON lines)' });
+  }
   if (env.BCRYPT_COST < 10) problems.push({ variable: 'BCRYPT_COST', problem: 'must be at least 10 in production' });
   if (!env.STRIPE_SECRET_KEY) problems.push({ variable: 'STRIPE_SECRET_KEY', problem: 'is required in production' });
   if (!env.STRIPE_WEBHOOK_SECRET) {
