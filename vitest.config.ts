@@ -22,6 +22,7 @@ export default defineConfig({
             'test/**/*.integration.test.ts',
           ],
           globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/redis-cleanup.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

@@ -14,16 +14,19 @@ import { createDb, migrateLatest } from '@groundwork/db';
 import { ensureDevRedis } from './lib/dev-redis.js';
 import { startEmbeddedPostgres } from './lib/dev-postgres.js';
 import { startDevStripe } from './lib/dev-stripe.js';
-import { startProcess, superviseUntilStopped } from './lib/supervise.js';
+import { listenForStopSignals, startProcess, superviseUntilStopped } from './lib/supervise.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 const log = (line: string) => console.error(`[groundwork] ${line}`);
 
 // Development unless said otherwise (an unset NODE_ENV means production everywhere else).
 const env: Record<string, string | undefined> = { NODE_ENV: 'development', ...readEnv() };
+// Before anything is started: a Ctrl-C during start-up must still stop what was started.
+const signals = listenForStopSignals();
 const cleanups: (() => Promise<void>)[] = [];
+/** Runs each step once, newest first, whatever path leads here. */
 const cleanup = async () => {
-  for (const step of cleanups.reverse())
+  for (const step of cleanups.splice(0).reverse())
     await step().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
 };
 
@@ -69,10 +72,16 @@ try {
   process.exit(1);
 }
 
+if (signals.received()) {
+  log('stopped during start-up');
+  await cleanup();
+  process.exit(0);
+}
+
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 const processes = [
   startProcess('api', [tsx, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'], env),
   startProcess('worker', [tsx, 'watch', '--clear-screen=false', 'apps/worker/src/main.ts'], env),
 ];
 log('api and worker starting; they reload when their sources change. Ctrl-C stops everything.');
-process.exit(await superviseUntilStopped(processes, { stopTimeoutMs: 15_000, cleanup }));
+process.exit(await superviseUntilStopped(processes, { stopTimeoutMs: 15_000, cleanup, signals }));

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 import { createDb, migrateLatest } from '@groundwork/db';
 import type { TestProject } from 'vitest/node';
 
 import { assertPostgresReachable, createDatabase, dropDatabase } from './support/postgres-admin.js';
+import { removeKeysWithPrefixes } from './support/redis-keys.js';
 import { databaseUrl, uniqueName } from './support/test-env.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -13,12 +15,14 @@ declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   export interface ProvidedContext {
     templateDatabase: string;
+    redisKeyRunPrefix: string;
   }
 }
 
 /**
  * Once per run: a template database migrated with the real migrations. Each
  * test file clones it (fast, and isolated from every other file and worker).
+ * Also the run's Redis key prefix, under which no key may outlive the run.
  */
 export async function setup(project: TestProject) {
   await assertPostgresReachable();
@@ -37,7 +41,17 @@ export async function setup(project: TestProject) {
     await db.destroy();
   }
   project.provide('templateDatabase', template);
+  const redisKeyRunPrefix = `t${randomBytes(3).toString('hex')}`;
+  project.provide('redisKeyRunPrefix', redisKeyRunPrefix);
   return async () => {
     await dropDatabase(template);
+    // Each file removes its keys after it (redis-cleanup.ts); any left now leaked, and would stay in the developer's Redis.
+    const leftovers = await removeKeysWithPrefixes([redisKeyRunPrefix]);
+    if (leftovers.length > 0) {
+      process.exitCode = 1; // vitest only logs an error thrown here; this fails the run
+      throw new Error(
+        `${leftovers.length} Redis keys outlived their test file (now removed), e.g. ${leftovers.slice(0, 5).join(', ')}`,
+      );
+    }
   };
 }

@@ -1,14 +1,36 @@
 import { createBillingFromSettings } from '@groundwork/billing';
-import { loadConfigOrExit } from '@groundwork/config';
+import { ConfigError, type EnvSource, loadConfigOrExit, loadDevSettings, readEnv } from '@groundwork/config';
 import { createLogger } from '@groundwork/core';
 import { createDb } from '@groundwork/db';
 import { createFastFailRedis } from '@groundwork/queue';
 
+import { emulatorStripeEnv } from './dev-stripe-env.js';
+
+/**
+ * In development without a Stripe key, the local emulator's settings: the
+ * ones `npm run dev` gives the API and the worker, so the commands work
+ * against the dev stack as they are.
+ */
+function withDevStripeDefaults(env: EnvSource): EnvSource {
+  if (env.NODE_ENV !== 'development' || env.STRIPE_SECRET_KEY) return env;
+  let port: number;
+  try {
+    port = loadDevSettings(env).stripeEmulatorPort;
+  } catch (error) {
+    if (error instanceof ConfigError) return env; // loadConfigOrExit names the bad settings
+    throw error;
+  }
+  const stripe = emulatorStripeEnv(port);
+  console.error(`[groundwork] no STRIPE_SECRET_KEY: using the local Stripe emulator at ${stripe.STRIPE_API_BASE}`);
+  return { ...env, ...stripe };
+}
+
 /** Billing for a one-off command: the same wiring as the worker, torn down by `close`. */
 export function startBillingRuntime() {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(withDevStripeDefaults(readEnv()));
   const logger = createLogger({
     service: 'billing-cli',
+    pretty: config.log.pretty,
     level: config.log.level === 'info' ? 'warn' : config.log.level,
   });
   const db = createDb({ ...config.db, applicationName: 'groundwork-cli', logger });

@@ -39,7 +39,11 @@ const HOW_TO_GET_REDIS = [
  * `.data/redis`). Otherwise explains how to get Redis.
  */
 export async function ensureDevRedis(url: string, log: (line: string) => void): Promise<{ stop: () => Promise<void> }> {
-  if (await answers(url)) return { stop: () => Promise.resolve() };
+  if (await answers(url)) {
+    // Said out loud: it may be a redis-server an earlier session left behind, which this one will not stop.
+    log(`using the Redis that already answers at ${url}`);
+    return { stop: () => Promise.resolve() };
+  }
   const { hostname, port } = new URL(url);
   const isLocal = hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
   const hasBinary = spawnSync('redis-server', ['--version']).status === 0;

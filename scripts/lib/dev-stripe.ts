@@ -1,7 +1,6 @@
 import { startStripeEmulator } from '@groundwork/stripe-emulator';
 
-/** The webhook secret the local emulator signs with; only ever used against the emulator. */
-export const LOCAL_WEBHOOK_SECRET = 'whsec_local_stripe_emulator';
+import { emulatorStripeEnv, LOCAL_WEBHOOK_SECRET } from './dev-stripe-env.js';
 
 /**
  * The local Stripe emulator for development without a Stripe account: the API
@@ -16,11 +15,7 @@ export async function startDevStripe(options: { port: number; apiPort: number; l
     `local Stripe emulator at ${emulator.url} (webhooks to http://127.0.0.1:${options.apiPort}/webhooks/stripe)`,
   );
   return {
-    env: {
-      STRIPE_SECRET_KEY: 'sk_test_local_stripe_emulator',
-      STRIPE_WEBHOOK_SECRET: LOCAL_WEBHOOK_SECRET,
-      STRIPE_API_BASE: emulator.url,
-    },
+    env: emulatorStripeEnv(emulator.port),
     stop: () => emulator.close(),
   };
 }

@@ -22,25 +22,53 @@ async function stopProcess({ child }: Supervised, timeoutMs: number): Promise<vo
   clearTimeout(timer);
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export type StopSignals = {
+  /** Resolves with the first stop signal. */
+  stopped: Promise<NodeJS.Signals>;
+  /** Whether a stop signal has arrived yet. */
+  received: () => boolean;
+};
+
 /**
- * Runs the processes until a signal arrives or one of them exits, then stops
- * the rest (SIGTERM, so they shut down gracefully) and runs `cleanup`.
+ * Listens for SIGINT, SIGTERM and SIGHUP for the rest of the process's life.
+ * Call it first thing: a Ctrl-C reaches every process of the terminal's group,
+ * and npm and tsx forward it again, so one keypress can arrive as two signals;
+ * one more arrives when the user presses Ctrl-C again while we clean up. With
+ * no listener left, any of them would end the process before the cleanups ran.
+ */
+export function listenForStopSignals(): StopSignals {
+  let first: NodeJS.Signals | undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    for (const signal of STOP_SIGNALS) {
+      process.on(signal, () => {
+        if (first) return;
+        first = signal;
+        resolve(signal);
+      });
+    }
+  });
+  return { stopped, received: () => first !== undefined };
+}
+
+/**
+ * Runs the processes until a stop signal arrives or one of them exits, then
+ * stops the rest (SIGTERM, so they shut down gracefully) and runs `cleanup`.
  * Resolves with the exit code this script should end with.
+ *
+ * @param options.signals from an earlier `listenForStopSignals()`; listens from now on if not given
  */
 export async function superviseUntilStopped(
   processes: Supervised[],
-  options: { stopTimeoutMs: number; cleanup: () => Promise<void> },
+  options: { stopTimeoutMs: number; cleanup: () => Promise<void>; signals?: StopSignals },
 ): Promise<number> {
   const firstExit = Promise.race(
     processes.map(({ name, child }) =>
       once(child, 'exit').then(([code]) => ({ reason: `${name} exited`, code: typeof code === 'number' ? code : 1 })),
     ),
   );
-  const signal = new Promise<{ reason: string; code: number }>((resolve) => {
-    process.once('SIGINT', () => resolve({ reason: 'SIGINT', code: 0 }));
-    process.once('SIGTERM', () => resolve({ reason: 'SIGTERM', code: 0 }));
-    process.once('SIGHUP', () => resolve({ reason: 'SIGHUP', code: 0 }));
-  });
+  const signal = (options.signals ?? listenForStopSignals()).stopped.then((name) => ({ reason: name, code: 0 }));
   const outcome = await Promise.race([firstExit, signal]);
   console.error(`[groundwork] ${outcome.reason}; stopping`);
   await Promise.all(processes.map((supervised) => stopProcess(supervised, options.stopTimeoutMs)));

@@ -36,8 +36,8 @@ describe('dead letters, replay and re-sync', () => {
     await emulator.close();
   });
 
-  function cli(script: string, args: string[]) {
-    const env = { PATH: process.env.PATH ?? '', ...testEnv({ DATABASE_URL: database.url, ...billingEnv(emulator) }) };
+  function cli(script: string, args: string[], settings: Record<string, string> = billingEnv(emulator)) {
+    const env = { PATH: process.env.PATH ?? '', ...testEnv({ DATABASE_URL: database.url, ...settings }) };
     return run(process.execPath, ['--import', TSX, join(ROOT, 'scripts', script), ...args], { cwd: emptyDir, env });
   }
 
@@ -110,6 +110,17 @@ describe('dead letters, replay and re-sync', () => {
     expect(stdout).toContain('Re-synced 1 of 1 organizations; 1 subscriptions had drifted from Stripe.');
     const local: { status: string } = await db('subscriptions').where({ id: subscription.id }).first('status');
     expect(local.status).toBe('active');
+  });
+
+  test('when run in development without Stripe settings, then the commands use the local emulator as `npm run dev` does', async () => {
+    const { organizationId } = await subscribedOrganization();
+    // What a developer's .env holds: no STRIPE_* at all; the emulator listens on DEV_STRIPE_EMULATOR_PORT.
+    const development = { NODE_ENV: 'development', DEV_STRIPE_EMULATOR_PORT: String(emulator.port) };
+
+    const { stdout, stderr } = await cli('billing-resync.ts', ['--org', organizationId], development);
+
+    expect(stderr).toContain(`using the local Stripe emulator at ${emulator.url}`);
+    expect(stdout).toContain('Re-synced 1 of 1 organizations');
   });
 
   test('when called without a target, then the commands explain their usage and exit 2', async () => {

@@ -11,7 +11,7 @@ import { createProcessors } from '../../apps/worker/src/processors.js';
 import { type RunningWorkers, startWorkers } from '../../apps/worker/src/start-workers.js';
 import { createStripeEventEnqueuer } from '../../apps/worker/src/stripe-event-queue.js';
 import { redisReady } from './redis-ready.js';
-import { testConfig, uniqueName } from './test-env.js';
+import { testConfig, uniqueKeyPrefix } from './test-env.js';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_groundwork_tests';
 
@@ -126,7 +126,7 @@ export function billingTestConfig(
 ): Config {
   return testConfig({
     DATABASE_URL: databaseUrl,
-    REDIS_KEY_PREFIX: uniqueName('t'),
+    REDIS_KEY_PREFIX: uniqueKeyPrefix(),
     ...billingEnv(emulator),
     ...extra,
   });

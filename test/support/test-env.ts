@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 import { type Config, type EnvSource, loadConfig } from '@groundwork/config';
+import { inject } from 'vitest';
 
 /** Where the test suite finds PostgreSQL (a role that may create databases) and Redis. */
 export const TEST_DATABASE_ADMIN_URL =
@@ -13,6 +14,27 @@ export const PROJECT_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', 
 /** A name nobody else uses in this run: for databases, key prefixes and queues. */
 export function uniqueName(prefix: string): string {
   return `${prefix}${randomBytes(5).toString('hex')}`;
+}
+
+/** The Redis key prefixes this test file handed out (modules are per file), removed after it. */
+const keyPrefixesHandedOut = new Set<string>();
+
+/**
+ * A Redis key prefix for one test's keys and queues, starting with this run's
+ * prefix (from the global setup) so that a key left behind can be told apart
+ * from those of other runs sharing the Redis.
+ */
+export function uniqueKeyPrefix(): string {
+  const prefix = uniqueName(inject('redisKeyRunPrefix'));
+  keyPrefixesHandedOut.add(prefix);
+  return prefix;
+}
+
+/** The prefixes handed out since the last call. */
+export function takeKeyPrefixes(): string[] {
+  const prefixes = [...keyPrefixesHandedOut];
+  keyPrefixesHandedOut.clear();
+  return prefixes;
 }
 
 export function databaseUrl(database: string): string {
@@ -27,7 +49,7 @@ export function testEnv(overrides: EnvSource & { DATABASE_URL: string }): Record
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: uniqueName('t'),
+    REDIS_KEY_PREFIX: uniqueKeyPrefix(),
     SHUTDOWN_TIMEOUT_MS: '5000',
     READY_CHECK_TIMEOUT_MS: '500',
     DB_CONNECT_TIMEOUT_MS: '1000',
@@ -57,7 +79,7 @@ export function productionTestConfig(overrides: EnvSource & { DATABASE_URL: stri
   const validated = testConfig({
     JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
     STRIPE_SECRET_KEY: 'sk_test_production_like_key',
-    STRIPE_WEBHOOK_SECRET: 'whsec_production_like_secret',
+    STRIPE_WEBHOOK_SECRET: 'whsec_Vh2LmX9pRt4sWz8NbK3cYf6GdJ1aUeq7Zt',
     STRIPE_PRICE_PRO_MONTHLY: 'price_1ProProductionLike',
     STRIPE_PRICE_BUSINESS_MONTHLY: 'price_1BusinessProductionLike',
     BILLING_SUCCESS_URL: 'https://app.example.test/billing/success',

@@ -59,9 +59,10 @@ export function createApp(deps: AppDependencies): Express {
     if (deps.isDraining()) res.setHeader('connection', 'close');
     next();
   });
-  // Before helmet: the dashboard's UI needs its own inline bootstrap script, which our strict CSP forbids.
-  app.use(queueDashboardRoutes({ queues: deps.services.queues, credentials: config.admin.credentials }));
   app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
+  // After helmet: the dashboard's UI runs under the same CSP (its scripts are same-origin files; its
+  // config is a JSON data block, which script-src does not govern; inline styles are allowed by helmet's default).
+  app.use(queueDashboardRoutes({ queues: deps.services.queues, credentials: config.admin.credentials }));
   // Before any JSON parsing: the signature covers the exact raw bytes.
   app.use(stripeWebhookRoutes(deps.services.stripeWebhookInbox));
   app.use(

@@ -7,7 +7,7 @@ import { readVersion } from './version.js';
 
 const config = loadConfigOrExit();
 const tracing = startTracing({ service: 'groundwork-api', ...config.tracing });
-const logger = createLogger({ service: 'api', level: config.log.level });
+const logger = createLogger({ service: 'api', ...config.log });
 const runtime = createApiRuntime({ config, logger, version: readVersion() });
 // Subscribing waits for Redis; the API serves meanwhile (entitlements then only expire by TTL).
 void runtime.services.start().catch((err: unknown) => logger.error({ err }, 'could not start background services'));

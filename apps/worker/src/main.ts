@@ -25,7 +25,7 @@ import { createWorkerReadiness } from './worker-readiness.js';
 
 const config = loadConfigOrExit();
 const tracing = startTracing({ service: 'groundwork-worker', ...config.tracing });
-const logger = createLogger({ service: 'worker', level: config.log.level });
+const logger = createLogger({ service: 'worker', ...config.log });
 
 const db = createDb({ ...config.db, applicationName: 'groundwork-worker', logger });
 const workerRedis = createWorkerRedis(config.redis.url, logger);

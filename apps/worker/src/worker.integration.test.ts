@@ -15,7 +15,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
 import { redisReady } from '../../../test/support/redis-ready.js';
-import { TEST_REDIS_URL, uniqueName } from '../../../test/support/test-env.js';
+import { TEST_REDIS_URL, uniqueKeyPrefix } from '../../../test/support/test-env.js';
 import { createProcessors } from './processors.js';
 import { startWorkers, superviseWorkers } from './start-workers.js';
 
@@ -40,7 +40,7 @@ describe('worker', () => {
   const cleanups: (() => Promise<unknown>)[] = [];
 
   beforeEach(async () => {
-    keyPrefix = uniqueName('t');
+    keyPrefix = uniqueKeyPrefix();
     producerRedis = await redisReady(createFastFailRedis(TEST_REDIS_URL, logger, 'test-producer'));
     workerRedis = createWorkerRedis(TEST_REDIS_URL, logger);
   });
@@ -125,7 +125,7 @@ describe('shutting workers down', () => {
 
   function testQueue() {
     const name = `test-${randomUUID()}`;
-    const prefix = bullPrefix(uniqueName('t'));
+    const prefix = bullPrefix(uniqueKeyPrefix());
     const connection = createFastFailRedis(TEST_REDIS_URL, logger, 'test');
     const queue = new Queue(name, { connection, prefix });
     cleanups.push(async () => {

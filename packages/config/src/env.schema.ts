@@ -20,6 +20,8 @@ export const envSchema = z.object({
   // Unset means production: a server that forgot NODE_ENV must fail closed (strict secrets, masked errors).
   NODE_ENV: z.enum(['development', 'test', 'production']).default('production'),
   LOG_LEVEL: logLevel.default('info'),
+  // Unset: human-readable lines in development, JSON lines (for log collectors) everywhere else.
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(3000),

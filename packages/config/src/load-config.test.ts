@@ -8,7 +8,7 @@ const strongProduction = {
   DATABASE_URL: 'postgres://app:Zq8vN3kLp2Xr7Tw9Hb4M@db.internal:5432/app',
   JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
   STRIPE_SECRET_KEY: 'sk_live_51Hq8vN3kLp2Xr7Tw9',
-  STRIPE_WEBHOOK_SECRET: 'whsec_q7Vh2LmX9pRt4sWz8NbK',
+  STRIPE_WEBHOOK_SECRET: 'whsec_q7Vh2LmX9pRt4sWz8NbK3cYf6GdJ1aUe',
   STRIPE_PRICE_PRO_MONTHLY: 'price_1Pq8vN3kLp2Xr7Tw',
   STRIPE_PRICE_BUSINESS_MONTHLY: 'price_1Zq8vN3kLp2Xr7Tb',
   BILLING_SUCCESS_URL: 'https://app.example.com/billing/success?session_id={CHECKOUT_SESSION_ID}',
@@ -51,6 +51,7 @@ describe('loadConfig', () => {
 
   test('when several settings are invalid, then each is named with what it expects', () => {
     const issues = issuesOf({
+      NODE_ENV: 'development',
       DATABASE_URL: 'mysql://nope',
       PORT: 'eighty',
       LOG_LEVEL: 'loud',
@@ -182,6 +183,45 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('when production has a webhook secret without 32 random characters after "whsec_", then start-up is refused naming it', () => {
+    expect(issuesOf({ ...strongProduction, STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toEqual([
+      { variable: 'STRIPE_WEBHOOK_SECRET', problem: 'the part after "whsec_" is shorter than 32 characters' },
+    ]);
+    expect(issuesOf({ ...strongProduction, STRIPE_WEBHOOK_SECRET: `whsec_${'changeme'.repeat(5)}` })).toEqual([
+      { variable: 'STRIPE_WEBHOOK_SECRET', problem: expect.stringMatching(/placeholder words/) as string },
+    ]);
+  });
+
+  test('when production has malformed settings and settings that break production rules, then one error lists them all', () => {
+    const issues = issuesOf({
+      ...strongProduction,
+      PORT: 'eighty', // malformed
+      REDIS_URL: 'http://cache.internal:6379', // malformed
+      BCRYPT_COST: '8', // production rule
+      STRIPE_WEBHOOK_SECRET: 'whsec_x', // production rule
+      DATABASE_URL: 'postgres://app:changeme@db.internal:5432/app', // production rule
+      ADMIN_USERNAME: 'admin', // cross-variable rule: ADMIN_PASSWORD missing
+    });
+
+    expect(issues.map((issue) => issue.variable).sort()).toEqual([
+      'ADMIN_PASSWORD',
+      'BCRYPT_COST',
+      'DATABASE_URL',
+      'PORT',
+      'REDIS_URL',
+      'STRIPE_WEBHOOK_SECRET',
+    ]);
+  });
+
+  test('when a malformed setting would also break a production rule, then it is named once, for its format', () => {
+    const issues = issuesOf({ ...strongProduction, BILLING_CANCEL_URL: 'not a url', JWT_SECRET: 'too-short' });
+
+    expect(issues).toEqual([
+      { variable: 'JWT_SECRET', problem: expect.stringMatching(/^expected at least 43 characters/) as string },
+      { variable: 'BILLING_CANCEL_URL', problem: expect.any(String) as string },
+    ]);
+  });
+
   test('when production points Stripe at plain http or has weak operator secrets, then start-up is refused naming them', () => {
     const issues = issuesOf({
       ...strongProduction,
@@ -222,6 +262,19 @@ describe('loadConfig', () => {
 
     expect(config.isProduction).toBe(true);
     expect(config.exposeErrorDetails).toBe(false);
+  });
+
+  test('when LOG_FORMAT is unset, then logs are human-readable in development and JSON lines in test and production', () => {
+    expect(loadConfig(minimal).log.pretty).toBe(true);
+    expect(loadConfig({ ...minimal, NODE_ENV: 'test' }).log.pretty).toBe(false);
+    expect(loadConfig(strongProduction).log.pretty).toBe(false);
+    expect(loadConfig({ ...minimal, LOG_FORMAT: 'json' }).log.pretty).toBe(false);
+  });
+
+  test('when production asks for pretty logs, then start-up is refused naming LOG_FORMAT', () => {
+    expect(issuesOf({ ...strongProduction, LOG_FORMAT: 'pretty' })).toEqual([
+      { variable: 'LOG_FORMAT', problem: expect.stringMatching(/must be json in production/) as string },
+    ]);
   });
 
   test('when loaded, then the config is deeply frozen', () => {

@@ -1,10 +1,9 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { parseEnv } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { type Env, envSchema } from './env.schema.js';
-import { weakSecretReason } from './secrets.js';
+import { ruleInputSchema, ruleProblems } from './rules.js';
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
@@ -42,106 +41,16 @@ function withoutEmptyValues(source: EnvSource): Record<string, string> {
 /** Signs development tokens only: production refuses it (too weak: it says "development"). */
 const DEVELOPMENT_JWT_SECRET = 'insecure-development-jwt-secret-never-use-in-production-0';
 
-type Problem = { variable: string; problem: string };
-
-/** Rules that span several variables, checked in every environment. */
-function crossFieldProblems(env: Env): Problem[] {
-  const problems: Problem[] = [];
-  if (env.JWT_ALGORITHM === 'RS256') {
-    if (!env.JWT_PRIVATE_KEY)
-      problems.push({ variable: 'JWT_PRIVATE_KEY', problem: 'is required when JWT_ALGORITHM=RS256' });
-    else if (!isPrivateKey(env.JWT_PRIVATE_KEY)) {
-      problems.push({ variable: 'JWT_PRIVATE_KEY', problem: 'expected an RSA private key in PEM format' });
-    }
-    for (const [kid, key] of Object.entries(env.JWT_PREVIOUS_PUBLIC_KEYS ?? {})) {
-      if (!isPublicKey(key))
-        problems.push({ variable: 'JWT_PREVIOUS_PUBLIC_KEYS', problem: `key "${kid}" is not a PEM public key` });
-    }
-  }
-  if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
-    problems.push({
-      variable: env.ADMIN_USERNAME ? 'ADMIN_PASSWORD' : 'ADMIN_USERNAME',
-      problem: 'set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither',
-    });
-  }
-  if (env.AUTH_REFRESH_COOKIE && env.CORS_ORIGINS.length === 0) {
-    problems.push({
-      variable: 'CORS_ORIGINS',
-      problem: 'must list the browser origins allowed to use the refresh cookie (AUTH_REFRESH_COOKIE=true)',
-    });
-  }
-  return problems;
-}
-
-function isPrivateKey(text: string): boolean {
-  try {
-    return createPrivateKey(text).asymmetricKeyType === 'rsa';
-  } catch {
-    return false;
-  }
-}
-
-function isPublicKey(text: string): boolean {
-  try {
-    createPublicKey(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function productionProblems(env: Env): Problem[] {
-  const problems: Problem[] = [];
-  if (env.JWT_ALGORITHM === 'HS256') {
-    const weakness = env.JWT_SECRET ? weakSecretReason(env.JWT_SECRET, 43) : 'is required in production';
-    if (weakness) problems.push({ variable: 'JWT_SECRET', problem: env.JWT_SECRET ? `it ${weakness}` : weakness });
-  }
-  const adminWeakness = env.ADMIN_PASSWORD ? weakSecretReason(env.ADMIN_PASSWORD, 16) : null;
-  if (adminWeakness) problems.push({ variable: 'ADMIN_PASSWORD', problem: `it ${adminWeakness}` });
-  const metricsWeakness = env.METRICS_TOKEN ? weakSecretReason(env.METRICS_TOKEN, 24) : null;
-  if (metricsWeakness) problems.push({ variable: 'METRICS_TOKEN', problem: `it ${metricsWeakness}` });
-  if (env.BCRYPT_COST < 10) problems.push({ variable: 'BCRYPT_COST', problem: 'must be at least 10 in production' });
-  if (!env.STRIPE_SECRET_KEY) problems.push({ variable: 'STRIPE_SECRET_KEY', problem: 'is required in production' });
-  if (!env.STRIPE_WEBHOOK_SECRET) {
-    problems.push({
-      variable: 'STRIPE_WEBHOOK_SECRET',
-      problem: 'is required in production (webhooks cannot be verified without it)',
-    });
-  }
-  if (env.STRIPE_API_BASE && !env.STRIPE_API_BASE.startsWith('https://')) {
-    problems.push({
-      variable: 'STRIPE_API_BASE',
-      problem: 'must be https:// in production (the secret key travels with every call)',
-    });
-  }
-  for (const variable of ['BILLING_SUCCESS_URL', 'BILLING_CANCEL_URL', 'BILLING_PORTAL_RETURN_URL'] as const) {
-    if (!env[variable].startsWith('https://'))
-      problems.push({ variable, problem: 'must be an https:// URL in production' });
-  }
-  for (const variable of ['STRIPE_PRICE_PRO_MONTHLY', 'STRIPE_PRICE_BUSINESS_MONTHLY'] as const) {
-    if (env[variable] === variable.toLowerCase().replace('stripe_', '')) {
-      problems.push({ variable, problem: 'still has the local emulator default; set your Stripe price id' });
-    }
-  }
-  const dbPassword = decodeURIComponent(new URL(env.DATABASE_URL).password);
-  const dbWeakness = weakSecretReason(dbPassword, 16);
-  if (dbWeakness) problems.push({ variable: 'DATABASE_URL', problem: `its password ${dbWeakness}` });
-  const redisPassword = decodeURIComponent(new URL(env.REDIS_URL).password);
-  const redisWeakness = redisPassword ? weakSecretReason(redisPassword, 16) : null;
-  if (redisWeakness) problems.push({ variable: 'REDIS_URL', problem: `its password ${redisWeakness}` });
-  if (env.CORS_ORIGINS.some((origin) => origin.startsWith('http://'))) {
-    problems.push({ variable: 'CORS_ORIGINS', problem: 'plain http:// origins are refused in production' });
-  }
-  return problems;
-}
-
 function toConfig(env: Env) {
   return {
     env: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
     /** Development only: internal error text and stacks reach the client. */
     exposeErrorDetails: env.NODE_ENV === 'development',
-    log: { level: env.LOG_LEVEL },
+    log: {
+      level: env.LOG_LEVEL,
+      pretty: (env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty',
+    },
     http: {
       host: env.HOST,
       port: env.PORT,
@@ -258,21 +167,26 @@ function deepFreeze<T>(value: T): T {
 export function loadConfig(source: EnvSource): Config {
   const present = withoutEmptyValues(source);
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? '(environment)');
-      return { variable, problem: variable in present ? issue.message : 'is required' };
-    });
-    throw new ConfigError(issues, unsetEnvironmentHint(present));
+  if (parsed.success) {
+    const problems = ruleProblems(parsed.data);
+    if (problems.length > 0) throw new ConfigError(problems, unsetEnvironmentHint(present));
+    return deepFreeze(toConfig(parsed.data));
   }
-  const problems = [
-    ...crossFieldProblems(parsed.data),
-    ...(parsed.data.NODE_ENV === 'production' ? productionProblems(parsed.data) : []),
-  ];
-  if (problems.length > 0) {
-    throw new ConfigError(problems, unsetEnvironmentHint(present));
-  }
-  return deepFreeze(toConfig(parsed.data));
+  const formatProblems = parsed.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '(environment)');
+    return { variable, problem: variable in present ? issue.message : 'is required' };
+  });
+  // The rules also run on every variable that did parse, so one start reports every problem.
+  const malformed = new Set(formatProblems.map(({ variable }) => variable));
+  const wellFormed = ruleInputSchema.safeParse(
+    Object.fromEntries(Object.entries(present).filter(([variable]) => !malformed.has(variable))),
+  );
+  // Which environment's rules apply is unknown when NODE_ENV itself is malformed.
+  const rules = wellFormed.success && !malformed.has('NODE_ENV') ? ruleProblems(wellFormed.data) : [];
+  throw new ConfigError(
+    [...formatProblems, ...rules.filter(({ variable }) => !malformed.has(variable))],
+    unsetEnvironmentHint(present),
+  );
 }
 
 /**

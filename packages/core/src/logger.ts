@@ -1,4 +1,7 @@
+import { createRequire } from 'node:module';
+
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -21,12 +24,32 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * One structured JSON logger per process; request and job loggers are children of it.
+ * Human-readable lines for a developer's terminal. Loaded only when asked for,
+ * so a production process never loads pino-pretty.
+ */
+function prettyStream(destination: NodeJS.WritableStream | undefined): NodeJS.WritableStream {
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pinoPretty({
+    destination: destination ?? 1,
+    sync: true, // a line logged just before process.exit() still appears
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    messageFormat: '[{service}] {msg}', // api and worker share the terminal under `npm run dev`
+  });
+}
+
+/**
+ * One structured logger per process; request and job loggers are children of it.
+ * Its lines are JSON, or human-readable ones when `pretty` (development only:
+ * the configuration decides, see `LOG_FORMAT`).
  *
  * @param options.service names the process (`api`, `worker`) in every line
  * @param destination where lines go; tests pass a stream they can read
  */
-export function createLogger(options: { service: string; level: string }, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(
+  options: { service: string; level: string; pretty?: boolean },
+  destination?: NodeJS.WritableStream,
+): Logger {
   const settings: LoggerOptions = {
     level: options.level,
     base: { service: options.service },
@@ -34,5 +57,6 @@ export function createLogger(options: { service: string; level: string }, destin
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
   };
+  if (options.pretty) return pino(settings, prettyStream(destination));
   return destination ? pino(settings, destination) : pino(settings);
 }

@@ -10,7 +10,14 @@ const database = useTestDatabase();
 describe('API docs and the REST view', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi(testConfig({ DATABASE_URL: database.url }));
+    // A webhook secret, so the webhook route verifies signatures (without one it answers 503).
+    api = await startTestApi(
+      testConfig({
+        DATABASE_URL: database.url,
+        STRIPE_SECRET_KEY: 'sk_test_docs',
+        STRIPE_WEBHOOK_SECRET: 'whsec_docs',
+      }),
+    );
   });
   afterAll(async () => {
     await api.close();
@@ -36,6 +43,32 @@ describe('API docs and the REST view', () => {
       ]),
     );
     expect(document.paths['/auth/me']?.get?.security).toEqual([{ Authorization: [] }]);
+  });
+
+  test('when each documented operation is called at its documented server, then a route answers (never a 404)', async () => {
+    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      servers: { url: string }[];
+      paths: Record<string, { servers?: { url: string }[] } & Record<string, unknown>>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, item]) => {
+      const server = (item.servers ?? document.servers)[0]?.url ?? '';
+      const methods = Object.keys(item).filter((key) => ['get', 'post', 'put', 'patch', 'delete'].includes(key));
+      const url = `${api.url}${server.replace(/\/$/, '')}${path.replaceAll(/\{\w+\}/g, crypto.randomUUID())}`;
+      return methods.map((method) => ({ method: method.toUpperCase(), url }));
+    });
+
+    const answers = await Promise.all(
+      operations.map(async ({ method, url }) => {
+        const response = await fetch(url, {
+          method,
+          ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json' }, body: '{}' }),
+        });
+        return { method, url: url.slice(api.url.length), status: response.status };
+      }),
+    );
+
+    expect(answers.filter((answer) => answer.status === 404)).toEqual([]);
+    expect(answers).toContainEqual({ method: 'POST', url: '/webhooks/stripe', status: 400 }); // the signature check
   });
 
   test('when a non-TypeScript client uses the REST view, then signup, me and the plan gate behave as over tRPC', async () => {

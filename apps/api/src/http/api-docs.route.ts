@@ -7,9 +7,13 @@ import { generateOpenApiDocument, type OpenApiRouter } from 'trpc-to-openapi';
 
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
-/** The webhook is not a procedure; it is documented by hand for Stripe-facing operators. */
+/**
+ * The webhook is not a procedure; it is documented by hand for Stripe-facing operators.
+ * It lives at the root, not under the REST base path the document's servers name.
+ */
 const WEBHOOK_PATH = {
   '/webhooks/stripe': {
+    servers: [{ url: '/', description: 'The API root (the webhook is not under the REST base path)' }],
     post: {
       tags: ['webhooks'],
       summary: 'Stripe webhook endpoint (Stripe calls this, not clients)',

@@ -64,4 +64,75 @@ describe('the queue dashboard at /admin/queues', () => {
     await queue.close();
     connection.disconnect();
   });
+
+  test('when an operator opens the page, then it carries the same security headers as the API and needs nothing they forbid', async () => {
+    const auth = { authorization: basic(OPERATOR.username, OPERATOR.password) };
+
+    const page = await fetch(`${api.url}/admin/queues`, { headers: auth });
+    const html = await page.text();
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((match) => match[1] ?? '');
+    const sources = scripts.flatMap((attributes) => /src="([^"]+)"/.exec(attributes)?.[1] ?? []);
+    const loaded = await Promise.all(
+      sources.map((src) => fetch(new URL(src, `${api.url}/admin/queues/`), { headers: auth })),
+    );
+
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('strict-transport-security')).toMatch(/max-age=31536000; includeSubDomains/);
+    expect(page.headers.has('x-powered-by')).toBe(false);
+    // script-src 'self' holds only if every executable script is a same-origin file (a JSON data block is not run).
+    for (const attributes of scripts) expect(attributes).toMatch(/src="static\/|type="application\/json"/);
+    expect(sources.length).toBeGreaterThan(0);
+    for (const response of loaded) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/javascript/); // nosniff blocks anything else
+    }
+  });
+
+  describe('when a state-changing request arrives with valid operator credentials', () => {
+    const auth = { authorization: basic(OPERATOR.username, OPERATOR.password) };
+    const addJob = (headers: Record<string, string>) =>
+      fetch(`${api.url}/admin/queues/api/queues/housekeeping/add`, {
+        method: 'POST',
+        headers: { ...auth, ...headers },
+        body: JSON.stringify({ name: 'dashboard-test', data: {} }),
+      });
+    const jobCount = async () => {
+      const listed = (await (await fetch(`${api.url}/admin/queues/api/queues`, { headers: auth })).json()) as {
+        queues: { name: string; counts: Record<string, number> }[];
+      };
+      const counts = listed.queues.find((entry) => entry.name === 'housekeeping')?.counts ?? {};
+      return Object.values(counts).reduce((sum, count) => sum + count, 0);
+    };
+
+    test.each([
+      ['Sec-Fetch-Site says cross-site', { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }],
+      ['Sec-Fetch-Site says same-site', { 'sec-fetch-site': 'same-site', origin: 'https://sub.example' }],
+      ['only a foreign Origin is sent', { origin: 'https://evil.example' }],
+    ])('from another site (%s), then it is refused with 403 and no job is added', async (_case, headers) => {
+      const before = await jobCount();
+
+      const response = await addJob({ 'content-type': 'text/plain', ...headers });
+
+      expect(response.status).toBe(403);
+      expect(await response.json()).toEqual({ error: { code: 'FORBIDDEN', message: expect.any(String) as string } });
+      expect(await jobCount()).toBe(before);
+    });
+
+    test.each([
+      ['Sec-Fetch-Site says same-origin', () => ({ 'sec-fetch-site': 'same-origin', origin: api.url })],
+      ['only the API’s own Origin is sent', () => ({ origin: api.url })],
+      ['neither is sent (curl)', () => ({})],
+    ])('from the dashboard itself (%s), then the job is added', async (_case, headers) => {
+      const before = await jobCount();
+
+      const response = await addJob({ 'content-type': 'application/json', ...headers() });
+
+      expect(response.status).toBe(200);
+      expect(await jobCount()).toBe(before + 1);
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import { type RequestHandler, Router } from 'express';
+import { type Express, type RequestHandler, Router } from 'express';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -34,6 +34,31 @@ function requireOperator(credentials: { username: string; password: string }): R
   };
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Refuses state-changing requests a browser sent on behalf of another site:
+ * Basic credentials are replayed by the browser automatically, and a
+ * `text/plain` POST needs no CORS preflight. Browsers send `Sec-Fetch-Site`
+ * (or at least `Origin`) on such requests; a request with neither comes from
+ * a non-browser client (curl, scripts), which no other site can drive.
+ */
+const refuseCrossSiteWrites: RequestHandler = (req, res, next) => {
+  const site = req.headers['sec-fetch-site'];
+  const origin = req.headers.origin;
+  const sameSite =
+    site !== undefined
+      ? site === 'same-origin' || site === 'none'
+      : origin === undefined || origin === `${req.protocol}://${req.get('host') ?? ''}`;
+  if (SAFE_METHODS.has(req.method) || sameSite) {
+    next();
+    return;
+  }
+  res
+    .status(403)
+    .json({ error: { code: 'FORBIDDEN', message: 'Cross-site requests to the queue dashboard are refused' } });
+};
+
 /**
  * bull-board at /admin/queues for operators: every queue's waiting, active,
  * delayed, completed and failed (dead-letter) jobs, with retry from the UI.
@@ -48,6 +73,9 @@ export function queueDashboardRoutes(options: {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: options.queues.map((queue) => new BullMQAdapter(queue)), serverAdapter: adapter });
-  routes.use(QUEUE_DASHBOARD_PATH, requireOperator(options.credentials), adapter.getRouter() as RequestHandler);
+  // bull-board mounts an Express app of its own, which would add X-Powered-By back after helmet removed it.
+  const dashboard = adapter.getRouter() as Express;
+  dashboard.disable('x-powered-by');
+  routes.use(QUEUE_DASHBOARD_PATH, refuseCrossSiteWrites, requireOperator(options.credentials), dashboard);
   return routes;
 }

@@ -5,7 +5,7 @@ import { createFastFailRedis } from '@groundwork/queue';
 import { afterAll, describe, expect, test } from 'vitest';
 
 import { redisReady } from '../../../../test/support/redis-ready.js';
-import { TEST_REDIS_URL, testConfig, uniqueName } from '../../../../test/support/test-env.js';
+import { TEST_REDIS_URL, testConfig, uniqueKeyPrefix } from '../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf, rawCall } from '../testing/http.js';
 import { startTestApi, type TestApi } from '../testing/start-test-api.js';
@@ -145,7 +145,7 @@ describe('login throttling', () => {
     const redis = await redisReady(
       createFastFailRedis(TEST_REDIS_URL, createLogger({ service: 't', level: 'silent' })),
     );
-    const keyPrefix = uniqueName('t');
+    const keyPrefix = uniqueKeyPrefix();
     const throttle = createLoginThrottle({
       redis,
       keyPrefix,

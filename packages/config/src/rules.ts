@@ -1,0 +1,124 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+
+import type { z } from 'zod';
+
+import { envSchema } from './env.schema.js';
+import { weakSecretReason } from './secrets.js';
+
+const WEBHOOK_SECRET_PREFIX = 'whsec_';
+
+export type Problem = { variable: string; problem: string };
+
+/**
+ * The schema the rules below read: every variable that parsed, with the
+ * required ones possibly missing, so the rules can run even when some
+ * variables are malformed and one start reports every problem.
+ */
+export const ruleInputSchema = envSchema.partial({ DATABASE_URL: true });
+type RuleInput = z.infer<typeof ruleInputSchema>;
+
+/** Rules that span several variables, checked in every environment. */
+function crossFieldProblems(env: RuleInput): Problem[] {
+  const problems: Problem[] = [];
+  if (env.JWT_ALGORITHM === 'RS256') {
+    if (!env.JWT_PRIVATE_KEY)
+      problems.push({ variable: 'JWT_PRIVATE_KEY', problem: 'is required when JWT_ALGORITHM=RS256' });
+    else if (!isPrivateKey(env.JWT_PRIVATE_KEY)) {
+      problems.push({ variable: 'JWT_PRIVATE_KEY', problem: 'expected an RSA private key in PEM format' });
+    }
+    for (const [kid, key] of Object.entries(env.JWT_PREVIOUS_PUBLIC_KEYS ?? {})) {
+      if (!isPublicKey(key))
+        problems.push({ variable: 'JWT_PREVIOUS_PUBLIC_KEYS', problem: `key "${kid}" is not a PEM public key` });
+    }
+  }
+  if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
+    problems.push({
+      variable: env.ADMIN_USERNAME ? 'ADMIN_PASSWORD' : 'ADMIN_USERNAME',
+      problem: 'set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither',
+    });
+  }
+  if (env.AUTH_REFRESH_COOKIE && env.CORS_ORIGINS.length === 0) {
+    problems.push({
+      variable: 'CORS_ORIGINS',
+      problem: 'must list the browser origins allowed to use the refresh cookie (AUTH_REFRESH_COOKIE=true)',
+    });
+  }
+  return problems;
+}
+
+function isPrivateKey(text: string): boolean {
+  try {
+    return createPrivateKey(text).asymmetricKeyType === 'rsa';
+  } catch {
+    return false;
+  }
+}
+
+function isPublicKey(text: string): boolean {
+  try {
+    createPublicKey(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function productionProblems(env: RuleInput): Problem[] {
+  const problems: Problem[] = [];
+  if (env.JWT_ALGORITHM === 'HS256') {
+    const weakness = env.JWT_SECRET ? weakSecretReason(env.JWT_SECRET, 43) : 'is required in production';
+    if (weakness) problems.push({ variable: 'JWT_SECRET', problem: env.JWT_SECRET ? `it ${weakness}` : weakness });
+  }
+  const adminWeakness = env.ADMIN_PASSWORD ? weakSecretReason(env.ADMIN_PASSWORD, 16) : null;
+  if (adminWeakness) problems.push({ variable: 'ADMIN_PASSWORD', problem: `it ${adminWeakness}` });
+  const metricsWeakness = env.METRICS_TOKEN ? weakSecretReason(env.METRICS_TOKEN, 24) : null;
+  if (metricsWeakness) problems.push({ variable: 'METRICS_TOKEN', problem: `it ${metricsWeakness}` });
+  if (env.LOG_FORMAT === 'pretty') {
+    problems.push({ variable: 'LOG_FORMAT', problem: 'must be json in production (log collectors read JSON lines)' });
+  }
+  if (env.BCRYPT_COST < 10) problems.push({ variable: 'BCRYPT_COST', problem: 'must be at least 10 in production' });
+  if (!env.STRIPE_SECRET_KEY) problems.push({ variable: 'STRIPE_SECRET_KEY', problem: 'is required in production' });
+  if (!env.STRIPE_WEBHOOK_SECRET) {
+    problems.push({
+      variable: 'STRIPE_WEBHOOK_SECRET',
+      problem: 'is required in production (webhooks cannot be verified without it)',
+    });
+  } else {
+    // Stripe's signing secrets carry at least 32 random characters after the prefix.
+    const webhookWeakness = weakSecretReason(env.STRIPE_WEBHOOK_SECRET.slice(WEBHOOK_SECRET_PREFIX.length), 32);
+    if (webhookWeakness) {
+      problems.push({ variable: 'STRIPE_WEBHOOK_SECRET', problem: `the part after "whsec_" ${webhookWeakness}` });
+    }
+  }
+  if (env.STRIPE_API_BASE && !env.STRIPE_API_BASE.startsWith('https://')) {
+    problems.push({
+      variable: 'STRIPE_API_BASE',
+      problem: 'must be https:// in production (the secret key travels with every call)',
+    });
+  }
+  for (const variable of ['BILLING_SUCCESS_URL', 'BILLING_CANCEL_URL', 'BILLING_PORTAL_RETURN_URL'] as const) {
+    if (!env[variable].startsWith('https://'))
+      problems.push({ variable, problem: 'must be an https:// URL in production' });
+  }
+  for (const variable of ['STRIPE_PRICE_PRO_MONTHLY', 'STRIPE_PRICE_BUSINESS_MONTHLY'] as const) {
+    if (env[variable] === variable.toLowerCase().replace('stripe_', '')) {
+      problems.push({ variable, problem: 'still has the local emulator default; set your Stripe price id' });
+    }
+  }
+  const dbWeakness = env.DATABASE_URL
+    ? weakSecretReason(decodeURIComponent(new URL(env.DATABASE_URL).password), 16)
+    : null;
+  if (dbWeakness) problems.push({ variable: 'DATABASE_URL', problem: `its password ${dbWeakness}` });
+  const redisPassword = decodeURIComponent(new URL(env.REDIS_URL).password);
+  const redisWeakness = redisPassword ? weakSecretReason(redisPassword, 16) : null;
+  if (redisWeakness) problems.push({ variable: 'REDIS_URL', problem: `its password ${redisWeakness}` });
+  if (env.CORS_ORIGINS.some((origin) => origin.startsWith('http://'))) {
+    problems.push({ variable: 'CORS_ORIGINS', problem: 'plain http:// origins are refused in production' });
+  }
+  return problems;
+}
+
+/** What parsing alone cannot see: rules across variables, and production's stricter ones. */
+export function ruleProblems(env: RuleInput): Problem[] {
+  return [...crossFieldProblems(env), ...(env.NODE_ENV === 'production' ? productionProblems(env) : [])];
+}

@@ -1,0 +1,52 @@
+import { Writable } from 'node:stream';
+
+import { describe, expect, test } from 'vitest';
+
+import { createLogger } from './logger.js';
+
+/** A destination that collects what is written and tells when the first write arrives. */
+function collector() {
+  let text = '';
+  let notify: () => void = () => undefined;
+  const written = new Promise<void>((resolve) => (notify = resolve));
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      text += chunk.toString('utf8');
+      notify();
+      callback();
+    },
+  });
+  return { stream, written, text: () => text };
+}
+
+describe('createLogger', () => {
+  test('when pretty is off (production and test), then every line is a JSON object with level, time and service', async () => {
+    const out = collector();
+    const logger = createLogger({ service: 'api', level: 'info', pretty: false }, out.stream);
+
+    logger.info({ orderId: 7 }, 'order placed');
+    await out.written;
+
+    const lines = out.text().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 'info',
+      service: 'api',
+      orderId: 7,
+      msg: 'order placed',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+    });
+  });
+
+  test('when pretty is on (development), then lines are human-readable text, not JSON, and secrets stay redacted', async () => {
+    const out = collector();
+    const logger = createLogger({ service: 'api', level: 'info', pretty: true }, out.stream);
+
+    logger.info({ req: { headers: { authorization: 'Bearer abc' } } }, 'order placed');
+    await out.written;
+
+    expect(out.text()).toMatch(/INFO.*order placed/);
+    expect(out.text()).not.toContain('Bearer abc');
+    expect(() => JSON.parse(out.text()) as unknown).toThrow();
+  });
+});
