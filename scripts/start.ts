@@ -1,8 +1,13 @@
 /**
- * `npm start`: API and worker as in production (no reload, no embedded
- * services), in one terminal. In real deployments run them as separate
- * processes or containers (`npm run start:api`, `npm run start:worker`).
+ * `npm start` (after `npm run build`): API and worker as in production, from
+ * the built bundles with plain `node`, no reload, no embedded services, in one
+ * terminal. Deployments run them as separate processes or containers
+ * (`npm run start:api`, `npm run start:worker`).
+ *
+ * Runs as `dist/start.js`: the bundles it starts sit beside it.
  */
+import { fileURLToPath } from 'node:url';
+
 import { loadConfigOrExit, readEnv } from '@groundwork/config';
 
 import { startProcess, superviseUntilStopped } from './lib/supervise.js';
@@ -10,9 +15,9 @@ import { startProcess, superviseUntilStopped } from './lib/supervise.js';
 const env = { ...readEnv() };
 loadConfigOrExit(env); // fail here, once, rather than twice from the children
 
-const node = process.execPath;
+const bundle = (name: string) => fileURLToPath(new URL(`./${name}.js`, import.meta.url));
 const processes = [
-  startProcess('api', [node, '--import', 'tsx', 'apps/api/src/main.ts'], env),
-  startProcess('worker', [node, '--import', 'tsx', 'apps/worker/src/main.ts'], env),
+  startProcess('api', [process.execPath, bundle('api')], env),
+  startProcess('worker', [process.execPath, bundle('worker')], env),
 ];
 process.exit(await superviseUntilStopped(processes, { stopTimeoutMs: 20_000, cleanup: () => Promise.resolve() }));

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
+// Imported rather than read at run time, so the build bakes it into the bundle.
+import manifest from '../package.json' with { type: 'json' };
 
-/** The API package's version, read once at start-up. */
+/** The API package's version. */
 export function readVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version?: string;
-  };
-  return manifest.version ?? '0.0.0';
+  return manifest.version;
 }
