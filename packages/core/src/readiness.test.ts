@@ -56,4 +56,26 @@ describe('checkReadiness', () => {
 
     expect(runs).toBe(2);
   });
+
+  test('when a check failed, then its result is reused only briefly, so a process that just connected turns ready at once', async () => {
+    let connected = false;
+    let runs = 0;
+    const probe = createReadinessProbe(
+      {
+        redis: async () => {
+          runs += 1;
+          if (!connected) throw new Error('not connected yet');
+        },
+      },
+      { timeoutMs: 100, logger: silent, cacheMs: 60_000, failureCacheMs: 0 },
+    );
+
+    const before = await probe();
+    connected = true;
+    const after = await probe();
+    const cached = await probe();
+
+    expect([before.ok, after.ok, cached.ok]).toEqual([false, true, true]);
+    expect(runs).toBe(2);
+  });
 });

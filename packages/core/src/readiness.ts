@@ -53,17 +53,29 @@ export async function checkReadiness(
  */
 export function createReadinessProbe(
   checks: Record<string, DependencyCheck>,
-  options: { timeoutMs: number; logger: Logger; cacheMs?: number; background?: BackgroundChecks },
+  options: {
+    timeoutMs: number;
+    logger: Logger;
+    cacheMs?: number;
+    /** How long a failed result is reused: short, so a process that just connected turns ready at once. */
+    failureCacheMs?: number;
+    background?: BackgroundChecks;
+  },
 ): () => Promise<ReadinessReport> {
   const cacheMs = options.cacheMs ?? 1_000;
+  const failureCacheMs = options.failureCacheMs ?? 100;
   const background = options.background;
-  let latest: { report: Promise<ReadinessReport>; at: number } | null = null;
+  let latest: { report: Promise<ReadinessReport>; at: number; ok: boolean | null } | null = null;
   const dependencies = () => {
     const now = Date.now();
-    if (latest && now - latest.at < cacheMs) return latest.report;
-    const report = checkReadiness(checks, options);
-    latest = { report, at: now };
-    return report;
+    const maxAge = latest?.ok === false ? failureCacheMs : cacheMs;
+    if (latest && now - latest.at < maxAge) return latest.report;
+    const entry: NonNullable<typeof latest> = { report: checkReadiness(checks, options), at: now, ok: null };
+    void entry.report.then((report) => {
+      entry.ok = report.ok;
+    });
+    latest = entry;
+    return entry.report;
   };
   return async () => {
     const [report] = await Promise.all([
