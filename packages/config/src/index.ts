@@ -7,4 +7,5 @@ export {
   loadDevSettings,
   readEnv,
 } from './load-config.js';
+export { CONFIG_VARIABLES } from './env.schema.js';
 export { weakSecretReason } from './secrets.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import qs from 'qs';
@@ -20,6 +21,8 @@ export type EmulatorOptions = {
   prices?: PriceSeed[];
   /** Accept only this secret key, as a real account does; unset accepts any well-formed test or live key. */
   secretKey?: string;
+  /** Serve https, as Stripe does (production refuses an http Stripe base): a PEM key and certificate. */
+  tls?: { key: string; cert: string };
 };
 
 export type StripeEmulator = {
@@ -193,17 +196,18 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     send(res, { status: status, body: body, headers: { 'request-id': `req_${fingerprint.slice(0, 14)}` } });
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       send(res, {
         status: 500,
         body: { error: { type: 'api_error', message: error instanceof Error ? error.message : String(error) } },
       });
     });
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  baseUrl = `${options.tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}`;
 
   return {
     url: baseUrl,
