@@ -37,9 +37,13 @@ export async function createScratchDatabase(adminUrl: string): Promise<ScratchDa
   const candidates = [adminUrl, 'postgres://postgres@127.0.0.1:5432/postgres'];
   for (const [index, url] of candidates.entries()) {
     const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+    let createdRole = false;
     try {
       await admin.connect();
       await admin.query(`create role ${quoted(name)} login password '${password}'`);
+      createdRole = true;
+      // A non-superuser may create a database for another role only as a member of it (PostgreSQL 15+).
+      await admin.query(`grant ${quoted(name)} to current_user`);
       await admin.query(`create database ${quoted(name)} owner ${quoted(name)}`);
       await admin.end();
       return {
@@ -55,6 +59,7 @@ export async function createScratchDatabase(adminUrl: string): Promise<ScratchDa
         },
       };
     } catch (error) {
+      if (createdRole) await admin.query(`drop role if exists ${quoted(name)}`).catch(() => undefined);
       await admin.end().catch(() => undefined);
       if (index === candidates.length - 1) {
         throw new Error(
