@@ -1,25 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
+import { useTempTrees } from '../../test/support/temp-tree.js';
 import { buildContext } from './build-context.js';
 
-const made: string[] = [];
-afterEach(async () => {
-  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-async function tree(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'gw-context-'));
-  made.push(root);
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
-  return root;
-}
+const tree = useTempTrees('gw-context-');
 
 describe('buildContext', () => {
   test('when the repository .dockerignore applies, then a new package ships its sources but never secrets, tests or local state', async () => {
@@ -40,8 +26,7 @@ describe('buildContext', () => {
       'test/e2e/a.integration.test.ts': '',
       'apps/api/src/testing/http.ts': '',
     });
-    const target = join(root, '..', `${root.split('/').pop() ?? ''}-out`);
-    made.push(target);
+    const target = await tree({});
 
     const copied = await buildContext(root, target);
 

@@ -1,15 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { describe, expect, test } from 'vitest';
 
-import { afterEach, describe, expect, test } from 'vitest';
-
+import { useTempTrees } from '../../test/support/temp-tree.js';
 import { checkImageContents } from './image-checks.js';
 
-const made: string[] = [];
-afterEach(async () => {
-  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
-});
+const writeTree = useTempTrees('gw-image-check-');
 
 const lock = JSON.stringify({
   packages: {
@@ -20,15 +14,7 @@ const lock = JSON.stringify({
   },
 });
 
-async function image(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'gw-image-check-'));
-  made.push(root);
-  for (const [path, content] of Object.entries({ 'package-lock.json': lock, 'dist/api.js': '', ...files })) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
-  return root;
-}
+const image = (files: Record<string, string>) => writeTree({ 'package-lock.json': lock, 'dist/api.js': '', ...files });
 
 describe('checkImageContents', () => {
   test('when the image holds manifests, dist/ and production packages, then it passes', async () => {

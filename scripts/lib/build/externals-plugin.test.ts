@@ -1,27 +1,18 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { build } from 'esbuild';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 
+import { useTempTrees } from '../../../test/support/temp-tree.js';
 import { externalsPlugin } from './externals-plugin.js';
 
-const made: string[] = [];
-afterEach(async () => {
-  for (const dir of made.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-async function workspace(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'gw-externals-'));
-  made.push(root);
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), content);
-  }
+const writeTree = useTempTrees('gw-externals-');
+const workspace = async (files: Record<string, string>) => {
+  const root = await writeTree(files);
   await mkdir(join(root, 'dist'));
   return root;
-}
+};
 
 const pkg = (name: string, extra: object = {}) =>
   JSON.stringify({ name, version: '1.0.0', main: 'index.js', ...extra });
