@@ -60,7 +60,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/config/src/**/*.ts', 'test/**/*.ts', 'vitest.config.ts'],
+    // The example's build config reads WEB_PORT and VITE_API_URL, as Vite apps do.
+    files: ['packages/config/src/**/*.ts', 'test/**/*.ts', 'vitest.config.ts', 'examples/web/vite.config.ts'],
     rules: { 'n/no-process-env': 'off' },
   },
   {
