@@ -47,11 +47,11 @@ function sendPage(res: ServerResponse, page: { title: string; body: string; retu
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; form-action ${formTargets.join(' ')}; frame-ancestors 'none'; base-uri 'none'`,
+    'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; form-action ${formTargets.join(' ')}; frame-ancestors 'none'; base-uri 'none'`,
     'x-content-type-options': 'nosniff',
   });
   res.end(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,">` +
       `<title>${escapeHtml(title)} · Stripe emulator</title><style nonce="${nonce}">${STYLE}</style></head>` +
       `<body><main><span class="badge">Test mode · local emulator</span>${body}</main></body></html>`,
   );
