@@ -4,6 +4,7 @@
  * Redis: REDIS_URL (default local); if nothing answers, a local redis-server.
  * Stripe: STRIPE_SECRET_KEY if set, else the local Stripe emulator.
  * Migrations are applied before the API and the worker start.
+ * Web: the React example (examples/web) with Vite on WEB_PORT (default 5173).
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { ConfigError, loadConfig, loadDevSettings, readEnv } from '@groundwork/c
 import { createDb, migrateLatest } from '@groundwork/db';
 
 import { ensureDevRedis } from './lib/dev-redis.js';
+import { webDefaults } from './lib/dev-web.js';
 import { startEmbeddedPostgres } from './lib/dev-postgres.js';
 import { startDevStripe } from './lib/dev-stripe.js';
 import { listenForStopSignals, startProcess, superviseUntilStopped } from './lib/supervise.js';
@@ -21,6 +23,11 @@ const log = (line: string) => console.error(`[groundwork] ${line}`);
 
 // Development unless said otherwise (an unset NODE_ENV means production everywhere else).
 const env: Record<string, string | undefined> = { NODE_ENV: 'development', ...readEnv() };
+// The React example (examples/web) on WEB_PORT, in the API's browser mode: the refresh token in
+// an HttpOnly cookie, which the API accepts only from the allowed origin.
+const webOrigin = `http://localhost:${env.WEB_PORT ?? '5173'}`;
+const web = webDefaults(webOrigin);
+for (const [key, value] of Object.entries(web)) env[key] ??= value;
 // Before anything is started: a Ctrl-C during start-up must still stop what was started.
 const signals = listenForStopSignals();
 const cleanups: (() => Promise<void>)[] = [];
@@ -79,9 +86,13 @@ if (signals.received()) {
 }
 
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const vite = fileURLToPath(new URL('../node_modules/.bin/vite', import.meta.url));
+env.VITE_API_URL ??= `http://localhost:${loadDevSettings(env).apiPort}`;
 const processes = [
   startProcess('api', [tsx, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'], env),
   startProcess('worker', [tsx, 'watch', '--clear-screen=false', 'apps/worker/src/main.ts'], env),
+  startProcess('web', [vite, 'examples/web', '--config', 'examples/web/vite.config.ts', '--clearScreen', 'false'], env),
 ];
-log('api and worker starting; they reload when their sources change. Ctrl-C stops everything.');
+log(`web example: ${webOrigin} (API at ${env.VITE_API_URL})`);
+log('api, worker and web starting; they reload when their sources change. Ctrl-C stops everything.');
 process.exit(await superviseUntilStopped(processes, { stopTimeoutMs: 15_000, cleanup, signals }));

@@ -97,7 +97,11 @@ describe('the typed client against the real API over HTTP', () => {
     const error = await client.analytics.dashboard.query({ organizationId }).catch((caught: unknown) => caught);
 
     expect(isPaymentRequired(error)).toBe(true);
-    expect(errorDetails(error)).toMatchObject({ requiredFeature: 'analytics', plan: 'free' });
+    const details = errorDetails(error);
+    expect(details?.code).toBe('PAYMENT_REQUIRED');
+    if (details?.code !== 'PAYMENT_REQUIRED') return;
+    expect(details).toMatchObject({ httpStatus: 402, requiredFeature: 'analytics', plan: 'free' });
+    expect([details.status, details.reason]).toEqual(['none', 'no_subscription']);
   });
 
   test('when over a rate limit, then isRateLimited gives the delay to wait', async () => {

@@ -15,7 +15,11 @@ export type ApiClientOptions = {
   tokenStore: TokenStore;
   /** Called once when a refresh fails (revoked, reused, expired): sign the user in again. */
   onSessionExpired?: () => void;
-  /** Browser cookie mode: send credentials so the refresh cookie travels. */
+  /**
+   * Browser cookie mode (the API's AUTH_REFRESH_COOKIE=true): `'include'` sends the
+   * HttpOnly refresh cookie, and a call answered UNAUTHORIZED without an access
+   * token (say, after a page reload) also tries one refresh through the cookie.
+   */
   credentials?: 'include' | 'same-origin' | 'omit';
   /** Extra headers on every request (tracing, client version). */
   headers?: () => Record<string, string>;
@@ -69,8 +73,9 @@ export function createApiClient(options: ApiClientOptions) {
           next: (value) => observer.next(value),
           complete: () => observer.complete(),
           error: (error) => {
-            const hadToken = Boolean(op.context.hadAccessToken);
-            if (op.path === REFRESH_PATH || !hadToken || !isUnauthorized(error)) {
+            // In cookie mode a call without an access token (a reloaded page) may still have a session.
+            const mayRefresh = Boolean(op.context.hadAccessToken) || options.credentials === 'include';
+            if (op.path === REFRESH_PATH || !mayRefresh || !isUnauthorized(error)) {
               observer.error(error);
               return;
             }

@@ -1,14 +1,135 @@
 import { TRPCClientError } from '@trpc/client';
 
-type ErrorData = { code?: string; httpStatus?: number; details?: Record<string, unknown> | null };
+/** Every error code the API answers with (tRPC's names; HTTP status in `httpStatus`). */
+export type ApiErrorCode =
+  | 'PARSE_ERROR'
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'PAYMENT_REQUIRED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_SUPPORTED'
+  | 'TIMEOUT'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNPROCESSABLE_CONTENT'
+  | 'PRECONDITION_REQUIRED'
+  | 'TOO_MANY_REQUESTS'
+  | 'CLIENT_CLOSED_REQUEST'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'NOT_IMPLEMENTED'
+  | 'BAD_GATEWAY'
+  | 'SERVICE_UNAVAILABLE'
+  | 'GATEWAY_TIMEOUT';
 
-function dataOf(error: unknown): ErrorData | null {
+/** The plans, features and entitlement states the API reports (checked against the server's own types). */
+export type PlanKey = 'free' | 'pro' | 'business';
+export type Feature = 'analytics' | 'prioritySupport' | 'sso';
+export type SubscriptionStatus =
+  'none' | 'incomplete' | 'incomplete_expired' | 'trialing' | 'active' | 'past_due' | 'canceled' | 'unpaid' | 'paused';
+export type EntitlementReason =
+  | 'no_subscription'
+  | 'active'
+  | 'trialing'
+  | 'canceling'
+  | 'ended'
+  | 'past_due_grace'
+  | 'past_due_expired'
+  | 'not_paid';
+
+/** zod's flattened issues, as the API sends them for invalid input. */
+export type FlattenedZodError = { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
+
+/**
+ * The `data` of every error the API sends (its error formatter's shape).
+ * `details` are the domain error's client-safe facts; `errorDetails()` reads them typed.
+ */
+export type ApiErrorData = {
+  code: ApiErrorCode;
+  httpStatus: number;
+  path?: string;
+  requestId: string | null;
+  zodError: FlattenedZodError | null;
+  details: Readonly<Record<string, string | number | boolean | null>> | null;
+  stack?: string;
+};
+
+/** The error shape of the API's router (JSON-RPC style), as tRPC clients see it. */
+export type ApiErrorShape = { message: string; code: number; data: ApiErrorData };
+
+type Common<TCode extends ApiErrorCode> = {
+  code: TCode;
+  message: string;
+  httpStatus: number;
+  requestId: string | null;
+};
+
+/**
+ * What went wrong, typed by error code: narrow on `code`.
+ * - PAYMENT_REQUIRED: the feature needed, and the organization's plan, status and why.
+ * - TOO_MANY_REQUESTS: how long to wait.
+ * - BAD_REQUEST: the field errors (from input validation or a domain check such as the password policy).
+ */
+export type ErrorDetails =
+  | (Common<'PAYMENT_REQUIRED'> & {
+      requiredFeature: Feature;
+      plan: PlanKey;
+      status: SubscriptionStatus;
+      reason: EntitlementReason;
+    })
+  | (Common<'TOO_MANY_REQUESTS'> & { retryAfterMs: number })
+  | (Common<'BAD_REQUEST'> & FlattenedZodError)
+  | Common<Exclude<ApiErrorCode, 'PAYMENT_REQUIRED' | 'TOO_MANY_REQUESTS' | 'BAD_REQUEST'>>;
+
+function dataOf(error: unknown): Partial<ApiErrorData> | null {
   if (!(error instanceof TRPCClientError)) return null;
   const data: unknown = error.data;
-  return data ?? null;
+  return data && typeof data === 'object' ? data : null;
 }
 
-/** The call needs a plan the organization does not have; `details` says which feature or plan and why. */
+/**
+ * Machine-readable details of a failed call, as a union discriminated on `code`;
+ * null when `error` is not an error the API answered (a network failure, a bug).
+ *
+ * @example
+ * const details = errorDetails(error);
+ * if (details?.code === 'PAYMENT_REQUIRED') showUpgrade(details.requiredFeature);
+ */
+export function errorDetails(error: unknown): ErrorDetails | null {
+  const data = dataOf(error);
+  if (!data?.code || !(error instanceof Error)) return null;
+  const common = { message: error.message, httpStatus: data.httpStatus ?? 0, requestId: data.requestId ?? null };
+  const details = data.details ?? {};
+  switch (data.code) {
+    case 'PAYMENT_REQUIRED':
+      return {
+        ...common,
+        code: data.code,
+        requiredFeature: details.requiredFeature as Feature,
+        plan: details.plan as PlanKey,
+        status: details.status as SubscriptionStatus,
+        reason: details.reason as EntitlementReason,
+      };
+    case 'TOO_MANY_REQUESTS':
+      return { ...common, code: data.code, retryAfterMs: Math.max(1, Number(details.retryAfterSeconds ?? 1)) * 1000 };
+    case 'BAD_REQUEST': {
+      const field = typeof details.field === 'string' ? details.field : null;
+      const fromDomain = field ? { [field]: [error.message] } : {};
+      return {
+        ...common,
+        code: data.code,
+        formErrors: data.zodError?.formErrors ?? (field ? [] : [error.message]),
+        fieldErrors: { ...data.zodError?.fieldErrors, ...fromDomain },
+      };
+    }
+    default:
+      return { ...common, code: data.code };
+  }
+}
+
+/** The call needs a plan the organization does not have; `errorDetails()` says which feature and why. */
 export function isPaymentRequired(error: unknown): error is TRPCClientError<never> {
   return dataOf(error)?.code === 'PAYMENT_REQUIRED';
 }
@@ -20,13 +141,6 @@ export function isUnauthorized(error: unknown): error is TRPCClientError<never> 
 
 /** Over a rate limit: `retryAfterMs` says when to try again. */
 export function isRateLimited(error: unknown): { retryAfterMs: number } | null {
-  const data = dataOf(error);
-  if (data?.code !== 'TOO_MANY_REQUESTS') return null;
-  const seconds = Number(data.details?.retryAfterSeconds ?? 1);
-  return { retryAfterMs: Math.max(1, seconds) * 1000 };
-}
-
-/** Machine-readable details of a failed call (e.g. PAYMENT_REQUIRED's requiredFeature, plan, status). */
-export function errorDetails(error: unknown): Record<string, unknown> | null {
-  return dataOf(error)?.details ?? null;
+  const details = errorDetails(error);
+  return details?.code === 'TOO_MANY_REQUESTS' ? { retryAfterMs: details.retryAfterMs } : null;
 }

@@ -1,3 +1,4 @@
+export type { AppRouter } from '@groundwork/api/router';
 export {
   type ApiClient,
   type ApiClientOptions,
@@ -6,5 +7,19 @@ export {
   type RouterOutputs,
   TRPCClientError,
 } from './create-api-client.js';
-export { errorDetails, isPaymentRequired, isRateLimited, isUnauthorized } from './errors.js';
+export {
+  type ApiErrorCode,
+  type ApiErrorData,
+  type ApiErrorShape,
+  type EntitlementReason,
+  errorDetails,
+  type ErrorDetails,
+  type Feature,
+  type FlattenedZodError,
+  isPaymentRequired,
+  isRateLimited,
+  isUnauthorized,
+  type PlanKey,
+  type SubscriptionStatus,
+} from './errors.js';
 export { createMemoryTokenStore, type Tokens, type TokenStore } from './token-store.js';

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import qs from 'qs';
 
 import { type Subscription, toLegacyShape } from './objects.js';
+import { handlePage } from './pages.js';
 import { EmulatorState, type PriceSeed, type SubscriptionChange } from './state.js';
 import { StripeApiError } from './stripe-error.js';
 import { type Delivery, type ShapeVersion, WebhookSender } from './webhooks.js';
@@ -55,7 +56,8 @@ function send(res: ServerResponse, reply: { status: number; body: unknown; heade
 /**
  * Starts the emulator: Stripe's REST API under /v1 (the subset Groundwork
  * calls, form-encoded like the SDK sends it, with idempotency keys honoured),
- * control endpoints under /_emulator, and bare checkout/portal pages.
+ * control endpoints under /_emulator, and the Checkout and Customer Portal
+ * pages a person can click through (pages.ts).
  */
 export async function startStripeEmulator(options: EmulatorOptions = {}): Promise<StripeEmulator> {
   let baseUrl = '';
@@ -135,14 +137,15 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
       });
       return;
     }
-    const pageMatch = /^\/(checkout|portal)\/([\w-]+)$/.exec(url.pathname);
-    if (pageMatch && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(
-        `<!doctype html><title>Stripe emulator</title><p>${pageMatch[1]} session ${pageMatch[2]}.</p>` +
-          `<p>Complete it with <code>POST /_emulator/checkout/${pageMatch[2]}/complete</code>.</p>`,
-      );
-      return;
+    if (!url.pathname.startsWith('/_emulator/') && !isStripeApi) {
+      const form = req.method === 'POST' ? qs.parse(await readBody(req)) : {};
+      try {
+        if (handlePage(state, { method: req.method ?? 'GET', path: url.pathname, form }, res)) return;
+      } catch (error) {
+        if (!(error instanceof StripeApiError)) throw error;
+        send(res, { status: error.status, body: { error: error.body } });
+        return;
+      }
     }
     const route = routes.find(([method, pattern]) => method === req.method && pattern.test(url.pathname));
     if (!route) {

@@ -1,0 +1,74 @@
+import { errorDetails } from '@groundwork/client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+
+import { tokenStore, useTRPC } from './api';
+
+export function SignIn() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [mode, setMode] = useState<'signup' | 'login'>('signup');
+  const onSignedIn = async (accessToken: string) => {
+    await tokenStore.set({ accessToken });
+    await queryClient.invalidateQueries(trpc.auth.me.queryFilter());
+  };
+  const signup = useMutation(
+    trpc.auth.signup.mutationOptions({ onSuccess: ({ tokens }) => onSignedIn(tokens.accessToken) }),
+  );
+  const login = useMutation(trpc.auth.login.mutationOptions({ onSuccess: (tokens) => onSignedIn(tokens.accessToken) }));
+  const failure = errorDetails(signup.error ?? login.error);
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const field = (name: string) => {
+      const value = form.get(name);
+      return typeof value === 'string' ? value : '';
+    };
+    const email = field('email');
+    const password = field('password');
+    if (mode === 'signup') signup.mutate({ email, password, displayName: field('displayName') });
+    else login.mutate({ email, password });
+  }
+
+  return (
+    <form onSubmit={submit}>
+      <h1>{mode === 'signup' ? 'Create an account' : 'Sign in'}</h1>
+      {mode === 'signup' && (
+        <label>
+          Name <input name="displayName" required autoComplete="name" />
+        </label>
+      )}
+      <label>
+        Email <input name="email" type="email" required autoComplete="email" />
+      </label>
+      <label>
+        Password{' '}
+        <input
+          name="password"
+          type="password"
+          required
+          minLength={8}
+          autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+        />
+      </label>
+      {failure && (
+        <p className="error" role="alert">
+          {failure.code === 'BAD_REQUEST'
+            ? Object.entries(failure.fieldErrors)
+                .map(([field, errors]) => `${field}: ${errors?.join(', ') ?? ''}`)
+                .join('; ') || failure.message
+            : failure.code === 'TOO_MANY_REQUESTS'
+              ? `Too many attempts; try again in ${Math.ceil(failure.retryAfterMs / 1000)} s`
+              : failure.message}
+        </p>
+      )}
+      <button type="submit" disabled={signup.isPending || login.isPending}>
+        {mode === 'signup' ? 'Sign up' : 'Sign in'}
+      </button>
+      <button type="button" onClick={() => setMode(mode === 'signup' ? 'login' : 'signup')}>
+        {mode === 'signup' ? 'I have an account' : 'Create an account instead'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,74 @@
+import { TRPCClientError } from '@trpc/client';
+import { describe, expect, test } from 'vitest';
+
+import { type ApiErrorData, errorDetails, isRateLimited } from './errors.js';
+
+function apiError(message: string, data: Partial<ApiErrorData> & Pick<ApiErrorData, 'code'>) {
+  return TRPCClientError.from({
+    error: {
+      message,
+      code: -32000,
+      data: { httpStatus: 400, requestId: 'req-1', zodError: null, details: null, ...data },
+    },
+  });
+}
+
+describe('errorDetails', () => {
+  test('when the plan gate refuses a call, then it gives the feature, plan, status and reason', () => {
+    const error = apiError('This needs a plan with analytics', {
+      code: 'PAYMENT_REQUIRED',
+      httpStatus: 402,
+      details: { requiredFeature: 'analytics', plan: 'free', status: 'none', reason: 'no_subscription' },
+    });
+
+    expect(errorDetails(error)).toEqual({
+      code: 'PAYMENT_REQUIRED',
+      message: 'This needs a plan with analytics',
+      httpStatus: 402,
+      requestId: 'req-1',
+      requiredFeature: 'analytics',
+      plan: 'free',
+      status: 'none',
+      reason: 'no_subscription',
+    });
+  });
+
+  test('when over a rate limit, then retryAfterMs is the server’s seconds in milliseconds', () => {
+    const error = apiError('Too many requests', {
+      code: 'TOO_MANY_REQUESTS',
+      httpStatus: 429,
+      details: { retryAfterSeconds: 7 },
+    });
+
+    expect(errorDetails(error)).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterMs: 7000 });
+    expect(isRateLimited(error)).toEqual({ retryAfterMs: 7000 });
+  });
+
+  test('when input fails validation, then the field errors come from zod’s flattened issues', () => {
+    const error = apiError('Invalid input', {
+      code: 'BAD_REQUEST',
+      zodError: { formErrors: [], fieldErrors: { email: ['Invalid email address'] } },
+    });
+
+    expect(errorDetails(error)).toMatchObject({
+      code: 'BAD_REQUEST',
+      formErrors: [],
+      fieldErrors: { email: ['Invalid email address'] },
+    });
+  });
+
+  test('when a domain check names a field, then its message becomes that field’s error', () => {
+    const error = apiError('Password is too common', { code: 'BAD_REQUEST', details: { field: 'password' } });
+
+    expect(errorDetails(error)).toMatchObject({
+      fieldErrors: { password: ['Password is too common'] },
+      formErrors: [],
+    });
+  });
+
+  test('when the error did not come from the API, then there are no details', () => {
+    expect(errorDetails(new Error('network down'))).toBeNull();
+    expect(errorDetails('nope')).toBeNull();
+    expect(isRateLimited(new Error('x'))).toBeNull();
+  });
+});
