@@ -3,13 +3,18 @@ import { readFile } from 'node:fs/promises';
 import { CONFIG_VARIABLES } from '@groundwork/config';
 import { describe, expect, test } from 'vitest';
 
-import { CONFIGURATION_DOC, readEnvExample, renderConfigurationDoc } from './configuration-doc.js';
+import {
+  CONFIGURATION_DOC,
+  DEV_TOOLING_SETTINGS,
+  readEnvExample,
+  renderConfigurationDoc,
+} from './configuration-doc.js';
 
 describe('the configuration documentation', () => {
-  test('when the schema and .env.example are compared, then each documents exactly the settings of the other', async () => {
+  test('when the schema and .env.example are compared, then each documents exactly the settings of the other (and the dev tooling its own)', async () => {
     const documented = (await readEnvExample()).flatMap((section) => section.settings.map((setting) => setting.name));
 
-    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES, ...DEV_TOOLING_SETTINGS].sort());
     expect((await readEnvExample()).flatMap((s) => s.settings).filter((s) => s.description === '')).toEqual([]);
   });
 

@@ -3,6 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { format, resolveConfig } from 'prettier';
 
 import { envSchema } from '../../packages/config/src/env.schema.js';
+import { DEV_WEB_SETTINGS } from '../lib/dev-web.js';
+
+/** Settings `.env.example` documents beyond the schema: read by the development tooling only. */
+export const DEV_TOOLING_SETTINGS: readonly string[] = DEV_WEB_SETTINGS;
 
 export const CONFIGURATION_DOC = 'docs/configuration.md';
 
@@ -41,6 +45,7 @@ export async function readEnvExample(path = '.env.example'): Promise<Section[]> 
 
 /** What the schema does when a setting is unset: its default, `required`, or `none` (optional). */
 function defaultOf(name: string, example: string | null): string {
+  if (DEV_TOOLING_SETTINGS.includes(name)) return example ?? 'none';
   const field = envSchema.shape[name as keyof typeof envSchema.shape];
   const unset = field.safeParse(undefined);
   if (!unset.success) return 'required';
