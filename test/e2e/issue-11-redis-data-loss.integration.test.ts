@@ -51,12 +51,13 @@ describe('issue 11: recovery after Redis loses its data', () => {
     db = testDb(database.url);
   });
   afterAll(async () => {
-    worker.child.kill('SIGKILL');
-    await worker.exited;
-    for (const api of apis) await api.close();
-    await emulator.close();
-    await db.destroy();
-    await redis.stop();
+    // Guarded: a failed beforeAll must still stop the private Redis it started.
+    worker?.child.kill('SIGKILL');
+    if (worker) await worker.exited;
+    for (const api of apis ?? []) await api.close();
+    await emulator?.close();
+    await db?.destroy();
+    await redis?.stop();
   });
 
   test('when Redis restarts empty under a webhook storm, then every stored event is processed, every gate is right on both instances and every revoked session stays refused', async () => {
