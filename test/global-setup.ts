@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 
 import { assertPostgresReachable, createDatabase, dropDatabase } from './support/postgres-admin.js';
 import { removeKeysWithPrefixes } from './support/redis-keys.js';
-import { databaseUrl, uniqueName } from './support/test-env.js';
+import { directDatabaseUrl, uniqueName } from './support/test-env.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -29,7 +29,7 @@ export async function setup(project: TestProject) {
   const template = uniqueName('gwt_template_');
   await createDatabase(template);
   const db = createDb({
-    url: databaseUrl(template),
+    url: directDatabaseUrl(template),
     pool: { min: 0, max: 1 },
     idleTimeoutMs: 1_000,
     statementTimeoutMs: 30_000,

@@ -99,7 +99,12 @@ describe('billing when things go wrong', () => {
       .where({ id: eventId })
       .update({ receivedAt: new Date(Date.now() - 120_000) });
 
-    const sweep = createBillingHandler({ billing: worker.billing, enqueueEvent: worker.enqueueEvent, logger });
+    const sweep = createBillingHandler({
+      billing: worker.billing,
+      enqueueEvent: worker.enqueueEvent,
+      logger,
+      sweepGraceMs: 30_000,
+    });
     const result = await sweep({ task: 'sweep-events' });
     await worker.eventsSettled([eventId]);
     await queue.close();
@@ -120,7 +125,12 @@ describe('billing when things go wrong', () => {
       .returning('id');
     await worker.db('subscriptions').where({ id: subscription.id }).update({ status: 'canceled' }); // drift to correct
 
-    const resync = createBillingHandler({ billing: worker.billing, enqueueEvent: worker.enqueueEvent, logger });
+    const resync = createBillingHandler({
+      billing: worker.billing,
+      enqueueEvent: worker.enqueueEvent,
+      logger,
+      sweepGraceMs: 30_000,
+    });
     const result = await resync({ task: 'resync-all' });
 
     expect(result).toMatchObject({ failed: 1 });

@@ -51,7 +51,7 @@ export async function startTestWorker(config: Config) {
   const running: RunningWorkers = startWorkers({
     processors: createProcessors({
       housekeeping: { redis, keyPrefix: config.redis.keyPrefix, heartbeatIntervalMs: 60_000 },
-      billing: { billing, enqueueEvent, logger },
+      billing: { billing, enqueueEvent, logger, sweepGraceMs: config.billing.eventSweepGraceMs },
     }),
     connection: workerRedis,
     keyPrefix: config.redis.keyPrefix,

@@ -37,10 +37,28 @@ export function takeKeyPrefixes(): string[] {
   return prefixes;
 }
 
-export function databaseUrl(database: string): string {
-  const url = new URL(TEST_DATABASE_ADMIN_URL);
+/**
+ * Optional: a PgBouncer (transaction pooling) in front of the same server.
+ * Test files then reach their databases through it, as production would;
+ * the admin connection and the template stay direct (a pooled connection
+ * left on the template would block cloning it).
+ */
+const TEST_DATABASE_POOLER_URL = process.env.TEST_DATABASE_POOLER_URL;
+
+function withDatabase(base: string, database: string): string {
+  const url = new URL(base);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** A test database's URL, through the pooler when one is configured. */
+export function databaseUrl(database: string): string {
+  return withDatabase(TEST_DATABASE_POOLER_URL ?? TEST_DATABASE_ADMIN_URL, database);
+}
+
+/** Always straight to PostgreSQL: for templates and whatever must not go through the pooler. */
+export function directDatabaseUrl(database: string): string {
+  return withDatabase(TEST_DATABASE_ADMIN_URL, database);
 }
 
 /** The environment of an integration test: its own database and its own Redis key prefix. */

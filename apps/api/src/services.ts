@@ -24,10 +24,12 @@ import type { Redis } from 'ioredis';
 import { createAnalyticsService } from './features/analytics/analytics.service.js';
 import { createApiMetrics } from './observability/api-metrics.js';
 import { createAuthService } from './features/auth/auth.service.js';
+import { createEnqueueRetry } from './features/billing/enqueue-retry.js';
 import { createEntitlementCache } from './features/billing/entitlement-cache.js';
 import { createUsageRecorder } from './features/billing/usage-recorder.js';
 import { createRefreshCookies } from './features/auth/refresh-cookie.js';
 import { createSessionRevocations } from './features/auth/session-revocations.js';
+import { createTokensValidAfter } from './features/auth/tokens-valid-after.js';
 import { createOrganizationsService } from './features/organizations/organizations.service.js';
 import { createSystemService } from './features/system/system.service.js';
 import { createLoginThrottle } from './rate-limit/login-throttle.js';
@@ -103,6 +105,24 @@ export function createServices(deps: {
     refreshTokens,
     logger,
   });
+  const tokensValidAfter = createTokensValidAfter({
+    users,
+    redis,
+    subscriber: deps.subscriber,
+    keyPrefix,
+    ttlMs: config.auth.validAfterCacheTtlMs,
+    logger,
+  });
+  const stripeEventEnqueue = createEnqueueRetry({
+    enqueue: (eventId: string, meta: { requestId?: string }) =>
+      stripeEvents.enqueue(
+        'stripe-event',
+        { eventId, ...(meta.requestId ? { requestId: meta.requestId } : {}), trace: currentTraceCarrier() },
+        { jobId: stripeEventJobId(eventId) },
+      ),
+    redis,
+    logger,
+  });
   return {
     system: createSystemService({ version: deps.version, startedAt: deps.startedAt }),
     auth: createAuthService({
@@ -113,6 +133,7 @@ export function createServices(deps: {
       hasher: createPasswordHasher({ cost: config.auth.bcryptCost }),
       accessTokens,
       revocations,
+      tokensValidAfter,
       loginThrottle: createLoginThrottle({ redis, keyPrefix, settings: config.rateLimits.login }),
       onRefreshReuse: () => metrics.refreshReuse.inc(),
       settings: {
@@ -147,12 +168,7 @@ export function createServices(deps: {
           webhookSecret: config.billing.webhookSecret,
           livemode: config.billing.livemode,
           events: billing.events,
-          enqueue: (eventId, meta) =>
-            stripeEvents.enqueue(
-              'stripe-event',
-              { eventId, ...(meta.requestId ? { requestId: meta.requestId } : {}), trace: currentTraceCarrier() },
-              { jobId: stripeEventJobId(eventId) },
-            ),
+          enqueue: (eventId, meta) => stripeEventEnqueue.enqueue(eventId, meta),
           logger,
         })
       : null,
@@ -160,7 +176,7 @@ export function createServices(deps: {
     queues: [stripeEvents.queue, ...dashboardQueues.map((producer) => producer.queue)],
     /** Starts background parts (pub/sub subscription, usage flushing). */
     async start() {
-      await entitlements.start();
+      await Promise.all([entitlements.start(), tokensValidAfter.start()]);
       usageRecorder.start();
     },
     /** Flushes usage and closes the producer; connections are closed by the caller. */

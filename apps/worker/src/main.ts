@@ -15,9 +15,10 @@ import {
 } from '@groundwork/queue';
 
 import { createHealthServer } from './health-server.js';
+import { createEventSweep } from './jobs/billing.job.js';
 import { createStripeEventDeadLetter } from './jobs/stripe-event.job.js';
 import { createProcessors } from './processors.js';
-import { upsertSchedules } from './schedules.js';
+import { keepSchedules } from './schedules.js';
 import { startWorkers } from './start-workers.js';
 import { createStripeEventEnqueuer } from './stripe-event-queue.js';
 import { createWorkerMetrics } from './worker-metrics.js';
@@ -42,14 +43,16 @@ const billing = createBillingFromSettings({
   logger,
 });
 
+const enqueueEvent = createStripeEventEnqueuer(stripeEvents);
 const running = startWorkers({
   processors: createProcessors({
     housekeeping: { redis, keyPrefix: config.redis.keyPrefix, heartbeatIntervalMs: config.worker.heartbeatIntervalMs },
     billing: {
       billing,
-      enqueueEvent: createStripeEventEnqueuer(stripeEvents),
+      enqueueEvent,
       logger,
       onDrift: (count) => metrics.drift.inc(count),
+      sweepGraceMs: config.billing.eventSweepGraceMs,
     },
   }),
   connection: workerRedis,
@@ -82,6 +85,7 @@ const shutdown = createShutdown({
       name: 'workers',
       run: () => {
         draining = true;
+        schedules.stop();
         readiness.background.stop();
         return running.close(Math.floor(config.shutdown.timeoutMs * 0.8));
       },
@@ -99,20 +103,24 @@ const shutdown = createShutdown({
 });
 exitOnSignals(shutdown, logger);
 
-// Redis may still be coming up: keep trying in the background; the workers themselves wait for it.
-void upsertSchedules(
-  { housekeeping, billing: billingJobs },
-  {
+// Redis may still be coming up: the keeper retries in the background; the workers themselves wait for it.
+const sweepEvents = createEventSweep({ billing, enqueueEvent, logger });
+const schedules = keepSchedules({
+  producers: { housekeeping, billing: billingJobs },
+  intervals: {
     heartbeatIntervalMs: config.worker.heartbeatIntervalMs,
     eventSweepIntervalMs: config.billing.eventSweepIntervalMs,
     resyncIntervalMs: config.billing.resyncIntervalMs,
   },
-  {
-    retryDelayMs: 5_000,
-    shouldStop: () => draining,
-    onRetry: (err) => logger.warn({ err }, 'could not register schedules yet; retrying'),
+  connection: workerRedis,
+  checkIntervalMs: config.worker.scheduleCheckIntervalMs,
+  retryDelayMs: 5_000,
+  // Jobs vanished with Redis's data: queue every stored but unprocessed event now, without the grace.
+  onDataLoss: async () => {
+    await sweepEvents({ graceMs: 0, limit: 10_000 });
   },
-);
+  logger,
+});
 healthServer.on('error', (err) => {
   logger.fatal({ err, port: config.worker.healthPort }, 'health server failed');
   void shutdown.run('health server failed').finally(() => process.exit(1));

@@ -89,6 +89,7 @@ export function startWorkers(options: {
         connection: options.connection,
         prefix: bullPrefix(options.keyPrefix),
         concurrency: options.concurrency,
+        ...definition.stall,
       }),
   );
   return superviseWorkers(workers, options.logger, options.onFinalFailure);

@@ -56,7 +56,12 @@ describe('worker', () => {
     const running = startWorkers({
       processors: createProcessors({
         housekeeping: { redis: producerRedis, keyPrefix, heartbeatIntervalMs: 1_000 },
-        billing: { billing: notUsedHere('billing'), enqueueEvent: notUsedHere('enqueueEvent'), logger },
+        billing: {
+          billing: notUsedHere('billing'),
+          enqueueEvent: notUsedHere('enqueueEvent'),
+          logger,
+          sweepGraceMs: 30_000,
+        },
       }),
       connection: workerRedis,
       keyPrefix,

@@ -87,6 +87,8 @@ export const envSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(5),
   AUTH_REFRESH_COOKIE: booleanFlag.default(false),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  // How long an API instance trusts its cached copy of a user's tokens_valid_after (changes are also pushed over pub/sub).
+  AUTH_VALID_AFTER_CACHE_TTL_MS: durationMs.max(300_000).default(60_000),
 
   RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
   RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),
@@ -126,6 +128,8 @@ export const envSchema = z.object({
   BILLING_PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(3),
   BILLING_RESYNC_INTERVAL_MS: durationMs.default(6 * 3_600_000),
   STRIPE_EVENT_SWEEP_INTERVAL_MS: durationMs.default(60_000),
+  // Stored events younger than this are left to the webhook's own enqueue; older pending ones are swept onto the queue.
+  STRIPE_EVENT_SWEEP_GRACE_MS: durationMs.default(10_000),
   ENTITLEMENT_CACHE_TTL_MS: durationMs.default(60_000),
   USAGE_FLUSH_INTERVAL_MS: durationMs.default(5_000),
 
@@ -146,6 +150,8 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.max(100).default(5),
   WORKER_HEALTH_PORT: port.default(3001),
   WORKER_HEARTBEAT_INTERVAL_MS: durationMs.default(30_000),
+  // How often the worker checks that its schedules still exist in Redis (lost with Redis's data) and re-registers them.
+  WORKER_SCHEDULE_CHECK_INTERVAL_MS: durationMs.default(5_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -73,6 +73,7 @@ function toConfig(env: Env) {
       concurrency: env.WORKER_CONCURRENCY,
       healthPort: env.WORKER_HEALTH_PORT,
       heartbeatIntervalMs: env.WORKER_HEARTBEAT_INTERVAL_MS,
+      scheduleCheckIntervalMs: env.WORKER_SCHEDULE_CHECK_INTERVAL_MS,
     },
     health: {
       checkTimeoutMs: env.READY_CHECK_TIMEOUT_MS,
@@ -102,6 +103,7 @@ function toConfig(env: Env) {
       refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
       refreshCookie: env.AUTH_REFRESH_COOKIE,
       bcryptCost: env.BCRYPT_COST,
+      validAfterCacheTtlMs: env.AUTH_VALID_AFTER_CACHE_TTL_MS,
     },
     billing: {
       stripeSecretKey: env.STRIPE_SECRET_KEY ?? null,
@@ -125,6 +127,7 @@ function toConfig(env: Env) {
       pastDueGraceDays: env.BILLING_PAST_DUE_GRACE_DAYS,
       resyncIntervalMs: env.BILLING_RESYNC_INTERVAL_MS,
       eventSweepIntervalMs: env.STRIPE_EVENT_SWEEP_INTERVAL_MS,
+      eventSweepGraceMs: env.STRIPE_EVENT_SWEEP_GRACE_MS,
       entitlementCacheTtlMs: env.ENTITLEMENT_CACHE_TTL_MS,
       usageFlushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
     },

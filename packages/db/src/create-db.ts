@@ -22,8 +22,9 @@ export function knexConfig(options: DbOptions): Knex.Config {
     client: 'pg',
     connection: {
       connectionString: options.url,
-      // Enforced by the server, so a runaway query is cut even if the client is stuck. 0 = none.
-      statement_timeout: options.statementTimeoutMs,
+      // Client-side: the caller stops waiting. Not `statement_timeout`, a startup parameter PgBouncer refuses
+      // (and `ignore_startup_parameters` silently drops); the server-side cap is the role's (ADR 013). 0 = none.
+      ...(options.statementTimeoutMs > 0 ? { query_timeout: options.statementTimeoutMs } : {}),
       connectionTimeoutMillis: options.connectTimeoutMs,
       application_name: options.applicationName ?? 'groundwork',
     },

@@ -6,7 +6,13 @@ export {
   createWorkerRedis,
   pingRedis,
 } from './connections.js';
-export { BASE_JOB_OPTIONS, defineQueue, type QueueDefinition } from './define-queue.js';
+export {
+  BASE_JOB_OPTIONS,
+  BASE_STALL_OPTIONS,
+  defineQueue,
+  type QueueDefinition,
+  type StallOptions,
+} from './define-queue.js';
 export { createProducer, type Producer } from './producer.js';
 export { type HousekeepingPayload, housekeepingQueue, workerHeartbeatKey } from './queues/housekeeping.queue.js';
 export { type QueueDefinitions, type QueueName, queueDefinitions } from './registry.js';

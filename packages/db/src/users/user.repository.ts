@@ -69,6 +69,12 @@ export function createUserRepository(db: Knex) {
         .patch({ passwordHash, tokensValidAfter: raw('now()') });
     },
 
+    /** When the user last voided their tokens (logout-all, password change); undefined for no such user. */
+    async findTokensValidAfter(id: string): Promise<Date | undefined> {
+      const row = await UserModel.query(db).findById(id).select('tokensValidAfter');
+      return row?.tokensValidAfter;
+    },
+
     async voidTokensIssuedBeforeNow(id: string, trx?: Knex.Transaction): Promise<void> {
       await UserModel.query(trx ?? db)
         .findById(id)

@@ -20,6 +20,7 @@ import type {
 import type { LoginThrottle } from '../../rate-limit/login-throttle.js';
 import type { ChangePasswordInput, LoginInput, SignupInput } from './auth.schema.js';
 import type { SessionRevocations } from './session-revocations.js';
+import type { TokensValidAfter } from './tokens-valid-after.js';
 
 /** Who is asking, for audit records and the sessions list. */
 export type RequestMeta = { ip: string; userAgent: string | null; requestId: string };
@@ -45,6 +46,7 @@ export type AuthServiceDeps = {
   hasher: PasswordHasher;
   accessTokens: AccessTokens;
   revocations: SessionRevocations;
+  tokensValidAfter: Pick<TokensValidAfter, 'isVoided' | 'announce'>;
   loginThrottle: LoginThrottle;
   settings: { refreshTokenTtlSeconds: number; refreshReuseGraceSeconds: number };
   logger: Logger;
@@ -106,7 +108,11 @@ export function createAuthService(deps: AuthServiceDeps) {
     async authenticate(accessToken: string): Promise<Session | null> {
       const claims = deps.accessTokens.verify(accessToken);
       if (!claims) return null;
-      if (await revocations.isRevoked(claims.sid)) return null;
+      const [revoked, voided] = await Promise.all([
+        revocations.isRevoked(claims.sid),
+        deps.tokensValidAfter.isVoided(claims.sub, claims.iat),
+      ]);
+      if (revoked || voided) return null;
       return { userId: claims.sub, sessionId: claims.sid };
     },
 
@@ -210,6 +216,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async logoutAll(session: Session, meta: RequestMeta): Promise<{ revokedSessions: number }> {
       await users.voidTokensIssuedBeforeNow(session.userId);
+      await deps.tokensValidAfter.announce(session.userId);
       const families = await refreshTokens.revokeAllForUser(session.userId);
       await revokeSessions([...new Set([...families, session.sessionId])]);
       await record('logout_all', meta, { userId: session.userId, metadata: { revokedSessions: families.length } });
@@ -235,6 +242,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       await deps.loginThrottle.recordSuccess(attempt);
       assertAcceptablePassword(input.newPassword, 'newPassword');
       await users.changePassword(session.userId, await hasher.hash(input.newPassword));
+      await deps.tokensValidAfter.announce(session.userId);
       const families = await refreshTokens.revokeAllForUser(session.userId);
       await revokeSessions([...new Set([...families, session.sessionId])]);
       await record('password.changed', meta, {

@@ -6,8 +6,16 @@ import type { Redis } from 'ioredis';
  * Makes revocation reach access tokens before they expire. The database
  * (refresh_tokens.revoked_at) is the truth; Redis holds a short-lived marker
  * per revoked session id, living as long as any access token of that session
- * can, so the per-request check is one EXISTS. When Redis cannot answer, the
- * check asks the database instead.
+ * can, so the per-request check is one MGET.
+ *
+ * A missing marker only means "not revoked" if Redis can have kept it: beside
+ * the markers lives a "since" key, written once when absent. A Redis that lost
+ * its data (restart without persistence, failover to an empty replica, flush)
+ * lost that key too, so the check finds it missing or younger than a token's
+ * lifetime, and asks the database until every token that a lost marker could
+ * have covered has expired (ADR 012). When Redis cannot answer at all, the
+ * database answers too. Both keys share a hash tag, so the MGET stays in one
+ * slot on a Redis Cluster.
  */
 export function createSessionRevocations(options: {
   redis: Redis;
@@ -15,11 +23,17 @@ export function createSessionRevocations(options: {
   accessTokenTtlSeconds: number;
   refreshTokens: Pick<RefreshTokenRepository, 'isFamilyRevoked'>;
   logger: Logger;
+  now?: () => number;
 }) {
-  const keyFor = (sessionId: string) => `${options.keyPrefix}:auth:revoked-sid:${sessionId}`;
+  const now = options.now ?? Date.now;
+  const keyFor = (sessionId: string) => `${options.keyPrefix}:{auth}:revoked-sid:${sessionId}`;
+  const sinceKey = `${options.keyPrefix}:{auth}:revocations-since`;
   // Markers that could not be written yet; published again as soon as Redis is back.
   const pending = new Set<string>();
   const MAX_PENDING = 100_000;
+  // A little longer than the token lifetime, so clock skew between instances cannot reopen a window.
+  const ttlSeconds = options.accessTokenTtlSeconds + 60;
+  const completeAfterMs = ttlSeconds * 1000;
 
   async function publish(sessionIds: readonly string[]): Promise<void> {
     const pipeline = options.redis.pipeline();
@@ -36,8 +50,21 @@ export function createSessionRevocations(options: {
       .then(() => retry.forEach((sessionId) => pending.delete(sessionId)))
       .catch((err: unknown) => options.logger.error({ err }, 'republishing session revocations failed'));
   });
-  // A little longer than the token lifetime, so clock skew between instances cannot reopen a window.
-  const ttlSeconds = options.accessTokenTtlSeconds + 60;
+
+  /** The marker's answer, or null when Redis cannot vouch for a missing marker. */
+  async function askRedis(sessionId: string): Promise<boolean | null> {
+    const [marker, since] = await options.redis.mget(keyFor(sessionId), sinceKey);
+    if (marker !== null) return true;
+    if (since !== null && now() - Number(since) >= completeAfterMs) return false;
+    if (since === null) {
+      // NX: of several instances noticing at once, the first one's time stands.
+      options.redis.set(sinceKey, String(now()), 'NX').catch((err: unknown) => {
+        options.logger.warn({ err }, 'could not record when revocation markers start');
+      });
+      options.logger.warn('revocation markers may be incomplete (redis lost its data?): asking the database');
+    }
+    return null;
+  }
 
   return {
     /** Call after the database revocation committed. */
@@ -57,7 +84,8 @@ export function createSessionRevocations(options: {
       if (pending.has(sessionId)) return true;
       if (options.redis.status === 'ready') {
         try {
-          return (await options.redis.exists(keyFor(sessionId))) === 1;
+          const answer = await askRedis(sessionId);
+          if (answer !== null) return answer;
         } catch (err) {
           options.logger.warn({ err }, 'revocation check fell back to the database');
         }

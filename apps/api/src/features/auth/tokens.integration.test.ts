@@ -180,7 +180,7 @@ describe('tokens while Redis is down', () => {
     const { tokens } = await signUp(healthy);
     await apiClient(healthy.url, { token: tokens.accessToken }).auth.logout.mutate();
     // The marker is in Redis; remove it to prove the database answer is what counts below.
-    const markers = await healthy.redis.keys(`${healthy.config.redis.keyPrefix}:auth:revoked-sid:*`);
+    const markers = await healthy.redis.keys(`${healthy.config.redis.keyPrefix}:{auth}:revoked-sid:*`);
     expect(markers).toHaveLength(1);
     await healthy.redis.del(...markers);
     await healthy.close();
