@@ -55,6 +55,9 @@ export async function createScratchDatabase(adminUrl: string): Promise<ScratchDa
         },
       };
     } catch (error) {
+      // A role made before the database failed (PostgreSQL 15: a CREATEROLE role that is not a member
+      // of the new role may not make it a database's owner) would block the next candidate.
+      await admin.query(`drop role if exists ${quoted(name)}`).catch(() => undefined);
       await admin.end().catch(() => undefined);
       if (index === candidates.length - 1) {
         throw new Error(
