@@ -31,6 +31,7 @@ import { createSessionRevocations } from './features/auth/session-revocations.js
 import { createOrganizationsService } from './features/organizations/organizations.service.js';
 import { createSystemService } from './features/system/system.service.js';
 import { createLoginThrottle } from './rate-limit/login-throttle.js';
+import { createRequestAdmission } from './rate-limit/request-admission.js';
 import { createRequestLimits } from './rate-limit/request-limits.js';
 
 function signingKeys(jwt: Config['auth']['jwt']): SigningKeys {
@@ -122,6 +123,14 @@ export function createServices(deps: {
       logger,
     }),
     organizations: createOrganizationsService({ organizations }),
+    requestAdmission: createRequestAdmission({
+      redis,
+      keyPrefix,
+      limit: config.rateLimits.default,
+      revocationKey: revocations.markerKey,
+      isRevokedFallback: (sessionId) => revocations.isRevoked(sessionId),
+      logger,
+    }),
     requestLimits: createRequestLimits({
       redis,
       keyPrefix,

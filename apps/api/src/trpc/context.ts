@@ -3,6 +3,7 @@ import type { CreateExpressContextOptions } from '@trpc/server/adapters/express'
 import { parse as parseCookies } from 'cookie';
 
 import type { RequestMeta, Session } from '../features/auth/auth.service.js';
+import type { Admission } from '../rate-limit/request-admission.js';
 import { requestIdOf } from '../http/request-context.js';
 import type { Services } from '../services.js';
 
@@ -23,6 +24,12 @@ export type ContextInner = {
   responseCookies: string[];
   /** Development only: the error formatter may show internal messages and stacks. */
   exposeErrorDetails: boolean;
+  /**
+   * The default limit's verdict for this HTTP request's calls, read with the session's
+   * revocation marker in one Redis round trip; absent for server-side callers and tests,
+   * whose calls are then counted one by one.
+   */
+  admission?: Admission & { used: number };
 };
 
 /** Request-free context: what tests and server-side callers build directly. */
@@ -42,15 +49,21 @@ const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
  * shares it); an invalid, expired or revoked token means anonymous.
  */
 export function createContextFactory(options: { services: Services; exposeErrorDetails: boolean }) {
-  return async function createContext({ req }: CreateExpressContextOptions): Promise<Context> {
+  const { auth, requestAdmission } = options.services;
+  return async function createContext({ req, info }: CreateExpressContextOptions): Promise<Context> {
     const bearer = BEARER.exec(req.headers.authorization ?? '')?.[1];
-    const session = bearer ? await options.services.auth.authenticate(bearer) : null;
+    const claims = bearer ? auth.verifyAccessToken(bearer) : null;
+    const ip = req.ip ?? 'unknown';
+    // The REST adapter may not say how many calls there are: it makes one per request.
+    const calls = (info as Partial<typeof info> | undefined)?.calls?.length ?? 1;
+    const admission = await requestAdmission.admit({ ip, calls, sessionId: claims?.sid ?? null });
     return createContextInner({
-      session,
+      session: claims ? auth.sessionFor(claims, admission.revoked ?? false) : null,
+      admission: { ...admission, used: 0 },
       services: options.services,
       logger: req.log,
       request: {
-        ip: req.ip ?? 'unknown',
+        ip,
         userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
         requestId: requestIdOf(req),
         origin: req.headers.origin ?? null,

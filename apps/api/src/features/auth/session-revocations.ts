@@ -53,6 +53,17 @@ export function createSessionRevocations(options: {
       }
     },
 
+    /** The Redis key of a session's marker (read together with the rate limit, see request-admission). */
+    markerKey: keyFor,
+
+    /**
+     * The verdict given what the marker said in the request's one Redis round trip:
+     * a marker not yet written (Redis was down at revocation) still counts.
+     */
+    isRevokedGiven(sessionId: string, markerExists: boolean): boolean {
+      return markerExists || pending.has(sessionId);
+    },
+
     async isRevoked(sessionId: string): Promise<boolean> {
       if (pending.has(sessionId)) return true;
       if (options.redis.status === 'ready') {
