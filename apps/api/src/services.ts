@@ -28,6 +28,7 @@ import { createEntitlementCache } from './features/billing/entitlement-cache.js'
 import { createUsageRecorder } from './features/billing/usage-recorder.js';
 import { createRefreshCookies } from './features/auth/refresh-cookie.js';
 import { createSessionRevocations } from './features/auth/session-revocations.js';
+import { createMembershipCache } from './features/organizations/membership-cache.js';
 import { createOrganizationsService } from './features/organizations/organizations.service.js';
 import { createSystemService } from './features/system/system.service.js';
 import { createLoginThrottle } from './rate-limit/login-throttle.js';
@@ -90,6 +91,14 @@ export function createServices(deps: {
   const keyPrefix = config.redis.keyPrefix;
   const users = createUserRepository(db);
   const organizations = createOrganizationRepository(db);
+  const memberships = createMembershipCache({
+    read: (organizationId, userId) => organizations.findRole(organizationId, userId),
+    ttlMs: config.auth.membershipCacheTtlMs,
+    redis,
+    subscriber: deps.subscriber,
+    keyPrefix,
+    logger,
+  });
   const refreshTokens = createRefreshTokenRepository(db);
   const accessTokens = createAccessTokens({
     keys: signingKeys(config.auth.jwt),
@@ -122,7 +131,7 @@ export function createServices(deps: {
       },
       logger,
     }),
-    organizations: createOrganizationsService({ organizations }),
+    organizations: createOrganizationsService({ organizations, memberships }),
     requestAdmission: createRequestAdmission({
       redis,
       keyPrefix,
@@ -147,6 +156,7 @@ export function createServices(deps: {
     metrics,
     billing,
     entitlements,
+    memberships,
     usage: usageRecorder,
     analytics: createAnalyticsService({ usage, recorder: usageRecorder }),
     /** Null until STRIPE_WEBHOOK_SECRET is set (production refuses to start without it). */
@@ -169,7 +179,7 @@ export function createServices(deps: {
     queues: [stripeEvents.queue, ...dashboardQueues.map((producer) => producer.queue)],
     /** Starts background parts (pub/sub subscription, usage flushing). */
     async start() {
-      await entitlements.start();
+      await Promise.all([entitlements.start(), memberships.start()]);
       usageRecorder.start();
     },
     /** Flushes usage and closes the producer; connections are closed by the caller. */

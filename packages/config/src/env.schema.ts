@@ -87,6 +87,9 @@ export const envSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(10).default(5),
   AUTH_REFRESH_COOKIE: booleanFlag.default(false),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  PASSWORD_HASH_CONCURRENCY: positiveInt.max(64).default(2),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1_000).default(4),
+  MEMBERSHIP_CACHE_TTL_MS: durationMs.default(30_000),
 
   RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
   RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),
@@ -94,6 +97,7 @@ export const envSchema = z.object({
   LOGIN_MAX_CONSECUTIVE_FAILURES: positiveInt.max(100).default(10),
   LOGIN_LOCKOUT_SECONDS: positiveInt.max(86_400).default(900),
   LOGIN_MAX_FAILURES_PER_IP_PER_DAY: positiveInt.max(100_000).default(100),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_HOUR: positiveInt.max(100_000).default(50),
 
   STRIPE_SECRET_KEY: z
     .string()
