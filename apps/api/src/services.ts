@@ -120,7 +120,7 @@ export function createServices(deps: {
       organizations,
       refreshTokens,
       audit: createAuditEventRepository(db),
-      hasher: createPasswordHasher({ cost: config.auth.bcryptCost }),
+      hasher: createPasswordHasher({ cost: config.auth.bcryptCost, ...config.auth.passwordHashing }),
       accessTokens,
       revocations,
       loginThrottle: createLoginThrottle({ redis, keyPrefix, settings: config.rateLimits.login }),

@@ -43,6 +43,14 @@ export type Context = ContextInner;
 
 const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
 
+/** Aborts when the connection closes before the response was sent: the client has gone. */
+function clientGone(res: CreateExpressContextOptions['res']): AbortSignal {
+  const controller = new AbortController();
+  if (res.closed && !res.writableFinished) controller.abort();
+  else res.once('close', () => !res.writableFinished && controller.abort());
+  return controller.signal;
+}
+
 /**
  * Per-request context for the HTTP adapter. The access token is taken only
  * from `Authorization: Bearer` and checked once per HTTP request (a batch
@@ -50,7 +58,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
  */
 export function createContextFactory(options: { services: Services; exposeErrorDetails: boolean }) {
   const { auth, requestAdmission } = options.services;
-  return async function createContext({ req, info }: CreateExpressContextOptions): Promise<Context> {
+  return async function createContext({ req, res, info }: CreateExpressContextOptions): Promise<Context> {
     const bearer = BEARER.exec(req.headers.authorization ?? '')?.[1];
     const claims = bearer ? auth.verifyAccessToken(bearer) : null;
     const ip = req.ip ?? 'unknown';
@@ -67,6 +75,10 @@ export function createContextFactory(options: { services: Services; exposeErrorD
         userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
         requestId: requestIdOf(req),
         origin: req.headers.origin ?? null,
+        // Made only when a procedure asks (before hashing a password), not on every request.
+        get signal() {
+          return clientGone(res);
+        },
         // Parsed only when a procedure reads them (the refresh cookie), not on every request.
         get cookies() {
           return req.headers.cookie ? parseCookies(req.headers.cookie) : {};

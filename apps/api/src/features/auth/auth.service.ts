@@ -23,7 +23,13 @@ import type { ChangePasswordInput, LoginInput, SignupInput } from './auth.schema
 import type { SessionRevocations } from './session-revocations.js';
 
 /** Who is asking, for audit records and the sessions list. */
-export type RequestMeta = { ip: string; userAgent: string | null; requestId: string };
+export type RequestMeta = {
+  ip: string;
+  userAgent: string | null;
+  requestId: string;
+  /** Aborts when the client goes away before its answer: expensive work not yet started is skipped. */
+  signal?: AbortSignal;
+};
 export type Session = { userId: string; sessionId: string };
 export type IssuedTokens = {
   accessToken: string;
@@ -125,7 +131,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async signup(input: SignupInput, meta: RequestMeta) {
       assertAcceptablePassword(input.password);
-      const passwordHash = await hasher.hash(input.password);
+      const passwordHash = await hasher.hash(input.password, meta.signal);
       const { user, organizationId } = await users.insertWithPersonalOrganization({
         email: input.email,
         passwordHash,
@@ -143,9 +149,11 @@ export function createAuthService(deps: AuthServiceDeps) {
           details: { field: 'password' },
         });
       }
+      // A full hashing queue answers before any counter moves or any row is read.
+      hasher.assertCapacity();
       const attempt = await deps.loginThrottle.beforeAttempt(input.email, meta.ip);
       const credentials = await users.findCredentialsByEmail(input.email);
-      const valid = await hasher.verify(input.password, credentials?.passwordHash);
+      const valid = await hasher.verify(input.password, credentials?.passwordHash, meta.signal);
       if (!credentials || !valid) {
         const lockout = await deps.loginThrottle.recordFailure(attempt);
         await record('login.failed', meta, { userId: credentials?.id ?? null });
@@ -235,9 +243,10 @@ export function createAuthService(deps: AuthServiceDeps) {
      * then opens a fresh one for this device.
      */
     async changePassword(session: Session, input: ChangePasswordInput, meta: RequestMeta): Promise<IssuedTokens> {
+      hasher.assertCapacity();
       const attempt = await deps.loginThrottle.beforeAttempt(`user:${session.userId}`, meta.ip);
       const credentials = await users.findCredentialsById(session.userId);
-      if (!credentials || !(await hasher.verify(input.currentPassword, credentials.passwordHash))) {
+      if (!credentials || !(await hasher.verify(input.currentPassword, credentials.passwordHash, meta.signal))) {
         const lockout = await deps.loginThrottle.recordFailure(attempt);
         await record('password.change_failed', meta, {
           userId: session.userId,
