@@ -30,9 +30,11 @@ import { createUsageRecorder } from './features/billing/usage-recorder.js';
 import { createRefreshCookies } from './features/auth/refresh-cookie.js';
 import { createSessionRevocations } from './features/auth/session-revocations.js';
 import { createTokensValidAfter } from './features/auth/tokens-valid-after.js';
+import { createMembershipCache } from './features/organizations/membership-cache.js';
 import { createOrganizationsService } from './features/organizations/organizations.service.js';
 import { createSystemService } from './features/system/system.service.js';
 import { createLoginThrottle } from './rate-limit/login-throttle.js';
+import { createRequestAdmission } from './rate-limit/request-admission.js';
 import { createRequestLimits } from './rate-limit/request-limits.js';
 
 function signingKeys(jwt: Config['auth']['jwt']): SigningKeys {
@@ -91,6 +93,14 @@ export function createServices(deps: {
   const keyPrefix = config.redis.keyPrefix;
   const users = createUserRepository(db);
   const organizations = createOrganizationRepository(db);
+  const memberships = createMembershipCache({
+    read: (organizationId, userId) => organizations.findRole(organizationId, userId),
+    ttlMs: config.auth.membershipCacheTtlMs,
+    redis,
+    subscriber: deps.subscriber,
+    keyPrefix,
+    logger,
+  });
   const refreshTokens = createRefreshTokenRepository(db);
   const accessTokens = createAccessTokens({
     keys: signingKeys(config.auth.jwt),
@@ -130,7 +140,7 @@ export function createServices(deps: {
       organizations,
       refreshTokens,
       audit: createAuditEventRepository(db),
-      hasher: createPasswordHasher({ cost: config.auth.bcryptCost }),
+      hasher: createPasswordHasher({ cost: config.auth.bcryptCost, ...config.auth.passwordHashing }),
       accessTokens,
       revocations,
       tokensValidAfter,
@@ -142,7 +152,14 @@ export function createServices(deps: {
       },
       logger,
     }),
-    organizations: createOrganizationsService({ organizations }),
+    organizations: createOrganizationsService({ organizations, memberships }),
+    requestAdmission: createRequestAdmission({
+      redis,
+      keyPrefix,
+      limit: config.rateLimits.default,
+      revocationKeys: revocations.keysFor,
+      logger,
+    }),
     requestLimits: createRequestLimits({
       redis,
       keyPrefix,
@@ -159,6 +176,7 @@ export function createServices(deps: {
     metrics,
     billing,
     entitlements,
+    memberships,
     usage: usageRecorder,
     analytics: createAnalyticsService({ usage, recorder: usageRecorder }),
     /** Null until STRIPE_WEBHOOK_SECRET is set (production refuses to start without it). */
@@ -176,7 +194,7 @@ export function createServices(deps: {
     queues: [stripeEvents.queue, ...dashboardQueues.map((producer) => producer.queue)],
     /** Starts background parts (pub/sub subscription, usage flushing). */
     async start() {
-      await Promise.all([entitlements.start(), tokensValidAfter.start()]);
+      await Promise.all([entitlements.start(), tokensValidAfter.start(), memberships.start()]);
       usageRecorder.start();
     },
     /** Flushes usage and closes the producer; connections are closed by the caller. */

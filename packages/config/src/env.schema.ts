@@ -89,6 +89,9 @@ export const envSchema = z.object({
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   // How long an API instance trusts its cached copy of a user's tokens_valid_after (changes are also pushed over pub/sub).
   AUTH_VALID_AFTER_CACHE_TTL_MS: durationMs.max(300_000).default(60_000),
+  PASSWORD_HASH_CONCURRENCY: positiveInt.max(64).default(2),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1_000).default(4),
+  MEMBERSHIP_CACHE_TTL_MS: durationMs.default(30_000),
 
   RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
   RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),
@@ -96,6 +99,7 @@ export const envSchema = z.object({
   LOGIN_MAX_CONSECUTIVE_FAILURES: positiveInt.max(100).default(10),
   LOGIN_LOCKOUT_SECONDS: positiveInt.max(86_400).default(900),
   LOGIN_MAX_FAILURES_PER_IP_PER_DAY: positiveInt.max(100_000).default(100),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_HOUR: positiveInt.max(100_000).default(50),
 
   STRIPE_SECRET_KEY: z
     .string()

@@ -104,6 +104,8 @@ function toConfig(env: Env) {
       refreshCookie: env.AUTH_REFRESH_COOKIE,
       bcryptCost: env.BCRYPT_COST,
       validAfterCacheTtlMs: env.AUTH_VALID_AFTER_CACHE_TTL_MS,
+      passwordHashing: { concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE },
+      membershipCacheTtlMs: env.MEMBERSHIP_CACHE_TTL_MS,
     },
     billing: {
       stripeSecretKey: env.STRIPE_SECRET_KEY ?? null,
@@ -139,6 +141,7 @@ function toConfig(env: Env) {
         maxConsecutiveFailures: env.LOGIN_MAX_CONSECUTIVE_FAILURES,
         lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,
         maxFailuresPerIpPerDay: env.LOGIN_MAX_FAILURES_PER_IP_PER_DAY,
+        maxFailuresPerAccountPerHour: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_HOUR,
       },
     },
     shutdown: { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },

@@ -84,4 +84,6 @@ export const dashboardOutput = z.object({
   days: z.array(z.object({ day: z.string(), gatedCalls: z.number() })),
 });
 
+export const planLimitsOutput = z.object({ plan: planKey, limits });
+
 export const systemStatusOutput = z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() });

@@ -11,9 +11,11 @@ export type LoginThrottleSettings = {
   /** The first lockout; each further lockout of the same pair doubles it (at most a day). */
   lockoutSeconds: number;
   maxFailuresPerIpPerDay: number;
+  /** Across all addresses: a guess at one account spread over many IPs stops here. */
+  maxFailuresPerAccountPerHour: number;
 };
 
-export type LoginAttempt = { pairKey: string; ip: string };
+export type LoginAttempt = { pairKey: string; ip: string; accountKey: string };
 
 /** The key of the (e-mail, IP) pair: an attacker's failures never lock the victim out of their own IP. */
 export function loginPairKey(email: string, ip: string): string {
@@ -42,19 +44,37 @@ export function createLoginThrottle(options: { redis: Redis; keyPrefix: string; 
     durationSeconds: DAY_SECONDS,
   });
 
+  const perAccountPerHour = createLimiter(redis, `${keyPrefix}:rl:login-account-hour`, {
+    points: settings.maxFailuresPerAccountPerHour,
+    durationSeconds: 3_600,
+  });
+
   return {
     /**
      * Call before checking the password. Throws RATE_LIMITED when the pair is
-     * locked out or the IP has used up its day; otherwise counts the attempt.
+     * locked out, the IP has used up its day or the account its hour;
+     * otherwise counts the attempt against all three.
      */
     async beforeAttempt(email: string, clientIp: string): Promise<LoginAttempt> {
       const pairKey = loginPairKey(email, clientIp);
       const ip = clientKey(clientIp);
-      const [pair, ipDay] = await Promise.all([pairs.get(pairKey), perIpPerDay.get(ip)]);
+      const accountKey = email.trim().toLowerCase();
+      const [pair, ipDay, accountHour] = await Promise.all([
+        pairs.get(pairKey),
+        perIpPerDay.get(ip),
+        perAccountPerHour.get(accountKey),
+      ]);
       if (pair && pair.consumedPoints >= settings.maxConsecutiveFailures) throw rateLimitedError(pair.msBeforeNext);
       if (ipDay && ipDay.consumedPoints >= settings.maxFailuresPerIpPerDay) throw rateLimitedError(ipDay.msBeforeNext);
-      await Promise.all([consumeOrThrow(pairs, pairKey), consumeOrThrow(perIpPerDay, ip)]);
-      return { pairKey, ip };
+      if (accountHour && accountHour.consumedPoints >= settings.maxFailuresPerAccountPerHour) {
+        throw rateLimitedError(accountHour.msBeforeNext);
+      }
+      await Promise.all([
+        consumeOrThrow(pairs, pairKey),
+        consumeOrThrow(perIpPerDay, ip),
+        consumeOrThrow(perAccountPerHour, accountKey),
+      ]);
+      return { pairKey, ip, accountKey };
     },
 
     /** After a wrong password: locks the pair out once it reached the limit. Returns the lockout, if any. */
@@ -79,6 +99,7 @@ export function createLoginThrottle(options: { redis: Redis; keyPrefix: string; 
         pairs.delete(attempt.pairKey),
         lockouts.delete(attempt.pairKey),
         perIpPerDay.reward(attempt.ip, 1),
+        perAccountPerHour.reward(attempt.accountKey, 1),
       ]);
     },
   };

@@ -141,6 +141,45 @@ describe('login throttling', () => {
     );
   });
 
+  test('when one account is guessed at from many addresses, then its hourly failure cap stops every address', async () => {
+    const api = await start({ TRUST_PROXY: '1', LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_HOUR: '3' });
+    const victim = buildSignup();
+    await apiClient(api.url).auth.signup.mutate(victim);
+    const wrong = { email: victim.email, password: 'distributed-guess-1' };
+
+    const codes = [];
+    for (let attempt = 0; attempt < 4; attempt += 1) {
+      codes.push(errorCode(await loginFrom(api, `203.0.113.${10 + attempt}`, wrong)));
+    }
+    const fresh = await loginFrom(api, '198.51.100.50', victim);
+
+    expect(codes).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED', 'UNAUTHORIZED', 'TOO_MANY_REQUESTS']);
+    expect(fresh.status).toBe(429);
+    expect(Number(fresh.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  test('when the hashing queue is full, then a login is refused at once with 503 and Retry-After', async () => {
+    const api = await start({
+      TRUST_PROXY: '1',
+      BCRYPT_COST: '12',
+      PASSWORD_HASH_CONCURRENCY: '1',
+      PASSWORD_HASH_QUEUE: '0',
+      LOGIN_MAX_CONSECUTIVE_FAILURES: '1',
+    });
+    const user = buildSignup();
+    const attempts = Array.from({ length: 3 }, (_, index) =>
+      loginFrom(api, `203.0.113.${50 + index}`, { email: user.email, password: 'flood-guess-1' }),
+    );
+
+    const statuses = (await Promise.all(attempts)).map((response) => ({
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+    }));
+
+    expect(statuses.filter((entry) => entry.status === 401)).toHaveLength(1);
+    expect(statuses.filter((entry) => entry.status === 503 && Number(entry.retryAfter) >= 1)).toHaveLength(2);
+  });
+
   test('when a pair is locked out again after a lockout ended, then the lockout doubles', async () => {
     const redis = await redisReady(
       createFastFailRedis(TEST_REDIS_URL, createLogger({ service: 't', level: 'silent' })),
@@ -149,7 +188,12 @@ describe('login throttling', () => {
     const throttle = createLoginThrottle({
       redis,
       keyPrefix,
-      settings: { maxConsecutiveFailures: 2, lockoutSeconds: 60, maxFailuresPerIpPerDay: 1000 },
+      settings: {
+        maxConsecutiveFailures: 2,
+        lockoutSeconds: 60,
+        maxFailuresPerIpPerDay: 1000,
+        maxFailuresPerAccountPerHour: 1000,
+      },
     });
     const failTwice = async () => {
       let lockout = null;

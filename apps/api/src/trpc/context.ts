@@ -3,6 +3,7 @@ import type { CreateExpressContextOptions } from '@trpc/server/adapters/express'
 import { parse as parseCookies } from 'cookie';
 
 import type { RequestMeta, Session } from '../features/auth/auth.service.js';
+import type { Admission } from '../rate-limit/request-admission.js';
 import { requestIdOf } from '../http/request-context.js';
 import type { Services } from '../services.js';
 
@@ -23,6 +24,12 @@ export type ContextInner = {
   responseCookies: string[];
   /** Development only: the error formatter may show internal messages and stacks. */
   exposeErrorDetails: boolean;
+  /**
+   * The default limit's verdict for this HTTP request's calls, read with the session's
+   * revocation marker in one Redis round trip; absent for server-side callers and tests,
+   * whose calls are then counted one by one.
+   */
+  admission?: Admission & { used: number };
 };
 
 /** Request-free context: what tests and server-side callers build directly. */
@@ -36,24 +43,42 @@ export type Context = ContextInner;
 
 const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
 
+/** Aborts when the connection closes before the response was sent: the client has gone. */
+function clientGone(res: CreateExpressContextOptions['res']): AbortSignal {
+  const controller = new AbortController();
+  if (res.closed && !res.writableFinished) controller.abort();
+  else res.once('close', () => !res.writableFinished && controller.abort());
+  return controller.signal;
+}
+
 /**
  * Per-request context for the HTTP adapter. The access token is taken only
  * from `Authorization: Bearer` and checked once per HTTP request (a batch
  * shares it); an invalid, expired or revoked token means anonymous.
  */
 export function createContextFactory(options: { services: Services; exposeErrorDetails: boolean }) {
-  return async function createContext({ req }: CreateExpressContextOptions): Promise<Context> {
+  const { auth, requestAdmission } = options.services;
+  return async function createContext({ req, res, info }: CreateExpressContextOptions): Promise<Context> {
     const bearer = BEARER.exec(req.headers.authorization ?? '')?.[1];
-    const session = bearer ? await options.services.auth.authenticate(bearer) : null;
+    const claims = bearer ? auth.verifyAccessToken(bearer) : null;
+    const ip = req.ip ?? 'unknown';
+    // The REST adapter may not say how many calls there are: it makes one per request.
+    const calls = (info as Partial<typeof info> | undefined)?.calls?.length ?? 1;
+    const admission = await requestAdmission.admit({ ip, calls, sessionId: claims?.sid ?? null });
     return createContextInner({
-      session,
+      session: claims ? await auth.sessionFor(claims, admission.revocation) : null,
+      admission: { ...admission, used: 0 },
       services: options.services,
       logger: req.log,
       request: {
-        ip: req.ip ?? 'unknown',
+        ip,
         userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
         requestId: requestIdOf(req),
         origin: req.headers.origin ?? null,
+        // Made only when a procedure asks (before hashing a password), not on every request.
+        get signal() {
+          return clientGone(res);
+        },
         // Parsed only when a procedure reads them (the refresh cookie), not on every request.
         get cookies() {
           return req.headers.cookie ? parseCookies(req.headers.cookie) : {};

@@ -1,12 +1,17 @@
 import bcrypt from 'bcrypt';
 
+import { createHashingGate } from './hashing-gate.js';
+
 export type PasswordHasher = {
-  hash: (password: string) => Promise<string>;
+  /** `signal`: the request's; a hash whose client has gone is not started. */
+  hash: (password: string, signal?: AbortSignal) => Promise<string>;
   /**
    * Compares against `hash`, or against a dummy hash of the same cost when
    * there is no user, so an unknown e-mail costs as much time as a known one.
    */
-  verify: (password: string, hash: string | undefined) => Promise<boolean>;
+  verify: (password: string, hash: string | undefined, signal?: AbortSignal) => Promise<boolean>;
+  /** Throws UNAVAILABLE (with retryAfterSeconds) now if a hash would be refused: call before other work. */
+  assertCapacity: () => void;
   /** True when the hash was made with a lower cost than configured: rehash after a successful login. */
   needsRehash: (hash: string) => boolean;
 };
@@ -15,19 +20,30 @@ export type PasswordHasher = {
  * bcrypt through its asynchronous API only (it runs on libuv's thread pool,
  * never blocking the event loop).
  *
+ * Every hash and comparison goes through a bounded gate (see hashing-gate).
+ *
  * @param options.cost bcrypt cost factor; 12 in production, low in tests
+ * @param options.concurrency hashes at once in this process; `queue` more may wait
  */
-export function createPasswordHasher(options: { cost: number }): PasswordHasher {
+export function createPasswordHasher(options: { cost: number; concurrency?: number; queue?: number }): PasswordHasher {
+  // About 250 ms per hash at cost 12 on one core, doubling per step: only for Retry-After.
+  const gate = createHashingGate({
+    concurrency: options.concurrency ?? 2,
+    queue: options.queue ?? 4,
+    hashMs: 250 * 2 ** (options.cost - 12),
+  });
   // Made in the background (≈ 250 ms at cost 12) instead of delaying start-up; the first
   // comparison against it waits for it.
   const dummyHash = bcrypt.hash(`dummy-${Math.random()}`, options.cost);
   dummyHash.catch(() => undefined); // a failure surfaces in verify, not as an unhandled rejection
   return {
-    hash: (password) => bcrypt.hash(password, options.cost),
-    async verify(password, hash) {
-      const matches = await bcrypt.compare(password, hash ?? (await dummyHash));
+    hash: (password, signal) => gate.run(() => bcrypt.hash(password, options.cost), signal),
+    async verify(password, hash, signal) {
+      const against = hash ?? (await dummyHash);
+      const matches = await gate.run(() => bcrypt.compare(password, against), signal);
       return hash !== undefined && matches;
     },
+    assertCapacity: () => gate.assertCapacity(),
     needsRehash: (hash) => bcrypt.getRounds(hash) < options.cost,
   };
 }

@@ -1,4 +1,4 @@
-import { createPublicKey, type JsonWebKey, type KeyObject, randomUUID } from 'node:crypto';
+import { createPublicKey, createSecretKey, type JsonWebKey, type KeyObject, randomUUID } from 'node:crypto';
 
 import jwt from 'jsonwebtoken';
 
@@ -28,8 +28,13 @@ export type AccessTokens = {
   jwks: () => { keys: JsonWebKey[] } | null;
 };
 
-function verificationKeys(keys: SigningKeys): Map<string, string | KeyObject> {
-  if (keys.algorithm === 'HS256') return new Map([[keys.keyId, keys.secret]]);
+/**
+ * Key objects made once: handed a string, jsonwebtoken tries `createPublicKey`
+ * on it (which throws) on every call before falling back to a secret key.
+ */
+function verificationKeys(keys: SigningKeys, secretKey: KeyObject | null): Map<string, KeyObject> {
+  if (keys.algorithm === 'HS256' && secretKey) return new Map([[keys.keyId, secretKey]]);
+  if (keys.algorithm === 'HS256') return new Map();
   return new Map<string, KeyObject>([...keys.previousPublicKeys, [keys.keyId, createPublicKey(keys.privateKey)]]);
 }
 
@@ -57,8 +62,10 @@ export function createAccessTokens(options: {
   ttlSeconds: number;
 }): AccessTokens {
   const { keys, issuer, audience, ttlSeconds } = options;
-  const signingKey = keys.algorithm === 'HS256' ? keys.secret : keys.privateKey;
-  const byKeyId = verificationKeys(keys);
+  const secretKey = keys.algorithm === 'HS256' ? createSecretKey(Buffer.from(keys.secret, 'utf8')) : null;
+  const signingKey = secretKey ?? (keys.algorithm === 'RS256' ? keys.privateKey : null);
+  if (!signingKey) throw new Error('no signing key');
+  const byKeyId = verificationKeys(keys, secretKey);
   const verifyOptions: jwt.VerifyOptions & { complete: false } = {
     algorithms: [keys.algorithm],
     issuer,
@@ -102,7 +109,7 @@ export function createAccessTokens(options: {
       if (keys.algorithm === 'HS256') return null;
       return {
         keys: [...byKeyId].map(([kid, key]) => ({
-          ...(key as KeyObject).export({ format: 'jwk' }),
+          ...key.export({ format: 'jwk' }),
           kid,
           alg: keys.algorithm,
           use: 'sig',

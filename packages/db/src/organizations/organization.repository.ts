@@ -14,6 +14,16 @@ export function createOrganizationRepository(db: Knex) {
       return membership?.role;
     },
 
+    /** Rows removed (0 or 1). */
+    async removeMember(organizationId: string, userId: string): Promise<number> {
+      return MembershipModel.query(db).deleteById([organizationId, userId]);
+    },
+
+    /** Rows changed (0 or 1). */
+    async changeRole(organizationId: string, userId: string, role: Role): Promise<number> {
+      return MembershipModel.query(db).findById([organizationId, userId]).patch({ role });
+    },
+
     async listForUser(userId: string): Promise<MembershipOfUser[]> {
       const rows = await db('memberships as m')
         .join('organizations as o', 'o.id', 'm.organizationId')

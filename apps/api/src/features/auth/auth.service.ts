@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  type AccessClaims,
   type AccessTokens,
   assertAcceptablePassword,
   generateRefreshToken,
@@ -23,7 +24,13 @@ import type { SessionRevocations } from './session-revocations.js';
 import type { TokensValidAfter } from './tokens-valid-after.js';
 
 /** Who is asking, for audit records and the sessions list. */
-export type RequestMeta = { ip: string; userAgent: string | null; requestId: string };
+export type RequestMeta = {
+  ip: string;
+  userAgent: string | null;
+  requestId: string;
+  /** Aborts when the client goes away before its answer: expensive work not yet started is skipped. */
+  signal?: AbortSignal;
+};
 export type Session = { userId: string; sessionId: string };
 export type IssuedTokens = {
   accessToken: string;
@@ -116,9 +123,30 @@ export function createAuthService(deps: AuthServiceDeps) {
       return { userId: claims.sub, sessionId: claims.sid };
     },
 
+    /** The claims of a valid access token (signature, type, issuer, audience, age), or null: CPU only. */
+    verifyAccessToken: (accessToken: string) => deps.accessTokens.verify(accessToken),
+
+    /**
+     * The session of verified claims, given what the request's one Redis round trip read of
+     * its revocation (null: nothing): the hot path's `authenticate`. In the steady state it does
+     * no I/O of its own (tokens_valid_after is cached); after Redis lost its data, or while it is
+     * down, the database answers for the session (ADR 012).
+     */
+    async sessionFor(
+      claims: AccessClaims,
+      revocation: { markerExists: boolean; since: string | null } | null,
+    ): Promise<Session | null> {
+      const [revoked, voided] = await Promise.all([
+        revocations.isRevokedGiven(claims.sid, revocation),
+        deps.tokensValidAfter.isVoided(claims.sub, claims.iat),
+      ]);
+      if (revoked || voided) return null;
+      return { userId: claims.sub, sessionId: claims.sid };
+    },
+
     async signup(input: SignupInput, meta: RequestMeta) {
       assertAcceptablePassword(input.password);
-      const passwordHash = await hasher.hash(input.password);
+      const passwordHash = await hasher.hash(input.password, meta.signal);
       const { user, organizationId } = await users.insertWithPersonalOrganization({
         email: input.email,
         passwordHash,
@@ -136,9 +164,11 @@ export function createAuthService(deps: AuthServiceDeps) {
           details: { field: 'password' },
         });
       }
+      // A full hashing queue answers before any counter moves or any row is read.
+      hasher.assertCapacity();
       const attempt = await deps.loginThrottle.beforeAttempt(input.email, meta.ip);
       const credentials = await users.findCredentialsByEmail(input.email);
-      const valid = await hasher.verify(input.password, credentials?.passwordHash);
+      const valid = await hasher.verify(input.password, credentials?.passwordHash, meta.signal);
       if (!credentials || !valid) {
         const lockout = await deps.loginThrottle.recordFailure(attempt);
         await record('login.failed', meta, { userId: credentials?.id ?? null });
@@ -229,9 +259,10 @@ export function createAuthService(deps: AuthServiceDeps) {
      * then opens a fresh one for this device.
      */
     async changePassword(session: Session, input: ChangePasswordInput, meta: RequestMeta): Promise<IssuedTokens> {
+      hasher.assertCapacity();
       const attempt = await deps.loginThrottle.beforeAttempt(`user:${session.userId}`, meta.ip);
       const credentials = await users.findCredentialsById(session.userId);
-      if (!credentials || !(await hasher.verify(input.currentPassword, credentials.passwordHash))) {
+      if (!credentials || !(await hasher.verify(input.currentPassword, credentials.passwordHash, meta.signal))) {
         const lockout = await deps.loginThrottle.recordFailure(attempt);
         await record('password.change_failed', meta, {
           userId: session.userId,

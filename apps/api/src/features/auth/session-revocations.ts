@@ -51,10 +51,9 @@ export function createSessionRevocations(options: {
       .catch((err: unknown) => options.logger.error({ err }, 'republishing session revocations failed'));
   });
 
-  /** The marker's answer, or null when Redis cannot vouch for a missing marker. */
-  async function askRedis(sessionId: string): Promise<boolean | null> {
-    const [marker, since] = await options.redis.mget(keyFor(sessionId), sinceKey);
-    if (marker !== null) return true;
+  /** What Redis says given a marker and the "since" key, or null when it cannot vouch for a missing marker. */
+  function judge(markerExists: boolean, since: string | null): boolean | null {
+    if (markerExists) return true;
     if (since !== null && now() - Number(since) >= completeAfterMs) return false;
     if (since === null) {
       // NX: of several instances noticing at once, the first one's time stands.
@@ -64,6 +63,11 @@ export function createSessionRevocations(options: {
       options.logger.warn('revocation markers may be incomplete (redis lost its data?): asking the database');
     }
     return null;
+  }
+
+  async function askRedis(sessionId: string): Promise<boolean | null> {
+    const [marker, since] = await options.redis.mget(keyFor(sessionId), sinceKey);
+    return judge(marker !== null, since ?? null);
   }
 
   return {
@@ -78,6 +82,20 @@ export function createSessionRevocations(options: {
         for (const sessionId of sessionIds) if (pending.size < MAX_PENDING) pending.add(sessionId);
         options.logger.error({ err, sessionIds }, 'could not publish session revocation to redis; will retry');
       }
+    },
+
+    /** The Redis keys the request's one round trip reads (with the rate limit, see request-admission). */
+    keysFor: (sessionId: string): [marker: string, since: string] => [keyFor(sessionId), sinceKey],
+
+    /**
+     * The verdict given what the request's one Redis round trip read (null: it could not):
+     * a marker not yet written (Redis was down at revocation) still counts, and a missing
+     * marker counts as "not revoked" only where Redis can have kept it, else the database answers.
+     */
+    async isRevokedGiven(sessionId: string, read: { markerExists: boolean; since: string | null } | null) {
+      if (pending.has(sessionId)) return true;
+      const answer = read ? judge(read.markerExists, read.since) : null;
+      return answer ?? options.refreshTokens.isFamilyRevoked(sessionId);
     },
 
     async isRevoked(sessionId: string): Promise<boolean> {

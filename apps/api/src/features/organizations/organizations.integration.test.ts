@@ -55,7 +55,7 @@ describe('organizations', () => {
     });
   });
 
-  test('when a plain member tries an admin action, then FORBIDDEN names the role needed; the role is read from the database each call', async () => {
+  test('when a plain member tries an admin action, then FORBIDDEN names the role needed; a role change or removal applies from the next call', async () => {
     const owner = await member();
     const colleague = await member();
     await api
@@ -65,15 +65,12 @@ describe('organizations', () => {
     const denied = await failureOf(
       colleague.client.organizations.rename.mutate({ organizationId: owner.organizationId, name: 'x' }),
     );
-    await api
-      .db('memberships')
-      .where({ organizationId: owner.organizationId, userId: colleague.user.id })
-      .update({ role: 'admin' });
+    await api.services.organizations.changeRole(owner.organizationId, colleague.user.id, 'admin');
     await colleague.client.organizations.rename.mutate({
       organizationId: owner.organizationId,
       name: 'Renamed by admin',
     });
-    await api.db('memberships').where({ organizationId: owner.organizationId, userId: colleague.user.id }).delete();
+    await api.services.organizations.removeMember(owner.organizationId, colleague.user.id);
     const removed = await failureOf(colleague.client.organizations.get.query({ organizationId: owner.organizationId }));
 
     expect(denied.data?.code).toBe('FORBIDDEN');

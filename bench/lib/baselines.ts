@@ -1,0 +1,23 @@
+import { build } from 'esbuild';
+
+export const BASELINE_DIR = 'dist/bench';
+
+/**
+ * Bundles the baseline servers to plain JavaScript (third-party packages
+ * left to node_modules), so they run on plain node like the product's build.
+ */
+export async function buildBaselines(): Promise<void> {
+  await build({
+    entryPoints: {
+      'raw-http': 'bench/baselines/raw-http.ts',
+      'trpc-express': 'bench/baselines/trpc-express.ts',
+      'trpc-standalone': 'bench/baselines/trpc-standalone.ts',
+    },
+    outdir: BASELINE_DIR,
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'warning',
+  });
+}
