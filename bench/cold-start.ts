@@ -9,24 +9,13 @@
  *   --no-build        use the existing dist/
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { readEnv } from '@groundwork/config';
-
 import { nodeBinDir, productionNodeVersion } from '../scripts/image/node-runtime.js';
 import { exitOf, readyWithin, startProcess, stopGracefully } from '../scripts/image/processes.js';
-import { fillProductionEnv, readProductionExample } from '../scripts/image/production-env.js';
-import {
-  createScratchDatabase,
-  deleteRedisKeys,
-  freePort,
-  selfSignedCertificate,
-  startHttpsStripe,
-} from '../scripts/image/services.js';
+import { startProductionServices } from '../scripts/image/production-services.js';
+import { freePort } from '../scripts/image/services.js';
 
 const GOAL_MS = 1_000;
 const { values } = parseArgs({
@@ -37,41 +26,14 @@ const { values } = parseArgs({
   },
 });
 const rounds = Number(values.rounds);
-const env = readEnv();
 const nodeBin = values['production-node'] ? await nodeBinDir(await productionNodeVersion()) : null;
 const node = nodeBin ? join(nodeBin, 'node') : process.execPath;
 if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 
-const work = await mkdtemp(join(tmpdir(), 'gw-cold-start-'));
-const database = await createScratchDatabase(
-  env.REHEARSAL_DATABASE_ADMIN_URL ??
-    env.TEST_DATABASE_ADMIN_URL ??
-    'postgres://groundwork:groundwork@127.0.0.1:5432/postgres',
-);
-const redisUrl = env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const keyPrefix = `gw_bench_${randomBytes(3).toString('hex')}`;
-const [apiPort, workerPort] = [await freePort(), await freePort()];
-const production = fillProductionEnv(await readProductionExample());
-const certificate = await selfSignedCertificate(work, { ips: ['127.0.0.1'], dns: [] });
-const stripe = await startHttpsStripe({
-  tls: certificate,
-  host: '127.0.0.1',
-  prices: { pro: production.STRIPE_PRICE_PRO_MONTHLY ?? '', business: production.STRIPE_PRICE_BUSINESS_MONTHLY ?? '' },
-  webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/stripe`, secret: production.STRIPE_WEBHOOK_SECRET ?? '' },
-});
-const processEnv = {
-  ...production,
-  NODE_ENV: 'production',
-  DATABASE_URL: `postgres://${database.user}:${database.password}@127.0.0.1:5432/${database.database}`,
-  REDIS_URL: redisUrl,
-  REDIS_KEY_PREFIX: keyPrefix,
-  MIGRATIONS_DIR: 'dist/migrations',
-  STRIPE_API_BASE: stripe.url,
-  NODE_EXTRA_CA_CERTS: certificate.certPath,
-  PORT: String(apiPort),
-  WORKER_HEALTH_PORT: String(workerPort),
-  LOG_LEVEL: 'warn',
-};
+const services = await startProductionServices({ name: 'gw-cold-start' });
+const { apiPort } = services;
+const workerPort = await freePort();
+const processEnv = { ...services.directEnv, WORKER_HEALTH_PORT: String(workerPort), LOG_LEVEL: 'warn' };
 const run = (name: string, file: string, args: string[] = []) =>
   startProcess(
     name,
@@ -111,8 +73,5 @@ try {
     console.log(`| ${name} | ${median(samples)} | ${Math.min(...samples)} | ${Math.max(...samples)} | ${goal} |`);
   }
 } finally {
-  await stripe.close();
-  await deleteRedisKeys(redisUrl, keyPrefix);
-  await database.drop();
-  await rm(work, { recursive: true, force: true });
+  await services.close();
 }

@@ -25,11 +25,6 @@ const { values } = parseArgs({
 });
 const log = (line: string) => console.log(`[image] ${line}`);
 const env = readEnv();
-const databaseAdminUrl =
-  env.REHEARSAL_DATABASE_ADMIN_URL ??
-  env.TEST_DATABASE_ADMIN_URL ??
-  'postgres://groundwork:groundwork@127.0.0.1:5432/postgres';
-const redisUrl = env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const daemon =
   !values.native &&
@@ -47,8 +42,6 @@ try {
     ? await rehearseWithDocker({ nodeBin, keep: values.keep, log })
     : await rehearseNatively({
         nodeBin,
-        databaseAdminUrl,
-        redisUrl,
         networkEnv: await hostNetworkEnv(env),
         npmCache: await hostNpmCache(),
         keep: values.keep,

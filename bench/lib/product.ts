@@ -1,20 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { readEnv } from '@groundwork/config';
 import pg from 'pg';
 
 import { exitOf, startProcess } from '../../scripts/image/processes.js';
-import { fillProductionEnv, readProductionExample } from '../../scripts/image/production-env.js';
-import {
-  createScratchDatabase,
-  deleteRedisKeys,
-  freePort,
-  selfSignedCertificate,
-  startHttpsStripe,
-} from '../../scripts/image/services.js';
+import { startProductionServices } from '../../scripts/image/production-services.js';
 
 export type Product = Awaited<ReturnType<typeof prepareProduct>>;
 
@@ -38,41 +28,10 @@ async function call<T>(url: string, path: string, init: { body?: unknown; token?
  * one user whose organization is on the business plan.
  */
 export async function prepareProduct(options: { env: Record<string, string> }) {
-  const env = readEnv();
-  const work = await mkdtemp(join(tmpdir(), 'gw-bench-'));
-  const database = await createScratchDatabase(
-    env.REHEARSAL_DATABASE_ADMIN_URL ??
-      env.TEST_DATABASE_ADMIN_URL ??
-      'postgres://groundwork:groundwork@127.0.0.1:5432/postgres',
-  );
-  const redisUrl = env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const keyPrefix = `gw_bench_${randomBytes(3).toString('hex')}`;
-  const port = await freePort();
-  const production = fillProductionEnv(await readProductionExample());
-  const certificate = await selfSignedCertificate(work, { ips: ['127.0.0.1'], dns: [] });
-  const stripe = await startHttpsStripe({
-    tls: certificate,
-    host: '127.0.0.1',
-    prices: {
-      pro: production.STRIPE_PRICE_PRO_MONTHLY ?? '',
-      business: production.STRIPE_PRICE_BUSINESS_MONTHLY ?? '',
-    },
-    webhook: { url: `http://127.0.0.1:${port}/webhooks/stripe`, secret: production.STRIPE_WEBHOOK_SECRET ?? '' },
-  });
-  const databaseUrl = `postgres://${database.user}:${database.password}@127.0.0.1:5432/${database.database}`;
-  const processEnv: Record<string, string> = {
-    ...production,
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: keyPrefix,
-    MIGRATIONS_DIR: 'dist/migrations',
-    STRIPE_API_BASE: stripe.url,
-    NODE_EXTRA_CA_CERTS: certificate.certPath,
-    PORT: String(port),
-    PATH: env.PATH ?? '',
-    ...options.env,
-  };
+  const services = await startProductionServices({ name: 'gw-bench' });
+  const { production, apiPort: port } = services;
+  const databaseUrl = services.directEnv.DATABASE_URL ?? '';
+  const processEnv: Record<string, string> = { ...services.directEnv, PATH: readEnv().PATH ?? '', ...options.env };
   const migrate = startProcess('migrate', [process.execPath, 'dist/db.js', 'latest'], {
     cwd: process.cwd(),
     env: processEnv,
@@ -113,11 +72,6 @@ export async function prepareProduct(options: { env: Record<string, string> }) {
     async accessToken(): Promise<string> {
       return (await call<{ accessToken: string }>(url, 'auth.login', { body: account })).accessToken;
     },
-    async close() {
-      await stripe.close();
-      await deleteRedisKeys(redisUrl, keyPrefix);
-      await database.drop();
-      await rm(work, { recursive: true, force: true });
-    },
+    close: () => services.close(),
   };
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,20 +8,12 @@ import { parseDockerfile } from './dockerfile.js';
 import { checkImageContents } from './image-checks.js';
 import { buildNatively, type RehearsedImage } from './native-build.js';
 import { exitOf, readyWithin, type Started, startProcess, stopGracefully } from './processes.js';
-import { fillProductionEnv, readProductionExample } from './production-env.js';
 import { runJourney } from './journey.js';
-import {
-  createScratchDatabase,
-  deleteRedisKeys,
-  freePort,
-  selfSignedCertificate,
-  startHttpsStripe,
-} from './services.js';
+import { startProductionServices } from './production-services.js';
+import { freePort } from './services.js';
 
 export type NativeRehearsalOptions = {
   nodeBin: string;
-  databaseAdminUrl: string;
-  redisUrl: string;
   networkEnv: Record<string, string>;
   /** This machine's npm cache: content-addressed, so the build's `npm ci` can share it safely. */
   npmCache: string;
@@ -78,41 +69,23 @@ export async function rehearseNatively(options: NativeRehearsalOptions): Promise
       `image contents checked: manifests, dist/ and production dependencies only (built in ${figures.buildSeconds} s)`,
     );
 
-    const database = await createScratchDatabase(options.databaseAdminUrl);
-    cleanups.push(database.drop);
-    const keyPrefix = `gw_rehearsal_${randomBytes(3).toString('hex')}`;
-    cleanups.push(() => deleteRedisKeys(options.redisUrl, keyPrefix));
-    const [apiPort, workerPort] = [await freePort(), await freePort()];
-    const example = await readProductionExample();
-    const production = fillProductionEnv(example, {
-      POSTGRES_PASSWORD: database.password,
-      BILLING_SUCCESS_URL: 'https://app.example.com/billing/success?session_id={CHECKOUT_SESSION_ID}',
-    });
-    const certificate = await selfSignedCertificate(work, { ips: ['127.0.0.1'], dns: [] });
-    await chmod(certificate.certPath, 0o644);
-    const stripe = await startHttpsStripe({
-      tls: certificate,
-      host: '127.0.0.1',
-      prices: {
-        pro: production.STRIPE_PRICE_PRO_MONTHLY ?? '',
-        business: production.STRIPE_PRICE_BUSINESS_MONTHLY ?? '',
-      },
-      webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/stripe`, secret: production.STRIPE_WEBHOOK_SECRET ?? '' },
-    });
-    cleanups.push(() => stripe.close());
+    const services = await startProductionServices({ name: 'gw-rehearsal' });
+    cleanups.push(services.close);
+    const { production, database, stripe, apiPort } = services;
+    const workerPort = await freePort();
 
     // Compose's own expressions give each service its environment; only where the
     // services are differs here (no compose network), and Stripe is the local one.
     const compose = await readComposeFile(join(context, 'docker-compose.yml'));
     const variables = { ...production, POSTGRES_USER: database.user, POSTGRES_DB: database.database };
-    const redis = new URL(options.redisUrl);
+    const redis = new URL(services.redisUrl);
     const where = (environment: Record<string, string>) => ({
       ...environment,
       DATABASE_URL: (environment.DATABASE_URL ?? '').replace('@postgres:5432/', '@127.0.0.1:5432/'),
       REDIS_URL: (environment.REDIS_URL ?? '').replace('redis://redis:6379', `redis://${redis.host}`),
-      REDIS_KEY_PREFIX: keyPrefix,
+      REDIS_KEY_PREFIX: services.keyPrefix,
       STRIPE_API_BASE: stripe.url,
-      NODE_EXTRA_CA_CERTS: certificate.certPath,
+      NODE_EXTRA_CA_CERTS: services.certificatePath,
       PORT: String(apiPort),
       WORKER_HEALTH_PORT: String(workerPort),
     });
@@ -166,7 +139,7 @@ export async function rehearseNatively(options: NativeRehearsalOptions): Promise
       nodeBin: options.nodeBin,
       apiUrl: `http://127.0.0.1:${apiPort}`,
       emulatorUrl: stripe.url,
-      caPath: certificate.certPath,
+      caPath: services.certificatePath,
       log,
     });
     figures.journeyMs = Math.round(performance.now() - at);
