@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { createDb } from '@groundwork/db';
 import { describe, expect, test } from 'vitest';
 
 import { testEnv } from '../support/test-env.js';
 import { useTestDatabase } from '../support/use-test-database.js';
+import { connectTestDatabase } from '../../test/support/postgres-admin.js';
 
 const run = promisify(execFile);
 const database = useTestDatabase();
@@ -32,13 +32,7 @@ describe('npm run db:seed', () => {
 
     expect(first.stdout).toContain('Created owner@demo.test, admin@demo.test, member@demo.test');
     expect(second.stdout).toContain('already exist');
-    const db = createDb({
-      url: database.url,
-      pool: { min: 0, max: 1 },
-      idleTimeoutMs: 1_000,
-      statementTimeoutMs: 5_000,
-      connectTimeoutMs: 3_000,
-    });
+    const db = connectTestDatabase(database.url, { poolMax: 1, statementTimeoutMs: 5_000 });
     const roles: { email: string; role: string }[] = await db('memberships as m')
       .join('users as u', 'u.id', 'm.userId')
       .join('memberships as o', function joinOwnerOrg() {

@@ -1,3 +1,4 @@
+import { createDb, type Knex } from '@groundwork/db';
 import pg from 'pg';
 
 import { TEST_DATABASE_ADMIN_URL } from './test-env.js';
@@ -65,4 +66,18 @@ export async function assertPostgresReachable(): Promise<void> {
       { cause: error },
     );
   }
+}
+
+/** A pooled connection to a test database, with the suite's short timeouts (0: no statement timeout). */
+export function connectTestDatabase(
+  url: string,
+  options: { poolMax?: number; statementTimeoutMs?: number } = {},
+): Knex {
+  return createDb({
+    url,
+    pool: { min: 0, max: options.poolMax ?? 2 },
+    idleTimeoutMs: 1_000,
+    statementTimeoutMs: options.statementTimeoutMs ?? 30_000,
+    connectTimeoutMs: 3_000,
+  });
 }

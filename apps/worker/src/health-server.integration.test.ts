@@ -11,7 +11,7 @@ import { startStripeEmulator } from '@groundwork/stripe-emulator';
 import { afterEach, describe, expect, test } from 'vitest';
 
 import { createLogCapture } from '../../../test/support/log-capture.js';
-import { createDatabase, dropDatabase } from '../../../test/support/postgres-admin.js';
+import { connectTestDatabase, createDatabase, dropDatabase } from '../../../test/support/postgres-admin.js';
 import { fetchReady, readyUntil } from '../../../test/support/ready-probe.js';
 import { redisReady } from '../../../test/support/redis-ready.js';
 import { databaseUrl, PROJECT_MIGRATIONS_DIR, testConfig, uniqueName } from '../../../test/support/test-env.js';
@@ -35,13 +35,7 @@ describe("worker's /ready", () => {
     for (const { file } of migrations.slice(0, -1)) {
       await copyFile(join(PROJECT_MIGRATIONS_DIR, file), join(previousRelease, file));
     }
-    const db = createDb({
-      url: databaseUrl(name),
-      pool: { min: 0, max: 2 },
-      idleTimeoutMs: 1_000,
-      statementTimeoutMs: 0,
-      connectTimeoutMs: 3_000,
-    });
+    const db = connectTestDatabase(databaseUrl(name), { statementTimeoutMs: 0 });
     cleanups.push(() => db.destroy());
     await migrateLatest(db, previousRelease);
     return { url: databaseUrl(name), db, newest: migrations.at(-1)?.name ?? '' };

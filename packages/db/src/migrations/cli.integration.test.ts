@@ -4,9 +4,8 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, test } from 'vitest';
 
-import { createDatabase, dropDatabase } from '../../../../test/support/postgres-admin.js';
+import { connectTestDatabase, createDatabase, dropDatabase } from '../../../../test/support/postgres-admin.js';
 import { databaseUrl, PROJECT_MIGRATIONS_DIR, uniqueName } from '../../../../test/support/test-env.js';
-import { createDb } from '../create-db.js';
 import { type MigrationCliDeps, runMigrationCli } from './cli.js';
 import { listMigrationFiles } from './migration-source.js';
 import { compileMigrations } from './testing/compile-migrations.js';
@@ -27,14 +26,7 @@ describe('db command', () => {
     const out: string[] = [];
     const err: string[] = [];
     const deps: MigrationCliDeps = {
-      connect: () =>
-        createDb({
-          url: databaseUrl(name),
-          pool: { min: 0, max: 2 },
-          idleTimeoutMs: 1_000,
-          statementTimeoutMs: 0,
-          connectTimeoutMs: 3_000,
-        }),
+      connect: () => connectTestDatabase(databaseUrl(name), { statementTimeoutMs: 0 }),
       directory: () => PROJECT_MIGRATIONS_DIR,
       template: TEMPLATE,
       out: (line) => out.push(line),

@@ -7,9 +7,9 @@ import { promisify } from 'node:util';
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
-import { createDatabase, dropDatabase } from '../../../../test/support/postgres-admin.js';
+import { connectTestDatabase, createDatabase, dropDatabase } from '../../../../test/support/postgres-admin.js';
 import { databaseUrl, PROJECT_MIGRATIONS_DIR, uniqueName } from '../../../../test/support/test-env.js';
-import { createDb } from '../create-db.js';
+import type { Knex } from '../create-db.js';
 import { migrateLatest, rollbackAll } from './migrate.js';
 import { listMigrationFiles } from './migration-source.js';
 import { appliedMigrations } from './migration-status.js';
@@ -32,16 +32,10 @@ describe('migrations from .ts sources or compiled .js', () => {
     const name = uniqueName('gwt_runner_');
     scratch.push(name);
     await createDatabase(name);
-    return createDb({
-      url: databaseUrl(name),
-      pool: { min: 0, max: 2 },
-      idleTimeoutMs: 1_000,
-      statementTimeoutMs: 30_000,
-      connectTimeoutMs: 3_000,
-    });
+    return connectTestDatabase(databaseUrl(name));
   }
 
-  async function userTables(db: ReturnType<typeof createDb>): Promise<string[]> {
+  async function userTables(db: Knex): Promise<string[]> {
     const rows: { tableName: string }[] = await db('information_schema.tables')
       .where({ tableSchema: 'public' })
       .whereNot('tableName', 'like', 'knex_migrations%')

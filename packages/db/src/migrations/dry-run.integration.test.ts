@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, test } from 'vitest';
 
-import { createDatabase, dropDatabase } from '../../../../test/support/postgres-admin.js';
+import { connectTestDatabase, createDatabase, dropDatabase } from '../../../../test/support/postgres-admin.js';
 import { databaseUrl, PROJECT_MIGRATIONS_DIR, uniqueName } from '../../../../test/support/test-env.js';
-import { createDb } from '../create-db.js';
+import type { Knex } from '../create-db.js';
 import { dryRunLatest } from './dry-run.js';
 import { listMigrationFiles } from './migration-source.js';
 import { appliedMigrations } from './migration-status.js';
@@ -29,18 +29,12 @@ describe('dry run of pending migrations', () => {
     const name = uniqueName('gwt_dryrun_');
     await createDatabase(name);
     cleanups.push(() => dropDatabase(name));
-    const db = createDb({
-      url: databaseUrl(name),
-      pool: { min: 0, max: 2 },
-      idleTimeoutMs: 1_000,
-      statementTimeoutMs: 30_000,
-      connectTimeoutMs: 3_000,
-    });
+    const db = connectTestDatabase(databaseUrl(name));
     cleanups.push(() => db.destroy());
     return db;
   }
 
-  async function tables(db: ReturnType<typeof createDb>): Promise<string[]> {
+  async function tables(db: Knex): Promise<string[]> {
     const rows: { tableName: string }[] = await db('information_schema.tables')
       .where({ tableSchema: 'public' })
       .select('tableName');

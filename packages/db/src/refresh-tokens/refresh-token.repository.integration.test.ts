@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { blockedOnALock } from '../../../../test/support/pg-locks.js';
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
-import { createDb, type Knex } from '../create-db.js';
+import type { Knex } from '../create-db.js';
 import { createUserRepository } from '../users/user.repository.js';
 import { createRefreshTokenRepository } from './refresh-token.repository.js';
+import { connectTestDatabase } from '../../../../test/support/postgres-admin.js';
 
 const database = useTestDatabase();
 const hash = (token: string) => createHash('sha256').update(token).digest();
@@ -15,13 +16,7 @@ const context = { userAgent: 'test', ip: '192.0.2.1' };
 describe('refresh tokens under concurrency', () => {
   let db: Knex;
   beforeAll(() => {
-    db = createDb({
-      url: database.url,
-      pool: { min: 0, max: 4 },
-      idleTimeoutMs: 1_000,
-      statementTimeoutMs: 10_000,
-      connectTimeoutMs: 3_000,
-    });
+    db = connectTestDatabase(database.url, { poolMax: 4, statementTimeoutMs: 10_000 });
   });
   afterAll(async () => {
     await db.destroy();

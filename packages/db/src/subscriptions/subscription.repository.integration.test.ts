@@ -3,22 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
-import { createDb, type Knex } from '../create-db.js';
+import type { Knex } from '../create-db.js';
 import { createUsageRepository } from '../usage/usage.repository.js';
 import { createSubscriptionRepository, type SubscriptionRow } from './subscription.repository.js';
+import { connectTestDatabase } from '../../../../test/support/postgres-admin.js';
 
 const database = useTestDatabase();
 
 describe('subscriptions and usage storage', () => {
   let db: Knex;
   beforeAll(() => {
-    db = createDb({
-      url: database.url,
-      pool: { min: 0, max: 2 },
-      idleTimeoutMs: 1_000,
-      statementTimeoutMs: 10_000,
-      connectTimeoutMs: 3_000,
-    });
+    db = connectTestDatabase(database.url, { statementTimeoutMs: 10_000 });
   });
   afterAll(async () => {
     await db.destroy();
