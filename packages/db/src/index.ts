@@ -57,3 +57,4 @@ export {
   type SubscriptionRow,
 } from './subscriptions/subscription.repository.js';
 export { createUsageRepository, type UsageIncrement, type UsageRepository } from './usage/usage.repository.js';
+export { createRepositories, createUnitOfWork, type Repositories, type UnitOfWork } from './unit-of-work.js';
