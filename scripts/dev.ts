@@ -9,12 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-import { ConfigError, loadConfig, loadDevSettings, readEnv } from '@groundwork/config';
+import { ConfigError, loadConfig, readEnv } from '@groundwork/config';
 import { createDb, migrateLatest } from '@groundwork/db';
 
 import { ensureDevRedis } from './lib/dev-redis.js';
 import { webDefaults } from './lib/dev-web.js';
 import { startEmbeddedPostgres } from './lib/dev-postgres.js';
+import { loadDevSettings } from './lib/dev-settings.js';
 import { startDevStripe } from './lib/dev-stripe.js';
 import { listenForStopSignals, startProcess, superviseUntilStopped } from './lib/supervise.js';
 
