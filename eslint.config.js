@@ -2,6 +2,32 @@
 import nodePlugin from 'eslint-plugin-n';
 import tseslint from 'typescript-eslint';
 
+// Import boundaries (ADR 015), checked by scripts/lint/import-boundaries.test.ts. Options of one rule do not
+// merge across blocks, so each block below lists every pattern that applies to its files.
+const publicEntryOnly = {
+  group: ['@groundwork/*/src/*', '@groundwork/*/src'],
+  message: 'Import a package through its public entry.',
+};
+const noAppImports = {
+  // The typed client imports the router's *type* (erased at build); nothing else crosses into an app.
+  group: ['**/apps/*', '@groundwork/api', '@groundwork/api/*', '@groundwork/worker'],
+  message: 'Packages and apps never import from another app (type-only imports of the router excepted).',
+  allowTypeImports: true,
+};
+const noTransportInDomain = {
+  group: ['@trpc/server', '@trpc/server/*', 'express', 'express/*', 'bullmq', 'bullmq/*'],
+  message: 'Domain packages stay transport-free: routers, HTTP handlers and job processors live in the apps.',
+};
+const noFeatureInternals = {
+  // `../<other feature>/<file>` unless the file is that feature's `<feature>.public.ts`; `../../` paths leave features/.
+  regex: String.raw`^\.\./(?!\.\./)[^/]+/(?![^/]+\.public\.js$)|/features/[^/]+/(?![^/]+\.public\.js$)`,
+  message:
+    'A feature uses another feature only through its <feature>.public.ts (or a domain package), never its internals.',
+};
+const restrictImports = (...patterns) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns }],
+});
+
 export default tseslint.config(
   // The consumer template is an app of its own: checked by its own tsc in test/consumer, against the packed client.
   { ignores: ['node_modules/', '**/dist/', '.data/', 'coverage/', 'test/consumer/template/'] },
@@ -23,41 +49,22 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'max-params': ['error', 3],
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@groundwork/*/src/*', '@groundwork/*/src'],
-              message: 'Import a package through its public entry.',
-            },
-            {
-              // The typed client imports the router's *type* (erased at build); nothing else crosses into an app.
-              group: ['**/apps/*', '@groundwork/api', '@groundwork/api/*', '@groundwork/worker'],
-              message: 'Packages and apps never import from another app (type-only imports of the router excepted).',
-              allowTypeImports: true,
-            },
-          ],
-        },
-      ],
+      ...restrictImports(publicEntryOnly, noAppImports),
     },
+  },
+  {
+    // Domain and library packages: no transport (tRPC, Express) and no queue runtime (BullMQ lives in packages/queue).
+    files: ['packages/{auth,billing,config,core,db}/**/*.ts'],
+    rules: restrictImports(publicEntryOnly, noAppImports, noTransportInDomain),
+  },
+  {
+    files: ['apps/api/src/features/**/*.ts'],
+    rules: restrictImports(publicEntryOnly, noAppImports, noFeatureInternals),
   },
   {
     // End-to-end tests and their support compose the whole system, apps included.
     files: ['test/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@groundwork/*/src/*', '@groundwork/*/src'],
-              message: 'Import a package through its public entry.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: restrictImports(publicEntryOnly),
   },
   {
     // The example's build config reads WEB_PORT and VITE_API_URL, as Vite apps do.

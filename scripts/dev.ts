@@ -9,12 +9,13 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-import { ConfigError, loadConfig, loadDevSettings, readEnv } from '@groundwork/config';
+import { ConfigError, loadConfig, readEnv } from '@groundwork/config';
 import { createDb, migrateLatest } from '@groundwork/db';
 
 import { ensureDevRedis } from './lib/dev-redis.js';
 import { webDefaults } from './lib/dev-web.js';
 import { startEmbeddedPostgres } from './lib/dev-postgres.js';
+import { type DevSettings, loadDevSettings } from './lib/dev-settings.js';
 import { startDevStripe } from './lib/dev-stripe.js';
 import { listenForStopSignals, startProcess, superviseUntilStopped } from './lib/supervise.js';
 
@@ -25,7 +26,14 @@ const log = (line: string) => console.error(`[groundwork] ${line}`);
 const env: Record<string, string | undefined> = { NODE_ENV: 'development', ...readEnv() };
 // The React example (examples/web) on WEB_PORT, in the API's browser mode: the refresh token in
 // an HttpOnly cookie, which the API accepts only from the allowed origin.
-const webOrigin = `http://localhost:${env.WEB_PORT ?? '5173'}`;
+let settings: DevSettings;
+try {
+  settings = loadDevSettings(env);
+} catch (error) {
+  log(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+const webOrigin = `http://localhost:${settings.webPort}`;
 const web = webDefaults(webOrigin);
 for (const [key, value] of Object.entries(web)) env[key] ??= value;
 // Before anything is started: a Ctrl-C during start-up must still stop what was started.
@@ -38,7 +46,6 @@ const cleanup = async () => {
 };
 
 try {
-  const settings = loadDevSettings(env);
   if (!settings.databaseUrl) {
     const postgres = await startEmbeddedPostgres({ port: settings.embeddedPostgresPort, log });
     cleanups.push(postgres.stop);
@@ -87,7 +94,7 @@ if (signals.received()) {
 
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 const vite = fileURLToPath(new URL('../node_modules/.bin/vite', import.meta.url));
-env.VITE_API_URL ??= `http://localhost:${loadDevSettings(env).apiPort}`;
+env.VITE_API_URL ??= `http://localhost:${settings.apiPort}`;
 const processes = [
   startProcess('api', [tsx, 'watch', '--clear-screen=false', 'apps/api/src/main.ts'], env),
   startProcess('worker', [tsx, 'watch', '--clear-screen=false', 'apps/worker/src/main.ts'], env),

@@ -3,8 +3,9 @@
  * API runs elsewhere (`npm start`, containers). Point the API at it with
  * STRIPE_API_BASE, STRIPE_SECRET_KEY=sk_test_… and the webhook secret below.
  */
-import { loadDevSettings, readEnv } from '@groundwork/config';
+import { readEnv } from '@groundwork/config';
 
+import { loadDevSettings } from './lib/dev-settings.js';
 import { startDevStripe } from './lib/dev-stripe.js';
 
 const settings = loadDevSettings(readEnv());

@@ -1,9 +1,10 @@
 import { createBillingFromSettings } from '@groundwork/billing';
-import { ConfigError, type EnvSource, loadConfigOrExit, loadDevSettings, readEnv } from '@groundwork/config';
+import { ConfigError, type EnvSource, loadConfigOrExit, readEnv } from '@groundwork/config';
 import { createLogger } from '@groundwork/core';
 import { createDb } from '@groundwork/db';
 import { createFastFailRedis } from '@groundwork/queue';
 
+import { loadDevSettings } from './dev-settings.js';
 import { emulatorStripeEnv } from './dev-stripe-env.js';
 
 /**

@@ -1,6 +1,3 @@
-/** Settings read only by `npm run dev` and Vite for the React example, never by the API or the worker. */
-export const DEV_WEB_SETTINGS = ['WEB_PORT', 'VITE_API_URL'] as const;
-
 /**
  * What the API needs to serve the React example at `origin` in development:
  * browser mode (refresh token in the HttpOnly __Host- cookie, which Chromium,

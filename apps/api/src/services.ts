@@ -1,5 +1,3 @@
-import { createPublicKey, createPrivateKey } from 'node:crypto';
-
 import { createAccessTokens, createPasswordHasher, type SigningKeys } from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
 import { currentTraceCarrier, type Logger } from '@groundwork/core';
@@ -39,14 +37,13 @@ import { createRequestLimits } from './rate-limit/request-limits.js';
 
 function signingKeys(jwt: Config['auth']['jwt']): SigningKeys {
   if (jwt.algorithm === 'HS256') return { algorithm: 'HS256', keyId: jwt.keyId, secret: jwt.secret };
+  // Parsed once when the configuration loaded, which refuses RS256 without a valid private key.
+  if (!jwt.privateKey) throw new Error('RS256 signing without a private key: the configuration should have refused it');
   return {
     algorithm: 'RS256',
     keyId: jwt.keyId,
-    // Presence and format were checked when the configuration was loaded.
-    privateKey: createPrivateKey(jwt.privateKeyPem ?? ''),
-    previousPublicKeys: new Map(
-      Object.entries(jwt.previousPublicKeysPem).map(([kid, pem]) => [kid, createPublicKey(pem)]),
-    ),
+    privateKey: jwt.privateKey,
+    previousPublicKeys: jwt.previousPublicKeys,
   };
 }
 

@@ -15,6 +15,7 @@ import {
 /**
  * Every setting the API and the worker read, in one schema. Each key has a safe
  * development default or is required; `.env.example` documents them all.
+ * Settings only the development scripts read live with them (scripts/lib/dev-settings.ts).
  */
 export const envSchema = z.object({
   // Unset means production: a server that forgot NODE_ENV must fail closed (strict secrets, masked errors).
@@ -136,11 +137,6 @@ export const envSchema = z.object({
   STRIPE_EVENT_SWEEP_GRACE_MS: durationMs.default(10_000),
   ENTITLEMENT_CACHE_TTL_MS: durationMs.default(60_000),
   USAGE_FLUSH_INTERVAL_MS: durationMs.default(5_000),
-
-  // Read only by `npm run dev`, which starts an embedded PostgreSQL on this port when DATABASE_URL is unset.
-  DEV_POSTGRES_PORT: port.default(54329),
-  // Read only by `npm run dev` (and `npm run stripe:emulator`): the local Stripe emulator's port when STRIPE_SECRET_KEY is unset.
-  DEV_STRIPE_EMULATOR_PORT: port.default(12111),
 
   // Operator credentials (HTTP Basic) for the queue dashboard at /admin/queues. Both unset = dashboard off.
   ADMIN_USERNAME: z.string().min(3).max(64).optional(),

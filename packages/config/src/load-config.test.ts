@@ -1,6 +1,9 @@
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+
 import { describe, expect, test } from 'vitest';
 
-import { ConfigError, loadConfig } from './load-config.js';
+import { ConfigError } from './config-error.js';
+import { loadConfig } from './load-config.js';
 
 const minimal = { NODE_ENV: 'development', DATABASE_URL: 'postgres://app:app@127.0.0.1:5432/app' };
 const strongProduction = {
@@ -166,6 +169,24 @@ describe('loadConfig', () => {
     expect(issuesOf({ ...minimal, JWT_ALGORITHM: 'RS256', JWT_PRIVATE_KEY: 'not a key' })[0]?.variable).toBe(
       'JWT_PRIVATE_KEY',
     );
+  });
+
+  test('when JWT_ALGORITHM is RS256 with valid keys, then the config carries them parsed, once, as KeyObjects', () => {
+    const pemOf = (key: KeyObject, type: 'pkcs8' | 'spki') => key.export({ format: 'pem', type }).toString();
+    const current = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const previous = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+    const jwt = loadConfig({
+      ...minimal,
+      JWT_ALGORITHM: 'RS256',
+      JWT_PRIVATE_KEY: pemOf(current.privateKey, 'pkcs8'),
+      JWT_PREVIOUS_PUBLIC_KEYS: JSON.stringify({ old: pemOf(previous.publicKey, 'spki') }),
+    }).auth.jwt;
+
+    expect(jwt.privateKey).toBeInstanceOf(KeyObject);
+    expect(jwt.privateKey?.asymmetricKeyType).toBe('rsa');
+    expect(jwt.previousPublicKeys.get('old')?.equals(previous.publicKey)).toBe(true);
+    expect(loadConfig(minimal).auth.jwt.privateKey).toBeNull();
   });
 
   test('when rate limits are given as "<count>/<unit>", then they become points per duration', () => {

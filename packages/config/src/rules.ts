@@ -1,13 +1,10 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-
 import type { z } from 'zod';
 
+import type { Problem } from './config-error.js';
 import { envSchema } from './env.schema.js';
 import { weakSecretReason } from './secrets.js';
 
 const WEBHOOK_SECRET_PREFIX = 'whsec_';
-
-export type Problem = { variable: string; problem: string };
 
 /**
  * The schema the rules below read: every variable that parsed, with the
@@ -17,20 +14,9 @@ export type Problem = { variable: string; problem: string };
 export const ruleInputSchema = envSchema.partial({ DATABASE_URL: true });
 type RuleInput = z.infer<typeof ruleInputSchema>;
 
-/** Rules that span several variables, checked in every environment. */
+/** Rules that span several variables, checked in every environment (the signing keys' in signing-keys.ts). */
 function crossFieldProblems(env: RuleInput): Problem[] {
   const problems: Problem[] = [];
-  if (env.JWT_ALGORITHM === 'RS256') {
-    if (!env.JWT_PRIVATE_KEY)
-      problems.push({ variable: 'JWT_PRIVATE_KEY', problem: 'is required when JWT_ALGORITHM=RS256' });
-    else if (!isPrivateKey(env.JWT_PRIVATE_KEY)) {
-      problems.push({ variable: 'JWT_PRIVATE_KEY', problem: 'expected an RSA private key in PEM format' });
-    }
-    for (const [kid, key] of Object.entries(env.JWT_PREVIOUS_PUBLIC_KEYS ?? {})) {
-      if (!isPublicKey(key))
-        problems.push({ variable: 'JWT_PREVIOUS_PUBLIC_KEYS', problem: `key "${kid}" is not a PEM public key` });
-    }
-  }
   if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) {
     problems.push({
       variable: env.ADMIN_USERNAME ? 'ADMIN_PASSWORD' : 'ADMIN_USERNAME',
@@ -44,23 +30,6 @@ function crossFieldProblems(env: RuleInput): Problem[] {
     });
   }
   return problems;
-}
-
-function isPrivateKey(text: string): boolean {
-  try {
-    return createPrivateKey(text).asymmetricKeyType === 'rsa';
-  } catch {
-    return false;
-  }
-}
-
-function isPublicKey(text: string): boolean {
-  try {
-    createPublicKey(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function productionProblems(env: RuleInput): Problem[] {

@@ -1,7 +1,7 @@
-import { dashboardOutput, planLimitsOutput } from '../../http/outputs.schema.js';
 import { planProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
-import { organizationInput } from '../organizations/organizations.schema.js';
+import { organizationInput } from '../organizations/organizations.public.js';
+import { dashboardOutput, planLimitsOutput } from './analytics.schema.js';
 
 export const analyticsRouter = router({
   /** The seed's plan-gated example: usage of gated procedures, shown against the plan's limits. */

@@ -1,7 +1,7 @@
 import type { Entitlements } from '@groundwork/billing';
 import type { UsageRepository } from '@groundwork/db';
 
-import { GATED_CALLS_METRIC, type UsageRecorder } from '../billing/usage-recorder.js';
+import { GATED_CALLS_METRIC, type UsageRecorder } from '../billing/billing.public.js';
 
 const DAY = 86_400_000;
 const isoDay = (at: Date) => at.toISOString().slice(0, 10);

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
-import { entitlementsOutput, plansOutput } from '../../http/outputs.schema.js';
 import { organizationProcedure, publicProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
-import { organizationInput } from '../organizations/organizations.schema.js';
-import { checkoutInput, syncCheckoutInput } from './billing.schema.js';
+import { organizationInput } from '../organizations/organizations.public.js';
+import { checkoutInput, entitlementsOutput, plansOutput, syncCheckoutInput } from './billing.schema.js';
 
 const tags = ['billing'];
 

@@ -2,7 +2,7 @@ import { entitlementsChannel, type EntitlementReader, type Entitlements } from '
 import type { Logger } from '@groundwork/core';
 import type { Redis } from 'ioredis';
 
-type Entry = { value: Promise<Entitlements>; expiresAt: number };
+import { createPubSubCache } from '../../cache/pubsub-cache.js';
 
 /** Past this many cached organizations, expired entries are swept before adding more. */
 const MAX_ENTRIES = 50_000;
@@ -22,56 +22,20 @@ export function createEntitlementCache(deps: {
   logger: Logger;
   now?: () => number;
 }) {
-  const now = deps.now ?? Date.now;
-  const entries = new Map<string, Entry>();
-  const channel = entitlementsChannel(deps.keyPrefix);
-  let subscribedOnce = false;
-
-  deps.subscriber.on('message', (from: string, organizationId: string) => {
-    if (from === channel) entries.delete(organizationId);
+  const cache = createPubSubCache<Entitlements>({
+    channel: entitlementsChannel(deps.keyPrefix),
+    ttlMs: deps.ttlMs,
+    maxEntries: MAX_ENTRIES,
+    subscriber: deps.subscriber,
+    expiry: (entitlements, expiresAt) => Math.min(expiresAt, entitlements.validUntil?.getTime() ?? expiresAt),
+    ...(deps.now ? { now: deps.now } : {}),
   });
-  deps.subscriber.on('ready', () => {
-    // Messages sent while we were disconnected are lost: start over.
-    if (subscribedOnce) entries.clear();
-    subscribedOnce = true;
-  });
-
-  function evictExpired() {
-    const at = now();
-    for (const [organizationId, entry] of entries) if (entry.expiresAt <= at) entries.delete(organizationId);
-  }
-
-  function load(organizationId: string): Entry {
-    const value = deps.read(organizationId);
-    const entry: Entry = { value, expiresAt: now() + deps.ttlMs };
-    entries.set(organizationId, entry);
-    value.then(
-      (entitlements) => {
-        const validUntil = entitlements.validUntil?.getTime();
-        if (validUntil !== undefined && validUntil < entry.expiresAt) entry.expiresAt = validUntil;
-      },
-      () => {
-        // Only forget this load; a newer one may have replaced it meanwhile.
-        if (entries.get(organizationId) === entry) entries.delete(organizationId);
-      },
-    );
-    return entry;
-  }
 
   return {
     /** Subscribes to change announcements; resolves once subscribed. */
-    async start(): Promise<void> {
-      await deps.subscriber.subscribe(channel);
-    },
-    get(organizationId: string): Promise<Entitlements> {
-      const entry = entries.get(organizationId);
-      if (entry && entry.expiresAt > now()) return entry.value;
-      if (entries.size >= MAX_ENTRIES) evictExpired();
-      return load(organizationId).value;
-    },
-    invalidate(organizationId: string): void {
-      entries.delete(organizationId);
-    },
+    start: () => cache.start(),
+    get: (organizationId: string): Promise<Entitlements> => cache.get(organizationId, () => deps.read(organizationId)),
+    invalidate: (organizationId: string): void => cache.invalidate(organizationId),
   };
 }
 

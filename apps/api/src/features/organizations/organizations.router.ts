@@ -1,7 +1,12 @@
-import { membersOutput, okOutput, organizationOutput } from '../../http/outputs.schema.js';
+import { okOutput } from '../../http/outputs.schema.js';
 import { organizationProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
-import { organizationInput, renameOrganizationInput } from './organizations.schema.js';
+import {
+  membersOutput,
+  organizationInput,
+  organizationOutput,
+  renameOrganizationInput,
+} from './organizations.schema.js';
 
 export const organizationsRouter = router({
   get: organizationProcedure('member')

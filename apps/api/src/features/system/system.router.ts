@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { systemStatusOutput } from '../../http/outputs.schema.js';
 import { publicProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
+import { systemStatusOutput } from './system.schema.js';
 
 export const systemRouter = router({
   /** Which build is answering, for clients that show it or check compatibility. */
