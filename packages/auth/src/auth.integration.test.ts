@@ -10,7 +10,7 @@ import { TEST_REDIS_URL, uniqueKeyPrefix } from '../../../test/support/test-env.
 import { useTestDatabase } from '../../../test/support/use-test-database.js';
 import { type Auth, createAuth } from './auth.js';
 import { createPasswordHasher } from './passwords/password-hasher.js';
-import type { LoginThrottle, TokensValidAfter } from './revocation/ports.js';
+import type { LoginThrottle, TokensValidAfter } from './ports.js';
 import { createAccessTokens } from './tokens/access-tokens.js';
 
 const database = useTestDatabase();

@@ -5,9 +5,9 @@ import type { Redis } from 'ioredis';
 import { createChangePassword } from './accounts/change-password.js';
 import { createLogin } from './accounts/login.js';
 import { createProfile } from './accounts/profile.js';
-import { createRegistration } from './accounts/registration.js';
+import { createRegistration, type SignupInput } from './accounts/registration.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
-import type { LoginThrottle, TokensValidAfter } from './revocation/ports.js';
+import type { LoginThrottle, TokensValidAfter } from './ports.js';
 import { createSessionRevocations } from './revocation/session-revocations.js';
 import { createRefreshRotation } from './sessions/refresh-rotation.js';
 import { createSessionAuthenticator } from './sessions/session-authenticator.js';
@@ -16,7 +16,6 @@ import { createSessionIssuer } from './sessions/session-issuer.js';
 import { createSessionManagement } from './sessions/session-management.js';
 import type { RequestMeta } from './sessions/session.js';
 import type { AccessTokens } from './tokens/access-tokens.js';
-import type { SignupInput } from './accounts/registration.js';
 
 export type AuthSettings = {
   accessTokenTtlSeconds: number;
@@ -70,7 +69,7 @@ export function createAuth(options: AuthOptions) {
     }),
   };
   const registration = createRegistration({ uow: options.uow, hasher: options.hasher });
-  const throttled = { repositories, hasher: options.hasher, loginThrottle: options.loginThrottle, sessions };
+  const passwordChecked = { repositories, hasher: options.hasher, loginThrottle: options.loginThrottle, sessions };
 
   return {
     ...createSessionAuthenticator({
@@ -85,7 +84,7 @@ export function createAuth(options: AuthOptions) {
       const { user } = await registration.register(input, meta);
       return { user, tokens: await sessions.start(user.id, meta) };
     },
-    login: createLogin(throttled),
+    login: createLogin(passwordChecked),
     refresh: createRefreshRotation({
       repositories,
       sessions,
@@ -93,7 +92,7 @@ export function createAuth(options: AuthOptions) {
       logger: options.logger,
       ...(options.onRefreshReuse ? { onRefreshReuse: options.onRefreshReuse } : {}),
     }),
-    changePassword: createChangePassword(throttled),
+    changePassword: createChangePassword(passwordChecked),
     ...createSessionManagement({ repositories, sessions }),
     me: createProfile({ repositories }),
   };

@@ -10,8 +10,7 @@ export {
   MIN_PASSWORD_CHARACTERS,
   passwordProblem,
 } from './passwords/password-policy.js';
-export { type LoginThrottle, type ThrottledAttempt, type TokensValidAfter } from './revocation/ports.js';
-export { type SessionRevocations } from './revocation/session-revocations.js';
+export { type LoginThrottle, type ThrottledAttempt, type TokensValidAfter } from './ports.js';
 export { type RevocationRead } from './sessions/session-authenticator.js';
 export { type IssuedTokens, type RequestMeta, type Session } from './sessions/session.js';
 export {

@@ -4,7 +4,7 @@ import type { Repositories } from '@groundwork/db';
 import { auditTrail } from '../audit/audit-trail.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { assertAcceptablePassword } from '../passwords/password-policy.js';
-import type { LoginThrottle } from '../revocation/ports.js';
+import type { LoginThrottle } from '../ports.js';
 import type { SessionEnder } from '../sessions/session-ender.js';
 import type { SessionIssuer } from '../sessions/session-issuer.js';
 import type { IssuedTokens, RequestMeta, Session } from '../sessions/session.js';

@@ -1,4 +1,4 @@
-import type { TokensValidAfter } from '../revocation/ports.js';
+import type { TokensValidAfter } from '../ports.js';
 import type { SessionRevocations } from '../revocation/session-revocations.js';
 import type { AccessClaims, AccessTokens } from '../tokens/access-tokens.js';
 import type { Session } from './session.js';

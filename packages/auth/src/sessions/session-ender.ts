@@ -1,6 +1,6 @@
 import type { RefreshTokenRepository } from '@groundwork/db';
 
-import type { TokensValidAfter } from '../revocation/ports.js';
+import type { TokensValidAfter } from '../ports.js';
 import type { SessionRevocations } from '../revocation/session-revocations.js';
 import type { Session } from './session.js';
 
