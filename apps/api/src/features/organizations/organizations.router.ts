@@ -1,4 +1,4 @@
-import { okOutput } from '../../http/outputs.schema.js';
+import { okOutput } from '../../http/shared.schema.js';
 import { organizationProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { safeText } from '../auth/auth.public.js';
+import { safeText } from '../../http/shared.schema.js';
 
 export const organizationInput = z.strictObject({ organizationId: z.uuid() });
 
