@@ -185,7 +185,7 @@ export function createServices(deps: {
           stripe: billing.stripe,
           webhookSecret: config.billing.webhookSecret,
           livemode: config.billing.livemode,
-          events: billing.events,
+          recordEvent: billing.recordIncomingEvent,
           enqueue: (eventId, meta) => stripeEventEnqueue.enqueue(eventId, meta),
           logger,
         })

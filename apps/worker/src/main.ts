@@ -63,7 +63,7 @@ const running = startWorkers({
 });
 
 const metrics = createWorkerMetrics({
-  db,
+  oldestPendingEventAt: billing.oldestPendingEventAt,
   workers: running.workers,
   queues: [housekeeping.queue, billingJobs.queue, stripeEvents.queue],
 });
@@ -104,7 +104,7 @@ const shutdown = createShutdown({
 exitOnSignals(shutdown, logger);
 
 // Redis may still be coming up: the keeper retries in the background; the workers themselves wait for it.
-const sweepEvents = createEventSweep({ billing, enqueueEvent, logger });
+const sweepEvents = createEventSweep({ billing, enqueueEvent });
 const schedules = keepSchedules({
   producers: { housekeeping, billing: billingJobs },
   intervals: {

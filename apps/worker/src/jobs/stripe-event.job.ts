@@ -26,10 +26,10 @@ export function createStripeEventHandler(deps: { billing: Pick<Billing, 'process
  * event enters the dead-letter state with its error, whether the processor
  * threw on its last attempt or the job stalled once too often.
  */
-export function createStripeEventDeadLetter(deps: { billing: Pick<Billing, 'events'>; logger: Logger }) {
+export function createStripeEventDeadLetter(deps: { billing: Pick<Billing, 'markEventFailed'>; logger: Logger }) {
   return async function deadLetterStripeEvent(job: Job, error: Error): Promise<void> {
     const { eventId, requestId } = job.data as { eventId?: unknown; requestId?: unknown };
-    await deps.billing.events.markFailed(String(eventId), `${error.name}: ${error.message}`);
+    await deps.billing.markEventFailed(String(eventId), `${error.name}: ${error.message}`);
     deps.logger.error({ err: error, eventId, reqId: requestId }, 'stripe event moved to dead letter');
   };
 }
