@@ -63,13 +63,7 @@ export function createServices(deps: {
 }) {
   const { config, db, redis, logger } = deps;
   const metrics = createApiMetrics();
-  const billing = createBillingFromSettings({
-    settings: config.billing,
-    db,
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    logger,
-  });
+  const billing = createBillingFromSettings(config.billing, { db, redis, keyPrefix: config.redis.keyPrefix, logger });
   const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
   const stripeEvents = createProducer(stripeEventsQueue, producerOptions);
   // For the operators' dashboard: every queue of the registry, seen from the API.

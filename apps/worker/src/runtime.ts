@@ -34,13 +34,7 @@ export function createBillingDependencies(options: RuntimeOptions) {
   const { config, logger } = options;
   const db = createDb({ ...config.db, applicationName: options.applicationName ?? 'groundwork-worker', logger });
   const redis = createFastFailRedis(config.redis.url, logger, 'worker-producer');
-  const billing = createBillingFromSettings({
-    settings: config.billing,
-    db,
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    logger,
-  });
+  const billing = createBillingFromSettings(config.billing, { db, redis, keyPrefix: config.redis.keyPrefix, logger });
   return {
     db,
     redis,

@@ -77,18 +77,17 @@ export type BillingSettings = {
  * The one place billing is built from its configuration slice, for every
  * process (the API's services; the worker runtime, and through it the tests
  * and the CLI): the pinned Stripe client (Stripe or the local emulator), the
- * unit of work over `db`, and entitlement changes announced on Redis pub/sub. Without a
- * secret key (development and tests only; production refuses to start) every
- * Stripe call fails as "billing provider unavailable".
+ * unit of work over `db`, and entitlement changes announced on Redis pub/sub.
+ * Without a secret key (development and tests only; production refuses to
+ * start) every Stripe call fails as "billing provider unavailable".
+ *
+ * @param settings `config.billing`
+ * @param deps the process's connections; `keyPrefix` is `config.redis.keyPrefix`
  */
-export function createBillingFromSettings(deps: {
-  settings: BillingSettings;
-  db: Knex;
-  redis: Redis;
-  keyPrefix: string;
-  logger: Logger;
-}) {
-  const { settings } = deps;
+export function createBillingFromSettings(
+  settings: BillingSettings,
+  deps: { db: Knex; redis: Redis; keyPrefix: string; logger: Logger },
+) {
   if (!settings.stripeSecretKey) deps.logger.warn('STRIPE_SECRET_KEY is not set: billing calls will fail');
   const stripe = createStripeClient({
     secretKey: settings.stripeSecretKey ?? 'sk_test_not_configured',
