@@ -1,5 +1,5 @@
 import type { Billing } from '@groundwork/billing';
-import { inSpan, type Logger, withTraceCarrier } from '@groundwork/core';
+import { AppError, inSpan, type Logger, withTraceCarrier } from '@groundwork/core';
 import type { StripeEventJob } from '@groundwork/queue';
 import type { Job } from 'bullmq';
 
@@ -29,6 +29,16 @@ export function createStripeEventHandler(deps: { billing: Pick<Billing, 'process
 export function createStripeEventDeadLetter(deps: { billing: Pick<Billing, 'markEventFailed'>; logger: Logger }) {
   return async function deadLetterStripeEvent(job: Job, error: Error): Promise<void> {
     const { eventId, requestId } = job.data as { eventId?: unknown; requestId?: unknown };
+    if (error instanceof AppError && error.code === 'NOT_FOUND') {
+      // Not in the inbox: nothing to dead-letter. Writing anyway would race a store that
+      // comes late (after a crash between storing and queueing) and bury an event the
+      // sweeper is about to process.
+      deps.logger.warn(
+        { eventId, reqId: requestId },
+        'stripe event job failed for good: the event is not in the inbox',
+      );
+      return;
+    }
     await deps.billing.markEventFailed(String(eventId), `${error.name}: ${error.message}`);
     deps.logger.error({ err: error, eventId, reqId: requestId }, 'stripe event moved to dead letter');
   };
