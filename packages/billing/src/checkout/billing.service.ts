@@ -44,7 +44,7 @@ async function listAll<T>(list: AsyncIterable<T>): Promise<T[]> {
 /**
  * Checkout: plans, the organization's Stripe customer, Checkout and portal
  * sessions. No database transaction or pooled connection is held across a
- * Stripe call (ADR 014, ADR 016): concurrent checkouts agree through Stripe's
+ * Stripe call (ADR 014, ADR 015): concurrent checkouts agree through Stripe's
  * idempotency keys and the conditional link of the customer.
  */
 export function createBillingService(deps: {
