@@ -67,6 +67,11 @@ export default tseslint.config(
     rules: restrictImports(publicEntryOnly),
   },
   {
+    // The billing commands run on the worker's composition root (one wiring per process kind).
+    files: ['scripts/lib/billing-runtime.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+  {
     // The example's build config reads WEB_PORT and VITE_API_URL, as Vite apps do.
     files: ['packages/config/src/**/*.ts', 'test/**/*.ts', 'vitest.config.ts', 'examples/web/vite.config.ts'],
     rules: { 'n/no-process-env': 'off' },

@@ -20,20 +20,17 @@ if (!values.failed && positionals.length === 0) {
 const runtime = startBillingRuntime();
 let exitCode = 0;
 try {
-  const ids = values.failed ? await runtime.billing.events.listFailedIds(10_000) : positionals;
+  const ids = values.failed ? await runtime.billing.listFailedEventIds(10_000) : positionals;
   const progress = createProgress('Replaying', ids.length);
   const outcomes: string[] = [];
   for (const id of ids) {
     try {
-      if (!(await runtime.billing.events.resetToPending(id))) {
-        const event = await runtime.billing.events.findById(id);
-        outcomes.push(`${id}: ${event ? `already ${event.status}` : 'not in the inbox'}`);
-      } else {
-        outcomes.push(`${id}: ${await runtime.billing.processEvent(id)}`);
-      }
+      const replay = await runtime.billing.replayEvent(id);
+      if (replay.replayed) outcomes.push(`${id}: ${replay.outcome}`);
+      else outcomes.push(`${id}: ${replay.status ? `already ${replay.status}` : 'not in the inbox'}`);
     } catch (error) {
+      // replayEvent put the event back in the dead-letter state with this error.
       exitCode = 1;
-      await runtime.billing.events.markFailed(id, error instanceof Error ? error.message : String(error));
       outcomes.push(`${id}: failed again (${error instanceof Error ? error.message : String(error)})`);
     }
     progress.tick();

@@ -17,19 +17,12 @@ if (!values.org && !values.all) {
 const runtime = startBillingRuntime();
 let exitCode = 0;
 try {
-  const targets = values.all
-    ? await runtime.billing.organizations.listIdsWithStripeCustomer()
-    : [
-        {
-          id: values.org ?? '',
-          stripeCustomerId: (await runtime.billing.organizations.findStripeCustomerId(values.org ?? '')) ?? '',
-        },
-      ];
-  const missing = targets.filter((target) => !target.stripeCustomerId);
-  if (missing.length > 0) {
-    console.error(`Organization ${missing[0]?.id ?? ''} has no Stripe customer; nothing to re-sync.`);
+  const one = values.org === undefined ? null : await runtime.billing.customerOf(values.org);
+  if (values.org !== undefined && !one) {
+    console.error(`Organization ${values.org} has no Stripe customer; nothing to re-sync.`);
     exitCode = 1;
   } else {
+    const targets = one ? [one] : await runtime.billing.listCustomers();
     const progress = createProgress('Re-syncing', targets.length);
     const { drift, failed } = await runtime.billing.resyncCustomers(targets, (target, error) => {
       if (error)

@@ -1,9 +1,7 @@
-import { createBillingFromSettings } from '@groundwork/billing';
 import { ConfigError, type EnvSource, loadConfigOrExit, readEnv } from '@groundwork/config';
 import { createLogger } from '@groundwork/core';
-import { createDb } from '@groundwork/db';
-import { createFastFailRedis } from '@groundwork/queue';
 
+import { createBillingDependencies } from '../../apps/worker/src/runtime.js';
 import { loadDevSettings } from './dev-settings.js';
 import { emulatorStripeEnv } from './dev-stripe-env.js';
 
@@ -26,7 +24,11 @@ function withDevStripeDefaults(env: EnvSource): EnvSource {
   return { ...env, ...stripe };
 }
 
-/** Billing for a one-off command: the same wiring as the worker, torn down by `close`. */
+/**
+ * Billing for a one-off command: the worker runtime's connections and billing
+ * domain (the same builder as the worker's), without consuming any queue;
+ * torn down by `close`.
+ */
 export function startBillingRuntime() {
   const config = loadConfigOrExit(withDevStripeDefaults(readEnv()));
   const logger = createLogger({
@@ -34,21 +36,5 @@ export function startBillingRuntime() {
     pretty: config.log.pretty,
     level: config.log.level === 'info' ? 'warn' : config.log.level,
   });
-  const db = createDb({ ...config.db, applicationName: 'groundwork-cli', logger });
-  const redis = createFastFailRedis(config.redis.url, logger, 'cli');
-  const billing = createBillingFromSettings({
-    settings: config.billing,
-    db,
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    logger,
-  });
-  return {
-    billing,
-    db,
-    async close() {
-      redis.disconnect();
-      await db.destroy();
-    },
-  };
+  return createBillingDependencies({ config, logger, applicationName: 'groundwork-cli' });
 }

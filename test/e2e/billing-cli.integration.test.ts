@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 import { createBilling } from '@groundwork/billing';
 import { createLogger } from '@groundwork/core';
-import type { Knex } from '@groundwork/db';
+import { createUnitOfWork, type Knex } from '@groundwork/db';
 import type { Job } from 'bullmq';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -59,7 +59,7 @@ describe('dead letters, replay and re-sync', () => {
     const { event, subscription } = await subscribedOrganization();
     const unreachable = new Stripe('sk_test_x', { host: '127.0.0.1', port: 1, protocol: 'http', maxNetworkRetries: 0 });
     const broken = createBilling({
-      db,
+      uow: createUnitOfWork(db),
       stripe: unreachable,
       prices: { pro: { month: 'price_pro_monthly' }, business: { month: 'price_business_monthly' } },
       pastDueGraceDays: 3,
@@ -67,7 +67,7 @@ describe('dead letters, replay and re-sync', () => {
       onEntitlementsChanged: async () => undefined,
       logger,
     });
-    await broken.events.insertIfNew({
+    await broken.recordIncomingEvent({
       id: event.id,
       type: event.type,
       apiVersion: event.api_version,

@@ -86,7 +86,7 @@ describe('billing when things go wrong', () => {
     );
     await queue.add('stripe-event', { eventId }, { jobId: eventId, attempts: 1 });
     await failed;
-    await worker.billing.events.insertIfNew({
+    await worker.billing.recordIncomingEvent({
       id: eventId,
       type: 'customer.subscription.created',
       apiVersion: null,

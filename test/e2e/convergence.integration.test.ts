@@ -6,7 +6,7 @@ import {
   toSubscriptionState,
 } from '@groundwork/billing';
 import { createLogger } from '@groundwork/core';
-import { createSubscriptionRepository, type Knex } from '@groundwork/db';
+import { createSubscriptionRepository, createUnitOfWork, type Knex } from '@groundwork/db';
 import type { SubscriptionStatus } from '@groundwork/stripe-emulator';
 import fc from 'fast-check';
 import Stripe from 'stripe';
@@ -80,7 +80,7 @@ describe('convergence to Stripe', () => {
   /** Billing wired to `client` (the real SDK, or a wrapper around it) with the test's settings. */
   function billingWith(client: Stripe) {
     return createBilling({
-      db,
+      uow: createUnitOfWork(db),
       stripe: client,
       prices,
       pastDueGraceDays: 3,
@@ -134,7 +134,7 @@ describe('convergence to Stripe', () => {
         // Act: store every event (as the webhook does), then deliver in the generated order.
         const billing = startWorkerProcess({ value: false });
         for (const event of events) {
-          await billing.events.insertIfNew({
+          await billing.recordIncomingEvent({
             id: event.id,
             type: event.type,
             apiVersion: event.api_version,
@@ -157,8 +157,12 @@ describe('convergence to Stripe', () => {
         // The sweeper: whatever is still pending is handled by a healthy worker.
         crashNext.value = false;
         worker = startWorkerProcess(crashNext);
-        for (const id of await worker.events.listPendingIds(new Date(Date.now() + 60_000), 10_000))
-          await worker.processEvent(id);
+        const healthy = worker;
+        await healthy.sweepPendingEvents({
+          olderThan: new Date(Date.now() + 60_000),
+          limit: 10_000,
+          enqueue: (id) => healthy.processEvent(id),
+        });
 
         // Assert: every event settled, and local state is Stripe's.
         const stored: { status: string }[] = await db('stripeEvents')

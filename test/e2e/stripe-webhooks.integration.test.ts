@@ -111,9 +111,10 @@ describe('POST /webhooks/stripe', () => {
     expect(stored.status).toBe('pending');
 
     const worker = await startTestWorker(billingTestConfig(database.url, emulator));
-    await worker.billing.events
-      .listPendingIds(new Date(Date.now() + 60_000))
-      .then((ids) => Promise.all(ids.map(worker.enqueueEvent)));
+    await worker.billing.sweepPendingEvents({
+      olderThan: new Date(Date.now() + 60_000),
+      enqueue: worker.enqueueEvent,
+    });
     await worker.eventsSettled([id]);
     await worker.close();
     const settled: { status: string } = await api.db('stripeEvents').where({ id }).first('status');

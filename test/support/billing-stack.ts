@@ -1,15 +1,9 @@
-import { createBillingFromSettings } from '@groundwork/billing';
 import type { Config } from '@groundwork/config';
 import { createLogger } from '@groundwork/core';
 import { createDb, type Knex } from '@groundwork/db';
-import { createFastFailRedis, createProducer, createWorkerRedis, stripeEventsQueue } from '@groundwork/queue';
 import { startStripeEmulator, type StripeEmulator } from '@groundwork/stripe-emulator';
-import type { Redis } from 'ioredis';
 
-import { createStripeEventDeadLetter } from '../../apps/worker/src/jobs/stripe-event.job.js';
-import { createProcessors } from '../../apps/worker/src/processors.js';
-import { type RunningWorkers, startWorkers } from '../../apps/worker/src/start-workers.js';
-import { createStripeEventEnqueuer } from '../../apps/worker/src/stripe-event-queue.js';
+import { createWorkerRuntime } from '../../apps/worker/src/runtime.js';
 import { redisReady } from './redis-ready.js';
 import { testConfig, uniqueKeyPrefix } from './test-env.js';
 
@@ -27,43 +21,20 @@ export function billingEnv(emulator: StripeEmulator): Record<string, string> {
 }
 
 /**
- * The worker half of the product, in this process: real BullMQ workers with
- * the real processors against the test database, Redis and the emulator.
+ * The worker half of the product, in this process: the production worker
+ * runtime (processors, schedules, metrics, health server) against the test
+ * database, Redis and the emulator.
  */
 export async function startTestWorker(config: Config) {
   const logger = createLogger({ service: 'worker-test', level: process.env.TEST_WORKER_LOG_LEVEL ?? 'silent' });
-  const db: Knex = createDb(config.db);
-  const redis: Redis = await redisReady(createFastFailRedis(config.redis.url, logger, 'worker-test'));
-  const workerRedis = createWorkerRedis(config.redis.url, logger);
-  const billing = createBillingFromSettings({
-    settings: config.billing,
-    db,
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    logger,
-  });
-  const stripeEvents = createProducer(stripeEventsQueue, {
-    connection: redis,
-    keyPrefix: config.redis.keyPrefix,
-    logger,
-  });
-  const enqueueEvent = createStripeEventEnqueuer(stripeEvents);
-  const running: RunningWorkers = startWorkers({
-    processors: createProcessors({
-      housekeeping: { redis, keyPrefix: config.redis.keyPrefix, heartbeatIntervalMs: 60_000 },
-      billing: { billing, enqueueEvent, logger, sweepGraceMs: config.billing.eventSweepGraceMs },
-    }),
-    connection: workerRedis,
-    keyPrefix: config.redis.keyPrefix,
-    concurrency: 4,
-    logger,
-    onFinalFailure: { 'stripe-events': createStripeEventDeadLetter({ billing, logger }) },
-  });
+  const runtime = createWorkerRuntime({ config, logger });
+  const { db, running, producers } = runtime;
   const listeners = new Set<() => void>();
   for (const worker of running.workers) {
     worker.on('completed', () => listeners.forEach((notify) => notify()));
     worker.on('failed', () => listeners.forEach((notify) => notify()));
   }
+  await redisReady(runtime.redis);
 
   /** Resolves when every named event is processed or ignored (checked again after each finished job). */
   async function eventsSettled(eventIds: string[]): Promise<void> {
@@ -77,7 +48,7 @@ export async function startTestWorker(config: Config) {
         .select('id');
       let left = distinct.length - rows.length;
       for (const { id } of rows) {
-        const job = await stripeEvents.queue.getJob(id);
+        const job = await producers.stripeEvents.queue.getJob(id);
         if (job && !['completed', 'failed'].includes(await job.getState())) left += 1;
       }
       return left;
@@ -101,18 +72,12 @@ export async function startTestWorker(config: Config) {
 
   return {
     db,
-    redis,
-    billing,
-    enqueueEvent,
+    redis: runtime.redis,
+    billing: runtime.billing,
+    enqueueEvent: runtime.enqueueEvent,
     running,
     eventsSettled,
-    async close() {
-      await running.close(2_000);
-      await stripeEvents.close();
-      redis.disconnect();
-      workerRedis.disconnect();
-      await db.destroy();
-    },
+    close: () => runtime.close(),
   };
 }
 

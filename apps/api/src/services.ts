@@ -51,13 +51,7 @@ export function createServices(deps: {
 }) {
   const { config, db, redis, logger } = deps;
   const metrics = createApiMetrics();
-  const billing = createBillingFromSettings({
-    settings: config.billing,
-    db,
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    logger,
-  });
+  const billing = createBillingFromSettings(config.billing, { db, redis, keyPrefix: config.redis.keyPrefix, logger });
   const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
   const stripeEvents = createProducer(stripeEventsQueue, producerOptions);
   // For the operators' dashboard: every queue of the registry, seen from the API.
@@ -165,7 +159,7 @@ export function createServices(deps: {
           stripe: billing.stripe,
           webhookSecret: config.billing.webhookSecret,
           livemode: config.billing.livemode,
-          events: billing.events,
+          recordEvent: billing.recordIncomingEvent,
           enqueue: (eventId, meta) => stripeEventEnqueue.enqueue(eventId, meta),
           logger,
         })

@@ -1,12 +1,9 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createBillingFromSettings } from '@groundwork/billing';
 import { createLogger } from '@groundwork/core';
-import { createDb, listMigrationFiles, migrateLatest } from '@groundwork/db';
-import { createFastFailRedis } from '@groundwork/queue';
+import { listMigrationFiles, migrateLatest } from '@groundwork/db';
 import { startStripeEmulator } from '@groundwork/stripe-emulator';
 import { afterEach, describe, expect, test } from 'vitest';
 
@@ -15,8 +12,7 @@ import { connectTestDatabase, createDatabase, dropDatabase } from '../../../test
 import { fetchReady, readyUntil } from '../../../test/support/ready-probe.js';
 import { redisReady } from '../../../test/support/redis-ready.js';
 import { databaseUrl, PROJECT_MIGRATIONS_DIR, testConfig, uniqueName } from '../../../test/support/test-env.js';
-import { createHealthServer } from './health-server.js';
-import { createWorkerReadiness } from './worker-readiness.js';
+import { createWorkerRuntime } from './runtime.js';
 
 describe("worker's /ready", () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -53,19 +49,11 @@ describe("worker's /ready", () => {
     });
     const logs = createLogCapture();
     const logger = createLogger({ service: 'worker', level: 'info' }, logs.stream);
-    const db = createDb(config.db);
-    const redis = await redisReady(createFastFailRedis(config.redis.url, logger, 'worker-test'));
-    const billing = createBillingFromSettings({ settings: config.billing, db, redis, keyPrefix: 'test', logger });
-    const readiness = createWorkerReadiness({ config, db, redis, billing, logger });
-    const server = createHealthServer({ ...readiness, timeoutMs: 500, logger, isDraining: () => false });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(async () => {
-      readiness.background.stop();
-      await new Promise((resolve) => server.close(resolve));
-      redis.disconnect();
-      await db.destroy();
-    });
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const runtime = createWorkerRuntime({ config, logger });
+    cleanups.push(() => runtime.close());
+    await redisReady(runtime.redis);
+    const { port } = await runtime.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${port}`;
 
     const before = await fetchReady(url);
     const logged = await logs.waitFor((line) => line.check === 'migrations' && line.level === 'error');

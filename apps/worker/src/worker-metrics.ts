@@ -1,12 +1,16 @@
 import { Counter, createMetricsRegistry, Gauge, Histogram } from '@groundwork/core';
-import type { Knex } from '@groundwork/db';
 import type { Queue, Worker } from 'bullmq';
 
 /**
  * What the worker exports to Prometheus: queue depth, job wait and processing
  * time, webhook inbox lag and billing drift.
  */
-export function createWorkerMetrics(deps: { db: Knex; workers: readonly Worker[]; queues: readonly Queue[] }) {
+export function createWorkerMetrics(deps: {
+  /** When the oldest stored Stripe event still waiting arrived (null: none waits). */
+  oldestPendingEventAt: () => Promise<Date | null>;
+  workers: readonly Worker[];
+  queues: readonly Queue[];
+}) {
   const registry = createMetricsRegistry('worker');
   new Gauge({
     name: 'groundwork_queue_jobs',
@@ -40,12 +44,8 @@ export function createWorkerMetrics(deps: { db: Knex; workers: readonly Worker[]
     help: 'Age of the oldest stored Stripe event not yet processed (0 when none)',
     registers: [registry],
     async collect() {
-      const row: { oldest?: Date | string | null } | undefined = await deps
-        .db('stripeEvents')
-        .where({ status: 'pending' })
-        .min({ oldest: 'receivedAt' })
-        .first();
-      this.set(row?.oldest ? (Date.now() - new Date(row.oldest).getTime()) / 1000 : 0);
+      const oldest = await deps.oldestPendingEventAt();
+      this.set(oldest ? (Date.now() - oldest.getTime()) / 1000 : 0);
     },
   });
   const drift = new Counter({

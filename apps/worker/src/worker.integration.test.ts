@@ -15,61 +15,41 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
 import { redisReady } from '../../../test/support/redis-ready.js';
-import { TEST_REDIS_URL, uniqueKeyPrefix } from '../../../test/support/test-env.js';
-import { createProcessors } from './processors.js';
-import { startWorkers, superviseWorkers } from './start-workers.js';
+import { TEST_REDIS_URL, testConfig, uniqueKeyPrefix } from '../../../test/support/test-env.js';
+import { useTestDatabase } from '../../../test/support/use-test-database.js';
+import { createWorkerRuntime } from './runtime.js';
+import { superviseWorkers } from './start-workers.js';
 
+const database = useTestDatabase();
 const logger = createLogger({ service: 'worker-test', level: 'silent' });
-
-/** A dependency these tests never reach (they exercise the housekeeping queue); using it fails loudly. */
-function notUsedHere<T>(name: string): T {
-  return new Proxy(() => undefined, {
-    get: () => {
-      throw new Error(`${name} is not used in this test`);
-    },
-    apply: () => {
-      throw new Error(`${name} is not used in this test`);
-    },
-  }) as T;
-}
 
 describe('worker', () => {
   let keyPrefix: string;
   let producerRedis: Redis;
-  let workerRedis: Redis;
   const cleanups: (() => Promise<unknown>)[] = [];
 
   beforeEach(async () => {
     keyPrefix = uniqueKeyPrefix();
     producerRedis = await redisReady(createFastFailRedis(TEST_REDIS_URL, logger, 'test-producer'));
-    workerRedis = createWorkerRedis(TEST_REDIS_URL, logger);
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     const keys = await producerRedis.keys(`${keyPrefix}:*`);
     if (keys.length > 0) await producerRedis.del(...keys);
     producerRedis.disconnect();
-    workerRedis.disconnect();
   });
 
+  /** The production worker runtime, on this test's key prefix. */
   function startRegistryWorkers() {
-    const running = startWorkers({
-      processors: createProcessors({
-        housekeeping: { redis: producerRedis, keyPrefix, heartbeatIntervalMs: 1_000 },
-        billing: {
-          billing: notUsedHere('billing'),
-          enqueueEvent: notUsedHere('enqueueEvent'),
-          logger,
-          sweepGraceMs: 30_000,
-        },
-      }),
-      connection: workerRedis,
-      keyPrefix,
-      concurrency: 2,
-      logger,
+    const config = testConfig({
+      DATABASE_URL: database.url,
+      REDIS_KEY_PREFIX: keyPrefix,
+      WORKER_HEARTBEAT_INTERVAL_MS: '1000',
+      WORKER_CONCURRENCY: '2',
     });
-    cleanups.push(() => running.close(1_000));
-    return running.workers;
+    const runtime = createWorkerRuntime({ config, logger });
+    cleanups.push(() => runtime.close());
+    return runtime.running.workers;
   }
 
   test('when a heartbeat job is enqueued, then a registry worker processes it and records the heartbeat', async () => {

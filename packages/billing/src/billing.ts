@@ -1,11 +1,5 @@
 import type { Logger } from '@groundwork/core';
-import {
-  createAuditEventRepository,
-  createOrganizationRepository,
-  createStripeEventRepository,
-  createSubscriptionRepository,
-  type Knex,
-} from '@groundwork/db';
+import { createUnitOfWork, type Knex, type UnitOfWork } from '@groundwork/db';
 import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
 
@@ -13,13 +7,15 @@ import { type BillingUrls, createBillingService } from './checkout/billing.servi
 import { createEntitlementReader } from './entitlements/entitlement-reader.js';
 import { publishEntitlementsChanged } from './entitlements/invalidation.js';
 import { createStripeEventProcessor } from './events/event-processor.js';
+import { createEventUseCases } from './events/event-use-cases.js';
 import type { PlanPrices } from './plans/catalogue.js';
 import { createStripeClient } from './stripe/stripe-client.js';
 import { stripeHealthCheck } from './stripe/stripe-health.js';
 import { createCustomerSync } from './sync/customer-sync.js';
+import { createResyncUseCases } from './sync/resync.js';
 
 export type BillingOptions = {
-  db: Knex;
+  uow: UnitOfWork;
   stripe: Stripe;
   prices: PlanPrices;
   pastDueGraceDays: number;
@@ -29,67 +25,37 @@ export type BillingOptions = {
   logger: Logger;
 };
 
-/** Wires the billing pieces the API, the worker and the CLI share. */
+/**
+ * The billing domain the API, the worker and the CLI share, as use cases:
+ * callers never reach its repositories.
+ */
 export function createBilling(options: BillingOptions) {
-  const { db } = options;
-  const events = createStripeEventRepository(db);
-  const organizations = createOrganizationRepository(db);
-  const subscriptions = createSubscriptionRepository(db);
+  const { uow, logger } = options;
+  const { organizations, stripeEvents, subscriptions } = uow.repositories;
   const readEntitlements = createEntitlementReader({ subscriptions, pastDueGraceDays: options.pastDueGraceDays });
   const syncCustomer = createCustomerSync({
-    db,
+    uow,
     stripe: options.stripe,
     prices: options.prices,
     pastDueGraceDays: options.pastDueGraceDays,
-    repositories: {
-      organizations: createOrganizationRepository,
-      subscriptions: createSubscriptionRepository,
-      stripeEvents: createStripeEventRepository,
-      audit: createAuditEventRepository,
-    },
     onEntitlementsChanged: options.onEntitlementsChanged,
-    logger: options.logger,
+    logger,
   });
-  /**
-   * Re-syncs the given organizations' customers one after the other. One
-   * customer's failure (deleted at Stripe, an API error) is reported and the
-   * rest still run.
-   */
-  async function resyncCustomers(
-    targets: readonly { id: string; stripeCustomerId: string }[],
-    onEach?: (target: { id: string; stripeCustomerId: string }, error: unknown) => void,
-  ): Promise<{ drift: number; failed: number }> {
-    let drift = 0;
-    let failed = 0;
-    for (const target of targets) {
-      let error: unknown = null;
-      try {
-        drift += (await syncCustomer(target.stripeCustomerId))?.drift ?? 0;
-      } catch (caught) {
-        failed += 1;
-        error = caught;
-      }
-      onEach?.(target, error);
-    }
-    return { drift, failed };
-  }
-
+  const processEvent = createStripeEventProcessor({ events: stripeEvents, organizations, syncCustomer, logger });
   return {
-    events,
-    organizations,
     readEntitlements,
     syncCustomer,
-    resyncCustomers,
-    processEvent: createStripeEventProcessor({ events, organizations, syncCustomer, logger: options.logger }),
+    processEvent,
+    ...createEventUseCases({ events: stripeEvents, processEvent, logger }),
+    ...createResyncUseCases({ organizations, syncCustomer }),
     service: createBillingService({
-      db,
+      uow,
       stripe: options.stripe,
       prices: options.prices,
       urls: options.urls,
-      organizations: createOrganizationRepository,
       readEntitlements,
       syncCustomer,
-      logger: options.logger,
+      logger,
     }),
   };
 }
@@ -108,19 +74,20 @@ export type BillingSettings = {
 };
 
 /**
- * Billing wired from settings: the pinned Stripe client (Stripe or the local
- * emulator), and entitlement changes announced on Redis pub/sub. Without a
- * secret key (development and tests only; production refuses to start) every
- * Stripe call fails as "billing provider unavailable".
+ * The one place billing is built from its configuration slice, for every
+ * process (the API's services; the worker runtime, and through it the tests
+ * and the CLI): the pinned Stripe client (Stripe or the local emulator), the
+ * unit of work over `db`, and entitlement changes announced on Redis pub/sub.
+ * Without a secret key (development and tests only; production refuses to
+ * start) every Stripe call fails as "billing provider unavailable".
+ *
+ * @param settings `config.billing`
+ * @param deps the process's connections; `keyPrefix` is `config.redis.keyPrefix`
  */
-export function createBillingFromSettings(deps: {
-  settings: BillingSettings;
-  db: Knex;
-  redis: Redis;
-  keyPrefix: string;
-  logger: Logger;
-}) {
-  const { settings } = deps;
+export function createBillingFromSettings(
+  settings: BillingSettings,
+  deps: { db: Knex; redis: Redis; keyPrefix: string; logger: Logger },
+) {
   if (!settings.stripeSecretKey) deps.logger.warn('STRIPE_SECRET_KEY is not set: billing calls will fail');
   const stripe = createStripeClient({
     secretKey: settings.stripeSecretKey ?? 'sk_test_not_configured',
@@ -132,7 +99,7 @@ export function createBillingFromSettings(deps: {
     healthCheck: (intervalMs: number) =>
       stripeHealthCheck(stripe, { configured: Boolean(settings.stripeSecretKey), intervalMs }),
     ...createBilling({
-      db: deps.db,
+      uow: createUnitOfWork(deps.db),
       stripe,
       prices: settings.prices,
       pastDueGraceDays: settings.pastDueGraceDays,

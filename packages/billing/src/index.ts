@@ -35,8 +35,10 @@ export {
 export { entitlementsChannel, publishEntitlementsChanged } from './entitlements/invalidation.js';
 export { createStripeEventProcessor, type EventOutcome, type StripeEventProcessor } from './events/event-processor.js';
 export { customerOfEvent, HANDLED_EVENT_TYPES } from './events/event-types.js';
+export { createEventUseCases, type ReplayOutcome } from './events/event-use-cases.js';
 export { createWebhookInbox, type InboxOutcome, type WebhookInbox } from './events/webhook-inbox.js';
 export { createStripeClient, STRIPE_API_VERSION, type StripeClientOptions } from './stripe/stripe-client.js';
 export { stripeHealthCheck } from './stripe/stripe-health.js';
 export { createCustomerSync, type CustomerSync, type SyncResult } from './sync/customer-sync.js';
+export { type BillingCustomer, createResyncUseCases } from './sync/resync.js';
 export { periodOf, type StripeSubscriptionLike, toSubscriptionRow } from './sync/stripe-subscription.js';

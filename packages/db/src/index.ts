@@ -47,16 +47,20 @@ export {
   type UserCredentials,
   type UserRepository,
 } from './users/user.repository.js';
+export { StripeEventModel } from './stripe-events/stripe-event.model.js';
 export {
   createStripeEventRepository,
+  type IncomingStripeEvent,
   type StoredStripeEvent,
   type StripeEventRepository,
   type StripeEventStatus,
 } from './stripe-events/stripe-event.repository.js';
+export { SubscriptionModel } from './subscriptions/subscription.model.js';
 export {
   createSubscriptionRepository,
   type SubscriptionRepository,
   type SubscriptionRow,
 } from './subscriptions/subscription.repository.js';
+export { UsageDailyModel } from './usage/usage.model.js';
 export { createUsageRepository, type UsageIncrement, type UsageRepository } from './usage/usage.repository.js';
 export { createRepositories, createUnitOfWork, type Repositories, type UnitOfWork } from './unit-of-work.js';

@@ -3,7 +3,7 @@ import type { Logger } from '@groundwork/core';
 import type { BillingJob } from '@groundwork/queue';
 
 export type BillingJobDeps = {
-  billing: Pick<Billing, 'events' | 'organizations' | 'syncCustomer' | 'resyncCustomers' | 'processEvent'>;
+  billing: Pick<Billing, 'sweepPendingEvents' | 'listCustomers' | 'resyncCustomers' | 'syncCustomer' | 'processEvent'>;
   /** Puts a stored event on the stripe-events queue (job id = event id, so never twice). */
   enqueueEvent: (eventId: string) => Promise<unknown>;
   logger: Logger;
@@ -18,13 +18,13 @@ export type BillingJobDeps = {
  * is harmless (job id = event id, and a processed event is a no-op), so the
  * grace only saves work while the webhook's own enqueue is in flight.
  */
-export function createEventSweep(deps: Pick<BillingJobDeps, 'billing' | 'enqueueEvent' | 'logger'>) {
-  return async function sweepEvents(options: { graceMs: number; limit?: number }): Promise<number> {
-    const olderThan = new Date(Date.now() - options.graceMs);
-    const ids = await deps.billing.events.listPendingIds(olderThan, options.limit);
-    for (const id of ids) await deps.enqueueEvent(id);
-    if (ids.length > 0) deps.logger.info({ count: ids.length }, 'swept stored stripe events onto the queue');
-    return ids.length;
+export function createEventSweep(deps: Pick<BillingJobDeps, 'billing' | 'enqueueEvent'>) {
+  return function sweepEvents(options: { graceMs: number; limit?: number }): Promise<number> {
+    return deps.billing.sweepPendingEvents({
+      olderThan: new Date(Date.now() - options.graceMs),
+      limit: options.limit,
+      enqueue: deps.enqueueEvent,
+    });
   };
 }
 
@@ -36,7 +36,7 @@ export function createBillingHandler(deps: BillingJobDeps) {
         return { task: payload.task, enqueued: await sweepEvents({ graceMs: deps.sweepGraceMs }) };
       }
       case 'resync-all': {
-        const organizations = await deps.billing.organizations.listIdsWithStripeCustomer();
+        const organizations = await deps.billing.listCustomers();
         const { drift, failed } = await deps.billing.resyncCustomers(organizations, (organization, err) => {
           if (err)
             deps.logger.error({ err, organizationId: organization.id }, 'billing re-sync of one customer failed');

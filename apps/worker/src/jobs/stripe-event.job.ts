@@ -1,5 +1,5 @@
 import type { Billing } from '@groundwork/billing';
-import { inSpan, type Logger, withTraceCarrier } from '@groundwork/core';
+import { AppError, inSpan, type Logger, withTraceCarrier } from '@groundwork/core';
 import type { StripeEventJob } from '@groundwork/queue';
 import type { Job } from 'bullmq';
 
@@ -26,10 +26,20 @@ export function createStripeEventHandler(deps: { billing: Pick<Billing, 'process
  * event enters the dead-letter state with its error, whether the processor
  * threw on its last attempt or the job stalled once too often.
  */
-export function createStripeEventDeadLetter(deps: { billing: Pick<Billing, 'events'>; logger: Logger }) {
+export function createStripeEventDeadLetter(deps: { billing: Pick<Billing, 'markEventFailed'>; logger: Logger }) {
   return async function deadLetterStripeEvent(job: Job, error: Error): Promise<void> {
     const { eventId, requestId } = job.data as { eventId?: unknown; requestId?: unknown };
-    await deps.billing.events.markFailed(String(eventId), `${error.name}: ${error.message}`);
+    if (error instanceof AppError && error.code === 'NOT_FOUND') {
+      // Not in the inbox: nothing to dead-letter. Writing anyway would race a store that
+      // comes late (after a crash between storing and queueing) and bury an event the
+      // sweeper is about to process.
+      deps.logger.warn(
+        { eventId, reqId: requestId },
+        'stripe event job failed for good: the event is not in the inbox',
+      );
+      return;
+    }
+    await deps.billing.markEventFailed(String(eventId), `${error.name}: ${error.message}`);
     deps.logger.error({ err: error, eventId, reqId: requestId }, 'stripe event moved to dead letter');
   };
 }

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
-
 import { AppError, type Logger } from '@groundwork/core';
-import type { Knex, OrganizationRepository } from '@groundwork/db';
+import type { UnitOfWork } from '@groundwork/db';
 import Stripe from 'stripe';
 
 import type { EntitlementReader } from '../entitlements/entitlement-reader.js';
@@ -24,6 +22,12 @@ async function callStripe<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    if (error instanceof Stripe.errors.StripeIdempotencyError) {
+      // Another checkout of the organization, for another plan, took this attempt's key first.
+      throw new AppError('CONFLICT', 'Another checkout for this organization is being started; try again', {
+        cause: error,
+      });
+    }
     if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) {
       throw new AppError('UNAVAILABLE', 'The billing provider is unavailable; try again shortly', { cause: error });
     }
@@ -31,44 +35,41 @@ async function callStripe<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
+async function listAll<T>(list: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of list) items.push(item);
+  return items;
+}
+
+/**
+ * Checkout: plans, the organization's Stripe customer, Checkout and portal
+ * sessions. No database transaction or pooled connection is held across a
+ * Stripe call (ADR 014, ADR 017): concurrent checkouts agree through Stripe's
+ * idempotency keys and the conditional link of the customer.
+ */
 export function createBillingService(deps: {
-  db: Knex;
+  uow: Pick<UnitOfWork, 'repositories'>;
   stripe: Stripe;
   prices: PlanPrices;
   urls: BillingUrls;
-  organizations: (
-    db: Knex,
-  ) => Pick<OrganizationRepository, 'findStripeCustomerId' | 'linkStripeCustomer' | 'findForMember'>;
   readEntitlements: EntitlementReader;
   syncCustomer: CustomerSync;
   logger: Logger;
 }) {
+  const { organizations } = deps.uow.repositories;
+
   /**
    * The organization's Stripe customer, created on first use. Concurrent calls
    * share one idempotency key, so Stripe returns the same customer to all of
    * them, and the link is only written where none exists yet: never two.
    */
   async function ensureCustomer(organizationId: string): Promise<string> {
-    const organizations = deps.organizations(deps.db);
     const existing = await organizations.findStripeCustomerId(organizationId);
     if (existing) return existing;
     const customer = await callStripe('create customer', () =>
       deps.stripe.customers.create({ metadata: { organizationId } }, { idempotencyKey: `customer-${organizationId}` }),
     );
     return (await organizations.linkStripeCustomer(organizationId, customer.id)) ?? customer.id;
-  }
-
-  /**
-   * Runs `work` while holding the organization's billing lock (a transaction-
-   * scoped advisory lock), so two checkouts of one organization never decide
-   * at the same time. Stripe calls happen inside, hence the longer timeout.
-   */
-  async function withOrganizationLock<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
-    return deps.db.transaction(async (trx) => {
-      await trx.raw("set local statement_timeout = '60s'");
-      await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`billing-checkout:${organizationId}`]);
-      return work();
-    });
   }
 
   function priceFor(plan: PaidPlanKey, interval: BillingInterval): string {
@@ -108,50 +109,52 @@ export function createBillingService(deps: {
       const current = await deps.readEntitlements(organizationId);
       if (current.plan !== 'free') throw alreadySubscribed(current.plan, current.status);
       const customer = await ensureCustomer(organizationId);
-      return withOrganizationLock(organizationId, async () => {
-        // Stripe, not the local copy, decides: a webhook may not have arrived yet, and a
-        // past_due or unpaid subscription may still be revived by a paid invoice.
-        const live = await callStripe('list subscriptions', () =>
-          deps.stripe.subscriptions.list({ customer, status: 'all', limit: 100 }),
-        );
-        const blocking = live.data.find((subscription) => !TERMINAL_STATUSES.has(subscription.status));
-        if (blocking) throw alreadySubscribed(current.plan, blocking.status);
+      // Stripe, not the local copy, decides: a webhook may not have arrived yet, and a
+      // past_due or unpaid subscription may still be revived by a paid invoice.
+      const live = await callStripe('list subscriptions', () =>
+        deps.stripe.subscriptions.list({ customer, status: 'all', limit: 100 }),
+      );
+      const blocking = live.data.find((subscription) => !TERMINAL_STATUSES.has(subscription.status));
+      if (blocking) throw alreadySubscribed(current.plan, blocking.status);
 
-        // One open checkout per organization: reuse it for the same price (a double click),
-        // expire it for another (a second tab), so two subscriptions can never be paid for.
-        const open = await callStripe('list checkout sessions', () =>
-          deps.stripe.checkout.sessions.list({ customer, status: 'open', limit: 100 }),
+      // One open checkout per organization: reuse it for the same price (a double click),
+      // expire it for another (a second tab), so two subscriptions can never be paid for.
+      const sessions = await callStripe('list checkout sessions', () =>
+        listAll(deps.stripe.checkout.sessions.list({ customer, limit: 100 })),
+      );
+      const open = sessions.filter((session) => session.status === 'open');
+      const reusable = open.find((session) => session.metadata?.priceId === priceId);
+      for (const session of open) {
+        if (session.id === reusable?.id) continue;
+        await callStripe('expire checkout session', () =>
+          deps.stripe.checkout.sessions.expire(session.id, {}, { idempotencyKey: `expire-${session.id}` }),
         );
-        const reusable = open.data.find((session) => session.metadata?.priceId === priceId);
-        for (const session of open.data) {
-          if (session.id === reusable?.id) continue;
-          await callStripe('expire checkout session', () =>
-            deps.stripe.checkout.sessions.expire(session.id, {}, { idempotencyKey: `expire-${session.id}` }),
-          );
-        }
-        if (reusable) return { sessionId: reusable.id, url: reusable.url };
+      }
+      if (reusable) return { sessionId: reusable.id, url: reusable.url };
 
-        const session = await callStripe('create checkout session', () =>
-          deps.stripe.checkout.sessions.create(
-            {
-              mode: 'subscription',
-              customer,
-              line_items: [{ price: priceId, quantity: 1 }],
-              client_reference_id: organizationId,
-              metadata: { organizationId, priceId },
-              subscription_data: { metadata: { organizationId } },
-              success_url: deps.urls.successUrl,
-              cancel_url: deps.urls.cancelUrl,
-            },
-            { idempotencyKey: `checkout-${organizationId}-${priceId}-${randomUUID()}` },
-          ),
-        );
-        return { sessionId: session.id, url: session.url };
-      });
+      // The key names the attempt by how many sessions the customer had: checkouts that raced
+      // past the list above share it, so Stripe creates one session and returns it to each
+      // (or refuses one for another price: CONFLICT). The next attempt sees one more session.
+      const session = await callStripe('create checkout session', () =>
+        deps.stripe.checkout.sessions.create(
+          {
+            mode: 'subscription',
+            customer,
+            line_items: [{ price: priceId, quantity: 1 }],
+            client_reference_id: organizationId,
+            metadata: { organizationId, priceId },
+            subscription_data: { metadata: { organizationId } },
+            success_url: deps.urls.successUrl,
+            cancel_url: deps.urls.cancelUrl,
+          },
+          { idempotencyKey: `checkout-${organizationId}-${sessions.length}` },
+        ),
+      );
+      return { sessionId: session.id, url: session.url };
     },
 
     async createPortalSession(organizationId: string) {
-      const customer = await deps.organizations(deps.db).findStripeCustomerId(organizationId);
+      const customer = await organizations.findStripeCustomerId(organizationId);
       if (!customer)
         throw new AppError('CONFLICT', 'This organization has no billing account yet; start a checkout first');
       const session = await callStripe('create portal session', () =>
@@ -165,7 +168,7 @@ export function createBillingService(deps: {
 
     /** For the success page: syncs from Stripe at once instead of waiting for the webhook. */
     async syncCheckout(organizationId: string, sessionId: string) {
-      const customer = await deps.organizations(deps.db).findStripeCustomerId(organizationId);
+      const customer = await organizations.findStripeCustomerId(organizationId);
       const session = await callStripe('retrieve checkout session', () =>
         deps.stripe.checkout.sessions.retrieve(sessionId).catch((error: unknown) => {
           if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return null;

@@ -1,5 +1,5 @@
 import { type Logger, withTimeout } from '@groundwork/core';
-import type { StripeEventRepository } from '@groundwork/db';
+import type { IncomingStripeEvent } from '@groundwork/db';
 import type Stripe from 'stripe';
 
 export type InboxOutcome =
@@ -15,7 +15,8 @@ export function createWebhookInbox(deps: {
   stripe: Stripe;
   webhookSecret: string;
   livemode: boolean;
-  events: Pick<StripeEventRepository, 'insertIfNew'>;
+  /** Stores the event once by its id; false when it was already stored. */
+  recordEvent: (event: IncomingStripeEvent) => Promise<boolean>;
   enqueue: (eventId: string, meta: { requestId?: string }) => Promise<unknown>;
   logger: Logger;
 }) {
@@ -36,7 +37,7 @@ export function createWebhookInbox(deps: {
       deps.logger.warn({ eventId: event.id, livemode: event.livemode }, 'stripe webhook rejected: wrong mode');
       return { status: 400, reason: 'livemode' };
     }
-    const stored = await deps.events.insertIfNew({
+    const stored = await deps.recordEvent({
       id: event.id,
       type: event.type,
       apiVersion: event.api_version ?? null,

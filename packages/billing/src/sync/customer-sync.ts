@@ -1,10 +1,4 @@
-import {
-  type AuditEventRepository,
-  type Knex,
-  type OrganizationRepository,
-  type StripeEventRepository,
-  type SubscriptionRepository,
-} from '@groundwork/db';
+import type { UnitOfWork } from '@groundwork/db';
 import { inSpan, type Logger } from '@groundwork/core';
 import type Stripe from 'stripe';
 
@@ -23,18 +17,10 @@ export type SyncResult = {
 };
 
 export type CustomerSyncDeps = {
-  db: Knex;
+  uow: Pick<UnitOfWork, 'transaction'>;
   stripe: Stripe;
   prices: PlanPrices;
   pastDueGraceDays: number;
-  repositories: {
-    organizations: (db: Knex) => Pick<OrganizationRepository, 'findByStripeCustomerId'>;
-    subscriptions: (
-      db: Knex,
-    ) => Pick<SubscriptionRepository, 'listForCustomer' | 'upsert' | 'findCurrentForOrganization'>;
-    stripeEvents: (db: Knex) => Pick<StripeEventRepository, 'markProcessed'>;
-    audit: (db: Knex) => Pick<AuditEventRepository, 'insert'>;
-  };
   onEntitlementsChanged: (organizationId: string) => Promise<void>;
   logger: Logger;
 };
@@ -63,15 +49,19 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
     customerId: string,
     options: { eventId?: string } = {},
   ): Promise<SyncResult | null> {
-    const result = await deps.db.transaction(async (trx) => {
+    // The one place a transaction spans a Stripe read (ADR 007): the read and the write of a
+    // customer's rows must happen in the same order for every sync, or an older read could
+    // overwrite a newer one. The lock is per customer and bounded by the statement timeout.
+    const result = await deps.uow.transaction(async (repositories, trx) => {
       // The lock may wait for another sync's Stripe call, and this one makes its own.
       await trx.raw("set local statement_timeout = '60s'");
+      // Raw: a transaction-scoped advisory lock (released at commit, so PgBouncer-safe; ADR 013).
       await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`stripe-customer:${customerId}`]);
-      const organization = await deps.repositories.organizations(trx).findByStripeCustomerId(customerId);
+      const organization = await repositories.organizations.findByStripeCustomerId(customerId);
       if (!organization) return null;
-      const subscriptions = deps.repositories.subscriptions(trx);
+      const { subscriptions } = repositories;
       const before = await subscriptions.findCurrentForOrganization(organization.id);
-      const stored = new Map((await subscriptions.listForCustomer(customerId, trx)).map((row) => [row.id, row]));
+      const stored = new Map((await subscriptions.listForCustomer(customerId)).map((row) => [row.id, row]));
 
       const remote: StripeSubscriptionLike[] = await inSpan(
         'stripe.subscriptions.list',
@@ -98,8 +88,8 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
         if (!previous) return options.eventId === undefined;
         return differs(previous, row);
       }).length;
-      await subscriptions.upsert(rows, trx);
-      if (options.eventId) await deps.repositories.stripeEvents(trx).markProcessed(options.eventId, trx);
+      await subscriptions.upsert(rows);
+      if (options.eventId) await repositories.stripeEvents.markProcessed(options.eventId);
 
       const after = await subscriptions.findCurrentForOrganization(organization.id);
       const policy = { pastDueGraceDays: deps.pastDueGraceDays };
@@ -107,7 +97,7 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
       const planBefore = decideEntitlements(toSubscriptionState(before), now, policy);
       const planAfter = decideEntitlements(toSubscriptionState(after), now, policy);
       if (planBefore.plan !== planAfter.plan || planBefore.status !== planAfter.status) {
-        await deps.repositories.audit(trx).insert({
+        await repositories.audit.insert({
           type: 'billing.plan_changed',
           organizationId: organization.id,
           metadata: {

@@ -59,19 +59,16 @@ export function createOrganizationRepository(db: Knex) {
       return row?.stripeCustomerId ?? null;
     },
 
-    /** Links a Stripe customer unless one is linked already; returns the customer id that is linked now. */
-    async linkStripeCustomer(
-      organizationId: string,
-      stripeCustomerId: string,
-      trx?: Knex.Transaction,
-    ): Promise<string | null> {
-      await OrganizationModel.query(trx ?? db)
+    /**
+     * Links a Stripe customer unless one is linked already; returns the customer id that is linked now.
+     * The `where stripe_customer_id is null` makes it a conditional update: of two racing links, one wins.
+     */
+    async linkStripeCustomer(organizationId: string, stripeCustomerId: string): Promise<string | null> {
+      await OrganizationModel.query(db)
         .findById(organizationId)
         .whereNull('stripeCustomerId')
         .patch({ stripeCustomerId });
-      const row = await OrganizationModel.query(trx ?? db)
-        .findById(organizationId)
-        .select('stripeCustomerId');
+      const row = await OrganizationModel.query(db).findById(organizationId).select('stripeCustomerId');
       return row?.stripeCustomerId ?? null;
     },
 

@@ -1,19 +1,9 @@
 import type { Knex } from 'knex';
+import { fn } from 'objection';
 
-export type StripeEventStatus = 'pending' | 'processed' | 'ignored' | 'failed';
+import { StripeEventModel, type StripeEventStatus } from './stripe-event.model.js';
 
-export type StoredStripeEvent = {
-  id: string;
-  type: string;
-  apiVersion: string | null;
-  livemode: boolean;
-  payload: { data: { object: Record<string, unknown> } } & Record<string, unknown>;
-  status: StripeEventStatus;
-  attempts: number;
-  lastError: string | null;
-  receivedAt: Date;
-  processedAt: Date | null;
-};
+export type { StripeEventStatus } from './stripe-event.model.js';
 
 const COLUMNS = [
   'id',
@@ -26,29 +16,38 @@ const COLUMNS = [
   'lastError',
   'receivedAt',
   'processedAt',
-];
+] as const;
+
+export type StoredStripeEvent = Pick<StripeEventModel, (typeof COLUMNS)[number]>;
+
+export type IncomingStripeEvent = {
+  id: string;
+  type: string;
+  apiVersion: string | null;
+  livemode: boolean;
+  /** Stripe's `created`, in seconds. */
+  created: number;
+  payload: unknown;
+};
 
 /** The durable webhook inbox: every verified event is stored once, by its Stripe id, before anything else happens. */
 export function createStripeEventRepository(db: Knex) {
+  const events = () => StripeEventModel.query(db);
+  const idsOf = (rows: { id: string }[]) => rows.map((row) => row.id);
   return {
     /** Stores the event; false when it was already there (Stripe retries and duplicates are normal). */
-    async insertIfNew(event: {
-      id: string;
-      type: string;
-      apiVersion: string | null;
-      livemode: boolean;
-      created: number;
-      payload: unknown;
-    }): Promise<boolean> {
-      const inserted = await db('stripeEvents')
-        .insert({
-          id: event.id,
-          type: event.type,
-          apiVersion: event.apiVersion,
-          livemode: event.livemode,
-          stripeCreatedAt: new Date(event.created * 1000),
-          payload: JSON.stringify(event.payload),
-        })
+    async insertIfNew(event: IncomingStripeEvent): Promise<boolean> {
+      const inserted = await events()
+        .insert([
+          {
+            id: event.id,
+            type: event.type,
+            apiVersion: event.apiVersion,
+            livemode: event.livemode,
+            stripeCreatedAt: new Date(event.created * 1000),
+            payload: event.payload as StripeEventModel['payload'],
+          },
+        ])
         .onConflict('id')
         .ignore()
         .returning('id');
@@ -56,59 +55,59 @@ export function createStripeEventRepository(db: Knex) {
     },
 
     async findById(id: string): Promise<StoredStripeEvent | undefined> {
-      return db('stripeEvents').where({ id }).first(COLUMNS);
+      return events().findById(id).select(COLUMNS);
     },
 
     async recordAttempt(id: string): Promise<void> {
-      await db('stripeEvents').where({ id }).increment('attempts', 1);
+      await events().findById(id).increment('attempts', 1);
     },
 
-    /** Marks the event done; runs in the sync's transaction so "synced" and "processed" commit together. */
-    async markProcessed(id: string, trx?: Knex.Transaction): Promise<void> {
-      await (trx ?? db)('stripeEvents')
-        .where({ id })
-        .update({ status: 'processed', processedAt: db.fn.now(), lastError: null });
+    /** Marks the event done; called on the sync's transaction so "synced" and "processed" commit together. */
+    async markProcessed(id: string): Promise<void> {
+      await events().findById(id).patch({ status: 'processed', processedAt: fn.now(), lastError: null });
     },
 
     async markIgnored(id: string, reason: string): Promise<void> {
-      await db('stripeEvents').where({ id }).update({ status: 'ignored', processedAt: db.fn.now(), lastError: reason });
+      await events().findById(id).patch({ status: 'ignored', processedAt: fn.now(), lastError: reason });
     },
 
     /** The dead-letter state: retries are exhausted; visible and re-drivable (`billing:replay`). */
     async markFailed(id: string, error: string): Promise<void> {
-      await db('stripeEvents')
-        .where({ id })
+      await events()
+        .findById(id)
         .whereNot({ status: 'processed' })
-        .update({ status: 'failed', lastError: error.slice(0, 2000) });
+        .patch({ status: 'failed', lastError: error.slice(0, 2000) });
     },
 
     async resetToPending(id: string): Promise<boolean> {
-      return (
-        (await db('stripeEvents')
-          .where({ id })
-          .whereIn('status', ['failed', 'pending'])
-          .update({ status: 'pending' })) > 0
-      );
+      const changed = await events()
+        .findById(id)
+        .whereIn('status', ['failed', 'pending'] satisfies StripeEventStatus[])
+        .patch({ status: 'pending' });
+      return changed > 0;
     },
 
     /** Stored but not yet processed, received before `olderThan`: what the sweeper re-enqueues. */
     async listPendingIds(olderThan: Date, limit = 500): Promise<string[]> {
-      const rows: { id: string }[] = await db('stripeEvents')
-        .where({ status: 'pending' })
-        .where('receivedAt', '<', olderThan)
-        .orderBy('receivedAt')
-        .limit(limit)
-        .select('id');
-      return rows.map((row) => row.id);
+      return idsOf(
+        await events()
+          .where({ status: 'pending' })
+          .where('receivedAt', '<', olderThan)
+          .orderBy('receivedAt')
+          .limit(limit)
+          .select('id'),
+      );
     },
 
     async listFailedIds(limit = 500): Promise<string[]> {
-      const rows: { id: string }[] = await db('stripeEvents')
-        .where({ status: 'failed' })
-        .orderBy('receivedAt')
-        .limit(limit)
-        .select('id');
-      return rows.map((row) => row.id);
+      return idsOf(await events().where({ status: 'failed' }).orderBy('receivedAt').limit(limit).select('id'));
+    },
+
+    /** When the oldest event still waiting to be processed arrived (null: none waits); for the inbox-lag metric. */
+    async oldestPendingReceivedAt(): Promise<Date | null> {
+      const row = (await events().where({ status: 'pending' }).min('receivedAt as oldest').first()) as unknown as
+        { oldest?: Date | string | null } | undefined;
+      return row?.oldest ? new Date(row.oldest) : null;
     },
   };
 }

@@ -1,19 +1,7 @@
 import type { Knex } from 'knex';
+import { fn, raw } from 'objection';
 
-export type SubscriptionRow = {
-  id: string;
-  organizationId: string;
-  stripeCustomerId: string;
-  status: string;
-  priceId: string;
-  planKey: 'pro' | 'business' | null;
-  currentPeriodStart: Date | null;
-  currentPeriodEnd: Date | null;
-  cancelAtPeriodEnd: boolean;
-  trialEnd: Date | null;
-  canceledAt: Date | null;
-  stripeCreatedAt: Date;
-};
+import { SubscriptionModel } from './subscription.model.js';
 
 const COLUMNS = [
   'id',
@@ -30,33 +18,40 @@ const COLUMNS = [
   'stripeCreatedAt',
 ] as const;
 
+export type SubscriptionRow = Pick<SubscriptionModel, (typeof COLUMNS)[number]>;
+
 /**
  * Statuses that can grant a paid plan, best first (a price we do not sell ranks last):
  * the organization's "current" subscription is chosen by them.
  */
-const STATUS_RANK = `case when plan_key is null then 9 when status = 'active' then 0 when status = 'trialing' then 1 when status = 'past_due' then 2 else 3 end`;
+const STATUS_RANK = raw(
+  `case when plan_key is null then 9 when status = 'active' then 0 when status = 'trialing' then 1 when status = 'past_due' then 2 else 3 end`,
+);
 
 export function createSubscriptionRepository(db: Knex) {
+  const subscriptions = () => SubscriptionModel.query(db);
   return {
-    async listForCustomer(stripeCustomerId: string, trx?: Knex.Transaction): Promise<SubscriptionRow[]> {
-      return (trx ?? db)('subscriptions').where({ stripeCustomerId }).select(COLUMNS);
+    async listForCustomer(stripeCustomerId: string): Promise<SubscriptionRow[]> {
+      return subscriptions().where({ stripeCustomerId }).select(COLUMNS);
     },
 
     /** Inserts or overwrites each row with Stripe's current values (Stripe is the truth). */
-    async upsert(rows: SubscriptionRow[], trx?: Knex.Transaction): Promise<void> {
+    async upsert(rows: SubscriptionRow[]): Promise<void> {
       if (rows.length === 0) return;
-      await (trx ?? db)('subscriptions')
-        .insert(rows.map((row) => ({ ...row, syncedAt: db.fn.now() })))
+      await subscriptions()
+        .insert(rows.map((row) => ({ ...row, syncedAt: fn.now() })))
         .onConflict('id')
         .merge();
     },
 
     /** The subscription that decides the organization's plan: the best status, then the newest. */
     async findCurrentForOrganization(organizationId: string): Promise<SubscriptionRow | undefined> {
-      return db('subscriptions')
+      return subscriptions()
         .where({ organizationId })
-        .orderByRaw(`${STATUS_RANK}, stripe_created_at desc`)
-        .first(COLUMNS);
+        .orderBy(STATUS_RANK)
+        .orderBy('stripeCreatedAt', 'desc')
+        .first()
+        .select(COLUMNS);
     },
   };
 }

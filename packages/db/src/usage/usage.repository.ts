@@ -1,4 +1,7 @@
 import type { Knex } from 'knex';
+import { raw } from 'objection';
+
+import { UsageDailyModel } from './usage.model.js';
 
 export type UsageIncrement = { organizationId: string; day: string; metric: string; count: number };
 
@@ -7,6 +10,8 @@ export function createUsageRepository(db: Knex) {
     /**
      * Adds counts in one statement (the API batches them: no write per request).
      * Counts of organizations deleted meanwhile are dropped rather than failing the batch.
+     * Raw SQL because the one statement carries the guarantee: the existence filter and
+     * the additive upsert run together, so a concurrent delete or flush loses no count.
      */
     async add(increments: UsageIncrement[]): Promise<void> {
       if (increments.length === 0) return;
@@ -29,11 +34,11 @@ export function createUsageRepository(db: Knex) {
       organizationId: string,
       sinceDay: string,
     ): Promise<{ day: string; metric: string; count: number }[]> {
-      const rows: { day: Date | string; metric: string; count: string | number }[] = await db('usageDaily')
+      const rows = await UsageDailyModel.query(db)
         .where({ organizationId })
         .where('day', '>=', sinceDay)
         .orderBy('day')
-        .select(db.raw("to_char(day, 'YYYY-MM-DD') as day"), 'metric', 'count');
+        .select(raw("to_char(day, 'YYYY-MM-DD')").as('day'), 'metric', 'count');
       return rows.map((row) => ({ day: String(row.day), metric: row.metric, count: Number(row.count) }));
     },
   };

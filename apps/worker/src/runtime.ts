@@ -1,0 +1,181 @@
+import type { AddressInfo } from 'node:net';
+
+import { createBillingFromSettings } from '@groundwork/billing';
+import type { Config } from '@groundwork/config';
+import { createShutdown, type Logger, metricsAccess, type ShutdownStep } from '@groundwork/core';
+import { createDb } from '@groundwork/db';
+import {
+  billingQueue,
+  closeRedis,
+  createFastFailRedis,
+  createProducer,
+  createWorkerRedis,
+  housekeepingQueue,
+  stripeEventsQueue,
+} from '@groundwork/queue';
+
+import { createHealthServer } from './health-server.js';
+import { createEventSweep } from './jobs/billing.job.js';
+import { createStripeEventDeadLetter } from './jobs/stripe-event.job.js';
+import { createProcessors } from './processors.js';
+import { keepSchedules } from './schedules.js';
+import { startWorkers } from './start-workers.js';
+import { createStripeEventEnqueuer } from './stripe-event-queue.js';
+import { createWorkerMetrics } from './worker-metrics.js';
+import { createWorkerReadiness } from './worker-readiness.js';
+
+type RuntimeOptions = { config: Config; logger: Logger; applicationName?: string };
+
+/**
+ * The connections and the billing domain, without consuming any queue: what
+ * the worker runtime is built on, and all a one-off billing command needs.
+ */
+export function createBillingDependencies(options: RuntimeOptions) {
+  const { config, logger } = options;
+  const db = createDb({ ...config.db, applicationName: options.applicationName ?? 'groundwork-worker', logger });
+  const redis = createFastFailRedis(config.redis.url, logger, 'worker-producer');
+  const billing = createBillingFromSettings(config.billing, { db, redis, keyPrefix: config.redis.keyPrefix, logger });
+  return {
+    db,
+    redis,
+    billing,
+    /** For a command that built only these: the worker runtime closes them in its own steps. */
+    async close() {
+      await closeRedis(redis, 1_000);
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * The worker process, wired once for `main.ts`, the tests and the CLI:
+ * connections, producers, billing, one BullMQ worker per queue (consuming
+ * from now on), the schedule keeper, metrics, readiness and the health
+ * server. The server is built but listens only when `listen` is called, and
+ * no signal is handled here.
+ */
+export function createWorkerRuntime(options: RuntimeOptions) {
+  const { config, logger } = options;
+  const keyPrefix = config.redis.keyPrefix;
+  const { db, redis, billing } = createBillingDependencies(options);
+  const workerRedis = createWorkerRedis(config.redis.url, logger);
+  const producerOptions = { connection: redis, keyPrefix, logger };
+  const producers = {
+    housekeeping: createProducer(housekeepingQueue, producerOptions),
+    billing: createProducer(billingQueue, producerOptions),
+    stripeEvents: createProducer(stripeEventsQueue, producerOptions),
+  };
+  const enqueueEvent = createStripeEventEnqueuer(producers.stripeEvents);
+
+  const running = startWorkers({
+    processors: createProcessors({
+      housekeeping: { redis, keyPrefix, heartbeatIntervalMs: config.worker.heartbeatIntervalMs },
+      billing: {
+        billing,
+        enqueueEvent,
+        logger,
+        onDrift: (count) => metrics.drift.inc(count),
+        sweepGraceMs: config.billing.eventSweepGraceMs,
+      },
+    }),
+    connection: workerRedis,
+    keyPrefix,
+    concurrency: config.worker.concurrency,
+    logger,
+    onFinalFailure: { 'stripe-events': createStripeEventDeadLetter({ billing, logger }) },
+  });
+  const metrics = createWorkerMetrics({
+    oldestPendingEventAt: billing.oldestPendingEventAt,
+    workers: running.workers,
+    queues: Object.values(producers).map((producer) => producer.queue),
+  });
+
+  let draining = false;
+  const readiness = createWorkerReadiness({ config, db, redis, billing, logger });
+  const healthServer = createHealthServer({
+    metrics: { registry: metrics.registry, access: metricsAccess(config.metrics.token) },
+    ...readiness,
+    timeoutMs: config.health.checkTimeoutMs,
+    logger,
+    isDraining: () => draining,
+  });
+
+  // Redis may still be coming up: the keeper retries in the background; the workers themselves wait for it.
+  const sweepEvents = createEventSweep({ billing, enqueueEvent });
+  const schedules = keepSchedules({
+    producers: { housekeeping: producers.housekeeping, billing: producers.billing },
+    intervals: {
+      heartbeatIntervalMs: config.worker.heartbeatIntervalMs,
+      eventSweepIntervalMs: config.billing.eventSweepIntervalMs,
+      resyncIntervalMs: config.billing.resyncIntervalMs,
+    },
+    connection: workerRedis,
+    checkIntervalMs: config.worker.scheduleCheckIntervalMs,
+    retryDelayMs: 5_000,
+    // Jobs vanished with Redis's data: queue every stored but unprocessed event now, without the grace.
+    onDataLoss: async () => {
+      await sweepEvents({ graceMs: 0, limit: 10_000 });
+    },
+    logger,
+  });
+
+  /**
+   * What shutdown runs, in order: stop taking jobs (releasing unfinished ones),
+   * then producers, Redis, PostgreSQL, then `extra` (tracing, say), and the
+   * health server last, so /ready answers "draining" until the end.
+   */
+  function closeSteps(extra: ShutdownStep[] = []): ShutdownStep[] {
+    return [
+      {
+        name: 'workers',
+        run: () => {
+          draining = true;
+          schedules.stop();
+          readiness.background.stop();
+          return running.close(Math.floor(config.shutdown.timeoutMs * 0.8));
+        },
+      },
+      {
+        name: 'producers',
+        run: () => Promise.all(Object.values(producers).map((producer) => producer.close())),
+        timeoutMs: 1_000,
+      },
+      { name: 'redis', run: () => Promise.all([closeRedis(workerRedis, 1_000), closeRedis(redis, 1_000)]) },
+      { name: 'postgres', run: () => db.destroy() },
+      ...extra,
+      {
+        name: 'health',
+        run: () => new Promise((resolve) => (healthServer.listening ? healthServer.close(resolve) : resolve(null))),
+      },
+    ];
+  }
+
+  return {
+    db,
+    redis,
+    billing,
+    producers,
+    enqueueEvent,
+    running,
+    metrics,
+    schedules,
+    healthServer,
+    closeSteps,
+    /** Starts serving /health, /ready and /metrics (port 0: any free one). */
+    listen(port = config.worker.healthPort, host = config.http.host): Promise<AddressInfo> {
+      return new Promise((resolve, reject) => {
+        healthServer.once('error', reject);
+        healthServer.listen(port, host, () => {
+          healthServer.off('error', reject);
+          resolve(healthServer.address() as AddressInfo);
+        });
+      });
+    },
+    /** Runs the close steps within the shutdown budget (for tests and commands; `main.ts` wires signals). */
+    close(reason = 'closed by its owner'): Promise<void> {
+      return createShutdown({ logger, timeoutMs: config.shutdown.timeoutMs, steps: closeSteps() }).run(reason);
+    },
+  };
+}
+
+export type WorkerRuntime = ReturnType<typeof createWorkerRuntime>;
