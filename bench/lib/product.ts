@@ -43,7 +43,7 @@ async function steadyRevocations(env: Record<string, string>): Promise<void> {
  * key prefix and https Stripe emulator (the cold-start bench's set-up), with
  * one user whose organization is on the business plan.
  */
-export async function prepareProduct(options: { env: Record<string, string> }) {
+export async function prepareProduct(options: { env: Record<string, string>; api?: string }) {
   const services = await startProductionServices({ name: 'gw-bench' });
   const { production, apiPort: port } = services;
   const databaseUrl = services.directEnv.DATABASE_URL ?? '';
@@ -65,7 +65,7 @@ export async function prepareProduct(options: { env: Record<string, string> }) {
     env: processEnv,
     account,
     webhookSecret: production.STRIPE_WEBHOOK_SECRET ?? '',
-    argv: [process.execPath, 'dist/api.js'],
+    argv: [process.execPath, options.api ?? 'dist/api.js'],
     /** Once, with the API running: the user, and a business subscription for their organization. */
     async seed(): Promise<{ organizationId: string }> {
       await call(url, 'auth.signup', { body: { ...account, displayName: 'Bench' } });
