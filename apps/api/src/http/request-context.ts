@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Logger } from '@groundwork/core';
 
-declare module 'node:http' {
+declare module 'http' {
   // Augmenting a module's type needs an interface.
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   interface IncomingMessage {
