@@ -11,6 +11,8 @@
  *   --connections N   default 50      --no-build    use the existing dist/
  *   --only a,b        targets whose key contains one of these (table only)
  *   --skip flood,webhook,cold-start
+ *   --api FILE        the API bundle to measure (default dist/api.js; e.g. a copy of an earlier build)
+ *   --quiet-wait S    how long to wait for a quiet machine before each round (default 60; 0 on --smoke)
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -37,6 +39,8 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     only: { type: 'string' },
     skip: { type: 'string', default: '' },
+    api: { type: 'string', default: 'dist/api.js' },
+    'quiet-wait': { type: 'string' },
   },
 });
 const smoke = values.smoke;
@@ -44,7 +48,7 @@ const timing: Timing = {
   rounds: Number(values.rounds ?? (smoke ? 1 : 3)),
   durationSeconds: Number(values.duration ?? (smoke ? 1 : 10)),
   warmupSeconds: Number(values.warmup ?? (smoke ? 0.5 : 3)),
-  quietWaitMs: smoke ? 0 : 60_000,
+  quietWaitMs: Number(values['quiet-wait'] ?? (smoke ? 0 : 60)) * 1000,
 };
 const connections = Number(values.connections);
 const skip = new Set(values.skip.split(',').filter(Boolean));
@@ -54,6 +58,7 @@ if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { std
 await buildBaselines();
 
 const product = await prepareProduct({
+  api: values.api,
   env: {
     // High enough never to refuse, so the limiter still runs on every call without shaping the load.
     RATE_LIMIT_DEFAULT: '1000000000/minute',

@@ -4,12 +4,15 @@ import { processCpuSeconds, waitForQuiet, watchCpu } from './machine.js';
 
 export type Placement = { server: string; load: string; pinned: boolean };
 export type Timing = { rounds: number; warmupSeconds: number; durationSeconds: number; quietWaitMs: number };
-export type Sample = LoadResult & { othersShare: number; waitedBusy: number };
+/** `serverCpuUs`: the server's CPU time (user + system) per answered request, in µs: steadier than req/s on a shared machine. */
+export type Sample = LoadResult & { othersShare: number; waitedBusy: number; serverCpuUs: number };
 export type Figures = {
   requestsPerSecond: number;
   p50: number;
   p99: number;
   peakRssMiB: number;
+  /** Median server CPU µs per request. */
+  serverCpuUs: number;
   samples: Sample[];
   /** Rounds during which other processes used more than NOISY of the machine. */
   noisyRounds: number;
@@ -40,8 +43,10 @@ export async function measureRound(
   const serverBefore = processCpuSeconds(pid);
   const watch = watchCpu();
   const result = await runLoad({ ...spec, durationSeconds: timing.durationSeconds }, at);
-  const othersShare = watch.othersShare(processCpuSeconds(pid) - serverBefore + result.cpuSeconds);
-  return { ...result, othersShare, waitedBusy };
+  const serverSeconds = processCpuSeconds(pid) - serverBefore;
+  const othersShare = watch.othersShare(serverSeconds + result.cpuSeconds);
+  const answered = Math.max(1, result.requestsPerSecond * timing.durationSeconds);
+  return { ...result, othersShare, waitedBusy, serverCpuUs: Math.round((serverSeconds * 1e6) / answered) };
 }
 
 /** Several rounds against one server; medians, the server's peak RSS, and the noise seen. */
@@ -58,6 +63,7 @@ export async function measure(
     p50: median(samples.map((sample) => sample.p50)),
     p99: median(samples.map((sample) => sample.p99)),
     peakRssMiB: server.peakRssMiB(),
+    serverCpuUs: median(samples.map((sample) => sample.serverCpuUs)),
     samples,
     noisyRounds: samples.filter((sample) => sample.othersShare > NOISY).length,
     errors: samples.reduce((sum, sample) => sum + sample.non2xx + sample.errors, 0),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { readEnv } from '@groundwork/config';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 import { exitOf, startProcess } from '../../scripts/image/processes.js';
@@ -23,11 +24,26 @@ async function call<T>(url: string, path: string, init: { body?: unknown; token?
 }
 
 /**
+ * A fresh key prefix looks like a Redis that just lost its data: for one
+ * access-token lifetime every authenticated call would also ask the database
+ * whether its session was revoked (ADR 012). Production runs on a Redis that
+ * kept its data, so the bench dates the "since" key back a day.
+ */
+async function steadyRevocations(env: Record<string, string>): Promise<void> {
+  const redis = new Redis(env.REDIS_URL ?? '');
+  try {
+    await redis.set(`${env.REDIS_KEY_PREFIX ?? ''}:{auth}:revocations-since`, String(Date.now() - 86_400_000));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
  * The built API in production mode against its own scratch database, Redis
  * key prefix and https Stripe emulator (the cold-start bench's set-up), with
  * one user whose organization is on the business plan.
  */
-export async function prepareProduct(options: { env: Record<string, string> }) {
+export async function prepareProduct(options: { env: Record<string, string>; api?: string }) {
   const services = await startProductionServices({ name: 'gw-bench' });
   const { production, apiPort: port } = services;
   const databaseUrl = services.directEnv.DATABASE_URL ?? '';
@@ -37,6 +53,7 @@ export async function prepareProduct(options: { env: Record<string, string> }) {
     env: processEnv,
   });
   if ((await exitOf(migrate, 60_000)) !== 0) throw new Error(`migrations failed:\n${migrate.output()}`);
+  await steadyRevocations(processEnv);
   const url = `http://127.0.0.1:${port}`;
   const account = {
     email: `bench-${randomBytes(4).toString('hex')}@bench.test`,
@@ -48,7 +65,7 @@ export async function prepareProduct(options: { env: Record<string, string> }) {
     env: processEnv,
     account,
     webhookSecret: production.STRIPE_WEBHOOK_SECRET ?? '',
-    argv: [process.execPath, 'dist/api.js'],
+    argv: [process.execPath, options.api ?? 'dist/api.js'],
     /** Once, with the API running: the user, and a business subscription for their organization. */
     async seed(): Promise<{ organizationId: string }> {
       await call(url, 'auth.signup', { body: { ...account, displayName: 'Bench' } });

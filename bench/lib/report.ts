@@ -29,16 +29,20 @@ function verdict(key: string, ratios: { rps: number; p99: number; rss: number })
 export function printTable(rows: Row[], options: { noisy: number; date: Date }): void {
   const reference = rows.find((row) => row.target.reference)?.figures;
   console.log(`\nMeasured ${options.date.toISOString().slice(0, 16).replace('T', ' ')} UTC (medians over rounds)\n`);
-  console.log('| target | req/s | ÷ ref | p50 ms | p99 ms | ÷ ref | peak RSS MiB | ÷ ref | noisy rounds | goal |');
-  console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|---|');
+  console.log(
+    '| target | req/s | ÷ ref | p50 ms | p99 ms | ÷ ref | peak RSS MiB | ÷ ref | server CPU µs/req | ÷ ref | noisy rounds | goal |',
+  );
+  console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|');
   for (const { target, figures } of rows) {
     const rps = ratio(figures.requestsPerSecond, reference?.requestsPerSecond ?? 0);
     const p99 = ratio(figures.p99, reference?.p99 ?? 0);
     const rss = ratio(figures.peakRssMiB, reference?.peakRssMiB ?? 0);
+    const cpu = ratio(figures.serverCpuUs, reference?.serverCpuUs ?? 0);
     const errors = figures.errors > 0 ? ` (${figures.errors} non-2xx/errors!)` : '';
     console.log(
       `| ${target.name}${target.reference ? ' (ref)' : ''}${errors} | ${figures.requestsPerSecond} | ${times(rps)} | ` +
         `${figures.p50} | ${figures.p99} | ${times(p99)} | ${figures.peakRssMiB} | ${times(rss)} | ` +
+        `${figures.serverCpuUs} | ${times(cpu)} | ` +
         `${figures.noisyRounds}/${figures.samples.length} | ${verdict(target.key, { rps, p99, rss })} |`,
     );
   }

@@ -54,36 +54,12 @@ export function createApp(deps: AppDependencies): Express {
   app.set('etag', false);
   app.disable('x-powered-by');
 
-  app.use(requestContext(logger));
-  app.use((_req, res, next) => {
-    if (deps.isDraining()) res.setHeader('connection', 'close');
-    next();
-  });
-  app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
-  // After helmet: the dashboard's UI runs under the same CSP (its scripts are same-origin files; its
-  // config is a JSON data block, which script-src does not govern; inline styles are allowed by helmet's default).
-  app.use(queueDashboardRoutes({ queues: deps.services.queues, credentials: config.admin.credentials }));
-  // Before any JSON parsing: the signature covers the exact raw bytes.
-  app.use(stripeWebhookRoutes(deps.services.stripeWebhookInbox));
-  app.use(
-    healthRoutes({
-      checks: deps.readinessChecks,
-      background: deps.backgroundChecks,
-      timeoutMs: config.health.checkTimeoutMs,
-      logger,
-      isDraining: deps.isDraining,
-    }),
-  );
-
   const allowedOrigins = new Set(config.http.corsOrigins);
-  app.use(
-    cors({
-      origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
-      credentials: true,
-      maxAge: 600,
-    }),
-  );
-
+  const corsPolicy = cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+    credentials: true,
+    maxAge: 600,
+  });
   const router = deps.router ?? appRouter;
   const createContext = createContextFactory({
     services: deps.services,
@@ -100,8 +76,18 @@ export function createApp(deps: AppDependencies): Express {
       ((ctx as Context | undefined)?.logger ?? logger).error({ err: error.cause ?? error, path }, 'procedure failed');
     },
   };
+
+  app.use(requestContext(logger));
+  app.use((_req, res, next) => {
+    if (deps.isDraining()) res.setHeader('connection', 'close');
+    next();
+  });
+  app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
+  // The hot path first: a tRPC call passes no other route's matching (dashboard, webhook, health),
+  // and only the middleware it needs (ADR 015). Every other route keeps the order below.
   app.use(
     '/trpc',
+    corsPolicy,
     requireJsonBody,
     createExpressMiddleware({
       router,
@@ -110,6 +96,21 @@ export function createApp(deps: AppDependencies): Express {
       allowMethodOverride: false,
     }),
   );
+  // After helmet: the dashboard's UI runs under the same CSP (its scripts are same-origin files; its
+  // config is a JSON data block, which script-src does not govern; inline styles are allowed by helmet's default).
+  app.use(queueDashboardRoutes({ queues: deps.services.queues, credentials: config.admin.credentials }));
+  // Before any JSON parsing: the signature covers the exact raw bytes.
+  app.use(stripeWebhookRoutes(deps.services.stripeWebhookInbox));
+  app.use(
+    healthRoutes({
+      checks: deps.readinessChecks,
+      background: deps.backgroundChecks,
+      timeoutMs: config.health.checkTimeoutMs,
+      logger,
+      isDraining: deps.isDraining,
+    }),
+  );
+  app.use(corsPolicy);
 
   const metrics = metricsAccess(config.metrics.token);
   app.get('/metrics', async (req, res, next) => {
