@@ -84,7 +84,7 @@ export function createApp(deps: AppDependencies): Express {
   });
   app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
   // The hot path first: a tRPC call passes no other route's matching (dashboard, webhook, health),
-  // and only the middleware it needs (ADR 015). Every other route keeps the order below.
+  // and only the middleware it needs (ADR 018). Every other route keeps the order below.
   app.use(
     '/trpc',
     corsPolicy,

@@ -1,6 +1,6 @@
 /**
  * `npx tsx apps/api/src/http/request-context.bench.ts`: the per-request cost of the
- * request logger, pino-http as it was configured (before ADR 015) against
+ * request logger, pino-http as it was configured (before ADR 018) against
  * `requestContext`, interleaved in one process on the same fake requests
  * (no sockets), so a loaded machine slows both alike. Prints µs of CPU per
  * request for each, net of making the fake request and response (measured

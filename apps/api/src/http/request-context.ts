@@ -50,7 +50,7 @@ function logCompletion(log: Logger, res: ServerResponse, startedAt: number): voi
  *
  * The same lines pino-http wrote, at a fraction of its per-request cost (it
  * made two child loggers and wrapped the request for its serializers, and
- * listened for two events): one child logger, one listener (ADR 015).
+ * listened for two events): one child logger, one listener (ADR 018).
  */
 export function requestContext(logger: Logger) {
   return function requestContext(req: IncomingMessage, res: ServerResponse, next: () => void): void {
