@@ -144,7 +144,7 @@ async function main(): Promise<number> {
       ratePerSecond: options.rate,
       db,
       stored: watchStoredPlans(db),
-      timeoutMs: 120_000,
+      timeoutMs: 180_000, // an event stored but not queued waits for the sweeper: up to 60 s + 10 s grace
     };
     const rounds = await runRounds(context);
     const checked = await checkConvergence({ stack, organizations, db });

@@ -8,16 +8,16 @@ import { callProcedure } from './trpc.js';
 const STEPS_MS = [10, 10, 20, 20, 50, 50, 100, 200, 400];
 const MAX_STEP_MS = 500;
 
-/** The plan one API instance shows a member of the organization right now (null: the instance did not answer). */
-export async function visiblePlan(apiUrl: string, organization: Organization): Promise<Plan | null> {
+/** The plan one API instance shows a member of the organization right now, or why it showed none. */
+export async function visiblePlan(apiUrl: string, organization: Organization): Promise<string> {
   try {
     const result = await callProcedure<{ plan: Plan }>(apiUrl, 'billing.subscription', {
       input: { organizationId: organization.organizationId },
       token: organization.token,
     });
-    return result.ok ? result.data.plan : null;
-  } catch {
-    return null;
+    return result.ok ? result.data.plan : result.code;
+  } catch (error) {
+    return error instanceof Error ? error.name : 'no answer';
   }
 }
 
@@ -35,14 +35,18 @@ export async function waitVisible(
 ): Promise<number> {
   await options.stored.reached(organization.organizationId, expected);
   const pending = new Set(options.apiUrls);
+  const last = new Map<string, string>();
   for (let round = 0; ; round += 1) {
     for (const url of [...pending]) {
-      if ((await visiblePlan(url, organization)) === expected) pending.delete(url);
+      const shown = await visiblePlan(url, organization);
+      last.set(url, shown);
+      if (shown === expected) pending.delete(url);
     }
     if (pending.size === 0) return performance.now();
     if (performance.now() > options.deadline) {
       throw new Error(
-        `organization ${organization.organizationId} never showed ${expected} on ${[...pending].join(', ')}`,
+        `organization ${organization.organizationId} never showed ${expected} on ` +
+          [...pending].map((url) => `${url} (last: ${last.get(url)})`).join(', '),
       );
     }
     await delay(STEPS_MS[round] ?? MAX_STEP_MS);
