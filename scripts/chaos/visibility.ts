@@ -1,0 +1,54 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
+import type { Organization, Plan } from './organizations.js';
+import type { StoredPlanWatch } from './stored-plans.js';
+import { callProcedure } from './trpc.js';
+
+/** Polling steps once the database holds the change: fine at first, where the figures are made, then coarser. */
+const STEPS_MS = [10, 10, 20, 20, 50, 50, 100, 200, 400];
+const MAX_STEP_MS = 500;
+
+/** The plan one API instance shows a member of the organization right now, or why it showed none. */
+export async function visiblePlan(apiUrl: string, organization: Organization): Promise<string> {
+  try {
+    const result = await callProcedure<{ plan: Plan }>(apiUrl, 'billing.subscription', {
+      input: { organizationId: organization.organizationId },
+      token: organization.token,
+    });
+    return result.ok ? result.data.plan : result.code;
+  } catch (error) {
+    return error instanceof Error ? error.name : 'no answer';
+  }
+}
+
+/**
+ * Resolves with the instant (performance.now()) at which every API instance
+ * showed the expected plan to a member, as the entitlement read answers it.
+ * An instance that is down does not show it: waiting for it is part of the
+ * latency. The API holds no push channel a client could await, so this
+ * polls, and only once the database holds the change (`stored`).
+ */
+export async function waitVisible(
+  organization: Organization,
+  expected: Plan,
+  options: { apiUrls: string[]; deadline: number; stored: StoredPlanWatch },
+): Promise<number> {
+  await options.stored.reached(organization.organizationId, expected);
+  const pending = new Set(options.apiUrls);
+  const last = new Map<string, string>();
+  for (let round = 0; ; round += 1) {
+    for (const url of [...pending]) {
+      const shown = await visiblePlan(url, organization);
+      last.set(url, shown);
+      if (shown === expected) pending.delete(url);
+    }
+    if (pending.size === 0) return performance.now();
+    if (performance.now() > options.deadline) {
+      throw new Error(
+        `organization ${organization.organizationId} never showed ${expected} on ` +
+          [...pending].map((url) => `${url} (last: ${last.get(url)})`).join(', '),
+      );
+    }
+    await delay(STEPS_MS[round] ?? MAX_STEP_MS);
+  }
+}
