@@ -58,3 +58,15 @@ export {
 } from './subscriptions/subscription.repository.js';
 export { createUsageRepository, type UsageIncrement, type UsageRepository } from './usage/usage.repository.js';
 export { createRepositories, createUnitOfWork, type Repositories, type UnitOfWork } from './unit-of-work.js';
+export {
+  OUTBOUND_EMAIL_STATUSES,
+  OutboundEmailModel,
+  type OutboundEmailStatus,
+} from './outbound-emails/outbound-email.model.js';
+export {
+  type ClaimedEmail,
+  createOutboundEmailRepository,
+  type NewOutboundEmail,
+  type OutboundEmailRepository,
+  type OutboundEmailState,
+} from './outbound-emails/outbound-email.repository.js';

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 
 import { createAuditEventRepository } from './audit-events/audit-event.repository.js';
+import { createOutboundEmailRepository } from './outbound-emails/outbound-email.repository.js';
 import { createOrganizationRepository } from './organizations/organization.repository.js';
 import { createRefreshTokenRepository } from './refresh-tokens/refresh-token.repository.js';
 import { createStripeEventRepository } from './stripe-events/stripe-event.repository.js';
@@ -17,6 +18,7 @@ export function createRepositories(executor: Knex) {
   return {
     audit: createAuditEventRepository(executor),
     organizations: createOrganizationRepository(executor),
+    outboundEmails: createOutboundEmailRepository(executor),
     refreshTokens: createRefreshTokenRepository(executor),
     stripeEvents: createStripeEventRepository(executor),
     subscriptions: createSubscriptionRepository(executor),
