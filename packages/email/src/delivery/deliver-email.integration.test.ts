@@ -58,7 +58,7 @@ describe('e-mail delivery from the outbox', () => {
     expect(mail?.text).toContain('https://app.example.test/reset#token=secret-token');
     expect(mail?.html).toContain('href="https://app.example.test/reset#token=secret-token"');
     expect(mail?.messageId).toBe(`<${id}@groundwork.test>`);
-    const row: { smtpResponse: string } = await db('outboundEmails').where({ id }).first();
+    const row = (await db('outboundEmails').where({ id }).first()) as { smtpResponse: string };
     expect(row).toMatchObject({ status: 'sent', attempts: 1, data: {}, lastError: null });
     expect(row.smtpResponse).toMatch(/^250/);
   });
