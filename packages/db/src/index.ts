@@ -70,3 +70,21 @@ export {
   type OutboundEmailRepository,
   type OutboundEmailState,
 } from './outbound-emails/outbound-email.repository.js';
+export {
+  ACCOUNT_TOKEN_PURPOSES,
+  AccountTokenModel,
+  type AccountTokenPurpose,
+} from './account-tokens/account-token.model.js';
+export {
+  type AccountTokenRepository,
+  type ConsumedAccountToken,
+  createAccountTokenRepository,
+} from './account-tokens/account-token.repository.js';
+export { InvitationModel } from './invitations/invitation.model.js';
+export {
+  type AcceptedInvitation,
+  createInvitationRepository,
+  type InvitationByToken,
+  type InvitationRepository,
+  type OpenInvitation,
+} from './invitations/invitation.repository.js';
