@@ -1,19 +1,17 @@
 /**
  * `npm run db:seed`: demo users and organizations for development. Idempotent
- * (existing e-mails are left alone) and refused in production.
+ * (existing e-mails are left alone) and refused in production. Accounts are
+ * created through the signup use case's registration, so they meet the
+ * password policy and leave audit records like any other.
  */
 import { createPasswordHasher } from '@groundwork/auth';
 import { loadConfigOrExit } from '@groundwork/config';
-import { createDb, createUserRepository, MembershipModel } from '@groundwork/db';
+import { createDb } from '@groundwork/db';
 
+import { DEMO_PEOPLE_COUNT, seedDemoAccounts } from './lib/demo-accounts.js';
 import { createProgress } from './lib/progress.js';
 
 export const SEED_PASSWORD = 'groundwork-demo-2026';
-const PEOPLE = [
-  { email: 'owner@demo.test', displayName: 'Olivia Owner' },
-  { email: 'admin@demo.test', displayName: 'Adam Admin' },
-  { email: 'member@demo.test', displayName: 'Mia Member' },
-];
 
 const config = loadConfigOrExit();
 if (config.isProduction) {
@@ -21,44 +19,18 @@ if (config.isProduction) {
   process.exit(1);
 }
 const db = createDb(config.db);
-const users = createUserRepository(db);
-const hasher = createPasswordHasher({ cost: config.auth.bcryptCost });
-const progress = createProgress('Seeding', PEOPLE.length);
-const created: { email: string; organizationId: string; userId: string }[] = [];
+const progress = createProgress('Seeding', DEMO_PEOPLE_COUNT);
 try {
-  for (const person of PEOPLE) {
-    const existing = await users.findCredentialsByEmail(person.email);
-    if (!existing) {
-      const { user, organizationId } = await users.insertWithPersonalOrganization({
-        ...person,
-        passwordHash: await hasher.hash(SEED_PASSWORD),
-        organizationName: `${person.displayName}'s workspace`,
-      });
-      created.push({ email: person.email, organizationId, userId: user.id });
-    }
-    progress.tick();
-  }
+  const created = await seedDemoAccounts({
+    db,
+    hasher: createPasswordHasher({ cost: config.auth.bcryptCost }),
+    password: SEED_PASSWORD,
+    onEach: () => progress.tick(),
+  });
   progress.finish();
-  // The owner's organization is the shared one: the others join it with their roles.
-  const owner = await users.findCredentialsByEmail('owner@demo.test');
-  const shared = owner
-    ? ((await MembershipModel.query(db).findOne({ userId: owner.id, role: 'owner' }).select('organizationId'))
-        ?.organizationId ?? null)
-    : null;
-  for (const [email, role] of [
-    ['admin@demo.test', 'admin'],
-    ['member@demo.test', 'member'],
-  ] as const) {
-    const person = await users.findCredentialsByEmail(email);
-    if (!person || !shared) continue;
-    await db('memberships')
-      .insert({ organizationId: shared, userId: person.id, role })
-      .onConflict(['organizationId', 'userId'])
-      .ignore();
-  }
   console.log(
     created.length > 0
-      ? `Created ${created.map((entry) => entry.email).join(', ')}; password for all: ${SEED_PASSWORD}`
+      ? `Created ${created.join(', ')}; password for all: ${SEED_PASSWORD}`
       : `Demo users already exist; password for all: ${SEED_PASSWORD}`,
   );
 } finally {

@@ -1,16 +1,9 @@
 import { createPublicKey, createPrivateKey } from 'node:crypto';
 
-import { createAccessTokens, createPasswordHasher, type SigningKeys } from '@groundwork/auth';
+import { createAccessTokens, createAuth, createPasswordHasher, type SigningKeys } from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
 import { currentTraceCarrier, type Logger } from '@groundwork/core';
-import {
-  createAuditEventRepository,
-  createOrganizationRepository,
-  createRefreshTokenRepository,
-  createUsageRepository,
-  createUserRepository,
-  type Knex,
-} from '@groundwork/db';
+import { createOrganizationRepository, createUnitOfWork, createUsageRepository, type Knex } from '@groundwork/db';
 import { createBillingFromSettings, createWebhookInbox } from '@groundwork/billing';
 import {
   billingQueue,
@@ -23,12 +16,10 @@ import type { Redis } from 'ioredis';
 
 import { createAnalyticsService } from './features/analytics/analytics.service.js';
 import { createApiMetrics } from './observability/api-metrics.js';
-import { createAuthService } from './features/auth/auth.service.js';
 import { createEnqueueRetry } from './features/billing/enqueue-retry.js';
 import { createEntitlementCache } from './features/billing/entitlement-cache.js';
 import { createUsageRecorder } from './features/billing/usage-recorder.js';
 import { createRefreshCookies } from './features/auth/refresh-cookie.js';
-import { createSessionRevocations } from './features/auth/session-revocations.js';
 import { createTokensValidAfter } from './features/auth/tokens-valid-after.js';
 import { createMembershipCache } from './features/organizations/membership-cache.js';
 import { createOrganizationsService } from './features/organizations/organizations.service.js';
@@ -91,7 +82,6 @@ export function createServices(deps: {
     logger,
   });
   const keyPrefix = config.redis.keyPrefix;
-  const users = createUserRepository(db);
   const organizations = createOrganizationRepository(db);
   const memberships = createMembershipCache({
     read: (organizationId, userId) => organizations.findRole(organizationId, userId),
@@ -101,26 +91,35 @@ export function createServices(deps: {
     keyPrefix,
     logger,
   });
-  const refreshTokens = createRefreshTokenRepository(db);
   const accessTokens = createAccessTokens({
     keys: signingKeys(config.auth.jwt),
     issuer: config.auth.jwt.issuer,
     audience: config.auth.jwt.audience,
     ttlSeconds: config.auth.accessTokenTtlSeconds,
   });
-  const revocations = createSessionRevocations({
-    redis,
-    keyPrefix,
-    accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
-    refreshTokens,
-    logger,
-  });
+  const uow = createUnitOfWork(db);
   const tokensValidAfter = createTokensValidAfter({
-    users,
+    users: uow.repositories.users,
     redis,
     subscriber: deps.subscriber,
     keyPrefix,
     ttlMs: config.auth.validAfterCacheTtlMs,
+    logger,
+  });
+  const auth = createAuth({
+    uow,
+    redis,
+    keyPrefix,
+    hasher: createPasswordHasher({ cost: config.auth.bcryptCost, ...config.auth.passwordHashing }),
+    accessTokens,
+    tokensValidAfter,
+    loginThrottle: createLoginThrottle({ redis, keyPrefix, settings: config.rateLimits.login }),
+    onRefreshReuse: () => metrics.refreshReuse.inc(),
+    settings: {
+      accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+      refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
+      refreshReuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
+    },
     logger,
   });
   const stripeEventEnqueue = createEnqueueRetry({
@@ -135,29 +134,13 @@ export function createServices(deps: {
   });
   return {
     system: createSystemService({ version: deps.version, startedAt: deps.startedAt }),
-    auth: createAuthService({
-      users,
-      organizations,
-      refreshTokens,
-      audit: createAuditEventRepository(db),
-      hasher: createPasswordHasher({ cost: config.auth.bcryptCost, ...config.auth.passwordHashing }),
-      accessTokens,
-      revocations,
-      tokensValidAfter,
-      loginThrottle: createLoginThrottle({ redis, keyPrefix, settings: config.rateLimits.login }),
-      onRefreshReuse: () => metrics.refreshReuse.inc(),
-      settings: {
-        refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
-        refreshReuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
-      },
-      logger,
-    }),
+    auth,
     organizations: createOrganizationsService({ organizations, memberships }),
     requestAdmission: createRequestAdmission({
       redis,
       keyPrefix,
       limit: config.rateLimits.default,
-      revocationKeys: revocations.keysFor,
+      revocationKeys: auth.revocationKeys,
       logger,
     }),
     requestLimits: createRequestLimits({

@@ -1,3 +1,7 @@
+export { type Auth, type AuthOptions, type AuthSettings, createAuth } from './auth.js';
+export { type ChangePasswordInput } from './accounts/change-password.js';
+export { type LoginInput } from './accounts/login.js';
+export { createRegistration, type Registration, type SignupInput } from './accounts/registration.js';
 export { createPasswordHasher, type PasswordHasher } from './passwords/password-hasher.js';
 export {
   assertAcceptablePassword,
@@ -6,6 +10,10 @@ export {
   MIN_PASSWORD_CHARACTERS,
   passwordProblem,
 } from './passwords/password-policy.js';
+export { type LoginThrottle, type ThrottledAttempt, type TokensValidAfter } from './revocation/ports.js';
+export { type SessionRevocations } from './revocation/session-revocations.js';
+export { type RevocationRead } from './sessions/session-authenticator.js';
+export { type IssuedTokens, type RequestMeta, type Session } from './sessions/session.js';
 export {
   ACCESS_TOKEN_TYPE,
   type AccessClaims,

@@ -22,6 +22,7 @@ export {
   type AuditEventType,
   createAuditEventRepository,
 } from './audit-events/audit-event.repository.js';
+export { AuditEventModel } from './audit-events/audit-event.model.js';
 export { MembershipModel, OrganizationModel, type Role, ROLES } from './organizations/organization.model.js';
 export {
   createOrganizationRepository,
@@ -38,6 +39,7 @@ export {
   type RotatedFamily,
   type TokenContext,
 } from './refresh-tokens/refresh-token.repository.js';
+export { RefreshTokenModel } from './refresh-tokens/refresh-token.model.js';
 export { UserModel } from './users/user.model.js';
 export {
   createUserRepository,

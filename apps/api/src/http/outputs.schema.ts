@@ -7,23 +7,6 @@ import { z } from 'zod';
  */
 export const okOutput = z.object({ ok: z.literal(true) });
 
-export const publicUserOutput = z.object({
-  id: z.string(),
-  email: z.string(),
-  displayName: z.string(),
-  emailVerifiedAt: z.date().nullable(),
-  createdAt: z.date(),
-});
-
-export const tokensOutput = z.object({
-  accessToken: z.string(),
-  accessTokenExpiresAt: z.date(),
-  /** Absent in cookie mode (AUTH_REFRESH_COOKIE=true): the refresh token is then an HttpOnly cookie. */
-  refreshToken: z.string().optional(),
-  sessionExpiresAt: z.date(),
-  sessionId: z.string(),
-});
-
 const role = z.enum(['owner', 'admin', 'member']);
 
 export const organizationOutput = z.object({
@@ -32,23 +15,6 @@ export const organizationOutput = z.object({
   personal: z.boolean(),
   createdAt: z.date(),
 });
-
-export const meOutput = z.object({
-  user: publicUserOutput,
-  memberships: z.array(z.object({ organization: organizationOutput, role })),
-});
-
-export const sessionsOutput = z.array(
-  z.object({
-    sessionId: z.string(),
-    createdAt: z.date(),
-    lastRefreshedAt: z.date(),
-    expiresAt: z.date(),
-    userAgent: z.string().nullable(),
-    ip: z.string().nullable(),
-    current: z.boolean(),
-  }),
-);
 
 export const membersOutput = z.array(
   z.object({ userId: z.string(), email: z.string(), displayName: z.string(), role, joinedAt: z.date() }),

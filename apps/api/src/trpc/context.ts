@@ -1,13 +1,13 @@
+import type { RequestMeta, Session } from '@groundwork/auth';
 import type { Logger } from '@groundwork/core';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import { parse as parseCookies } from 'cookie';
 
-import type { RequestMeta, Session } from '../features/auth/auth.service.js';
 import type { Admission } from '../rate-limit/request-admission.js';
 import { requestIdOf } from '../http/request-context.js';
 import type { Services } from '../services.js';
 
-export type { Session } from '../features/auth/auth.service.js';
+export type { Session } from '@groundwork/auth';
 
 /** What procedures may know about the HTTP request, without touching Express. */
 export type RequestInfo = RequestMeta & {

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 
+import { AuditEventModel } from './audit-event.model.js';
+
 export const AUDIT_EVENT_TYPES = [
   'signup',
   'login.succeeded',
@@ -29,7 +31,7 @@ export type AuditEvent = {
 export function createAuditEventRepository(db: Knex) {
   return {
     async insert(event: AuditEvent): Promise<void> {
-      await db('auditEvents').insert({
+      await AuditEventModel.query(db).insert({
         type: event.type,
         actorUserId: event.actorUserId ?? null,
         organizationId: event.organizationId ?? null,

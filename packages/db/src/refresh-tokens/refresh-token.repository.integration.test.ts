@@ -52,7 +52,7 @@ describe('refresh tokens under concurrency', () => {
       context,
     });
     const revoking = createRefreshTokenRepository(db).revokeFamily(familyId);
-    await blockedOnALock(db, 'update refresh_tokens set revoked_at'); // it now waits on the row the rotation locked
+    await blockedOnALock(db, 'update "refresh_tokens" set "revoked_at"'); // it now waits on the row the rotation locked
     await trx.commit();
     await revoking;
 

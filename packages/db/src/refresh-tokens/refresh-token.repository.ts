@@ -1,4 +1,7 @@
 import type { Knex } from 'knex';
+import { raw } from 'objection';
+
+import { RefreshTokenModel } from './refresh-token.model.js';
 
 export type TokenContext = { userAgent: string | null; ip: string | null };
 export type RotatedFamily = { familyId: string; userId: string; familyExpiresAt: Date };
@@ -28,7 +31,9 @@ const clip = (value: string | null, max: number) => (value === null ? null : val
 /**
  * Refresh tokens are stored only as SHA-256 hashes and grouped in families
  * (one per login). Rotation and revocation are single SQL statements so that
- * concurrent requests cannot both win.
+ * concurrent requests cannot both win. Only the rotation is written as raw SQL:
+ * its guarantee (mark used and insert the successor atomically, under the row
+ * lock) needs a data-modifying CTE the query builder cannot express.
  */
 export function createRefreshTokenRepository(db: Knex) {
   return {
@@ -39,18 +44,14 @@ export function createRefreshTokenRepository(db: Knex) {
       familyExpiresAt: Date;
       context: TokenContext;
     }): Promise<void> {
-      await db.raw(
-        `insert into refresh_tokens (token_hash, family_id, user_id, family_expires_at, user_agent, ip)
-         values (?, ?, ?, ?, ?, ?)`,
-        [
-          input.tokenHash,
-          input.familyId,
-          input.userId,
-          input.familyExpiresAt,
-          clip(input.context.userAgent, 512),
-          clip(input.context.ip, 64),
-        ],
-      );
+      await RefreshTokenModel.query(db).insert({
+        tokenHash: input.tokenHash,
+        familyId: input.familyId,
+        userId: input.userId,
+        familyExpiresAt: input.familyExpiresAt,
+        userAgent: clip(input.context.userAgent, 512),
+        ip: clip(input.context.ip, 64),
+      });
     },
 
     /**
@@ -85,15 +86,24 @@ export function createRefreshTokenRepository(db: Knex) {
 
     /** The presented token with its successor's state, to tell reuse from a benign race. */
     async findPresented(tokenHash: Buffer): Promise<PresentedToken | null> {
-      const result = await db.raw<{ rows: PresentedToken[] }>(
-        `select t.id, t.family_id as "familyId", t.user_id as "userId", t.used_at as "usedAt",
-                t.revoked_at as "revokedAt", t.family_expires_at as "familyExpiresAt",
-                c.id as "childId", c.used_at as "childUsedAt", c.revoked_at as "childRevokedAt"
-         from refresh_tokens t left join refresh_tokens c on c.parent_id = t.id
-         where t.token_hash = ?`,
-        [tokenHash],
-      );
-      return result.rows[0] ?? null;
+      const row = await RefreshTokenModel.query(db)
+        .alias('t')
+        .leftJoin('refreshTokens as c', 'c.parentId', 't.id')
+        .where('t.tokenHash', tokenHash)
+        .first()
+        .select(
+          't.id',
+          't.familyId',
+          't.userId',
+          't.usedAt',
+          't.revokedAt',
+          't.familyExpiresAt',
+          'c.id as childId',
+          'c.usedAt as childUsedAt',
+          'c.revokedAt as childRevokedAt',
+        )
+        .castTo<PresentedToken | undefined>();
+      return row ?? null;
     },
 
     /**
@@ -105,13 +115,12 @@ export function createRefreshTokenRepository(db: Knex) {
     async revokeFamily(familyId: string, userId?: string): Promise<number> {
       let total = 0;
       for (;;) {
-        const result = await db.raw<{ rowCount: number }>(
-          `update refresh_tokens set revoked_at = now()
-           where family_id = ? and revoked_at is null ${userId ? 'and user_id = ?' : ''}`,
-          userId ? [familyId, userId] : [familyId],
-        );
-        if (result.rowCount === 0) return total;
-        total += result.rowCount;
+        const revoked = await RefreshTokenModel.query(db)
+          .patch({ revokedAt: raw('now()') })
+          .where({ familyId, ...(userId ? { userId } : {}) })
+          .whereNull('revokedAt');
+        if (revoked === 0) return total;
+        total += revoked;
       }
     },
 
@@ -119,40 +128,43 @@ export function createRefreshTokenRepository(db: Knex) {
     async revokeAllForUser(userId: string): Promise<string[]> {
       const families = new Set<string>();
       for (;;) {
-        const result = await db.raw<{ rows: { familyId: string }[] }>(
-          `update refresh_tokens set revoked_at = now()
-           where user_id = ? and revoked_at is null
-           returning family_id as "familyId"`,
-          [userId],
-        );
-        if (result.rows.length === 0) return [...families];
-        for (const row of result.rows) families.add(row.familyId);
+        const rows = await RefreshTokenModel.query(db)
+          .patch({ revokedAt: raw('now()') })
+          .where({ userId })
+          .whereNull('revokedAt')
+          .returning('familyId')
+          .castTo<{ familyId: string }[]>();
+        if (rows.length === 0) return [...families];
+        for (const row of rows) families.add(row.familyId);
       }
     },
 
-    /** The database's answer to "is this session revoked?", used when Redis cannot answer. */
+    /** The database's answer to "is this session revoked?", used when Redis cannot answer; no rows: revoked. */
     async isFamilyRevoked(familyId: string): Promise<boolean> {
-      const result = await db.raw<{ rows: { revoked: boolean }[] }>(
-        `select coalesce(bool_or(revoked_at is not null), true) as revoked from refresh_tokens where family_id = ?`,
-        [familyId],
-      );
-      return result.rows[0]?.revoked ?? true;
+      const row = await RefreshTokenModel.query(db)
+        .where({ familyId })
+        .first()
+        .select(raw('coalesce(bool_or(?? is not null), true) as ??', ['revokedAt', 'revoked']))
+        .castTo<{ revoked: boolean } | undefined>();
+      return row?.revoked ?? true;
     },
 
+    /** The user's sessions (families) that are neither revoked nor expired, the latest refreshed first. */
     async listActiveSessions(userId: string): Promise<ActiveSession[]> {
-      const result = await db.raw<{ rows: ActiveSession[] }>(
-        `select family_id as "sessionId", min(created_at) as "createdAt", max(created_at) as "lastRefreshedAt",
-                max(family_expires_at) as "expiresAt",
-                (array_agg(user_agent order by created_at desc))[1] as "userAgent",
-                (array_agg(ip order by created_at desc))[1] as "ip"
-         from refresh_tokens
-         where user_id = ?
-         group by family_id
-         having bool_and(revoked_at is null) and max(family_expires_at) > now()
-         order by max(created_at) desc`,
-        [userId],
-      );
-      return result.rows;
+      return RefreshTokenModel.query(db)
+        .where({ userId })
+        .groupBy('familyId')
+        .havingRaw('bool_and(?? is null) and max(??) > now()', ['revokedAt', 'familyExpiresAt'])
+        .orderByRaw('max(??) desc', ['createdAt'])
+        .select(
+          'familyId as sessionId',
+          raw('min(??) as ??', ['createdAt', 'createdAt']),
+          raw('max(??) as ??', ['createdAt', 'lastRefreshedAt']),
+          raw('max(??) as ??', ['familyExpiresAt', 'expiresAt']),
+          raw('(array_agg(?? order by ?? desc))[1] as ??', ['userAgent', 'createdAt', 'userAgent']),
+          raw('(array_agg(?? order by ?? desc))[1] as ??', ['ip', 'createdAt', 'ip']),
+        )
+        .castTo<ActiveSession[]>();
     },
   };
 }

@@ -63,8 +63,8 @@ export function createUserRepository(db: Knex) {
     },
 
     /** Sets a new hash and voids every token issued before now, in one statement. */
-    async changePassword(id: string, passwordHash: string, trx?: Knex.Transaction): Promise<void> {
-      await UserModel.query(trx ?? db)
+    async changePassword(id: string, passwordHash: string): Promise<void> {
+      await UserModel.query(db)
         .findById(id)
         .patch({ passwordHash, tokensValidAfter: raw('now()') });
     },
@@ -75,8 +75,8 @@ export function createUserRepository(db: Knex) {
       return row?.tokensValidAfter;
     },
 
-    async voidTokensIssuedBeforeNow(id: string, trx?: Knex.Transaction): Promise<void> {
-      await UserModel.query(trx ?? db)
+    async voidTokensIssuedBeforeNow(id: string): Promise<void> {
+      await UserModel.query(db)
         .findById(id)
         .patch({ tokensValidAfter: raw('now()') });
     },

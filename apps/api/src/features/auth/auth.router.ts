@@ -1,10 +1,21 @@
 import { z } from 'zod';
 
-import { meOutput, okOutput, publicUserOutput, sessionsOutput, tokensOutput } from '../../http/outputs.schema.js';
+import { okOutput } from '../../http/outputs.schema.js';
 import { rateLimit } from '../../trpc/middlewares/rate-limit.js';
 import { protectedProcedure, publicProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
-import { changePasswordInput, loginInput, refreshInput, revokeSessionInput, signupInput } from './auth.schema.js';
+import {
+  changePasswordInput,
+  loginInput,
+  meOutput,
+  publicUserOutput,
+  refreshInput,
+  revokeSessionInput,
+  sessionsOutput,
+  signupInput,
+  tokensOutput,
+} from './auth.schema.js';
+import { clearRefreshCookie, deliverRefreshCookie, presentedRefreshToken } from './refresh-cookie.middleware.js';
 
 const tags = ['auth'];
 
@@ -19,20 +30,17 @@ export const authRouter = router({
       },
     })
     .use(rateLimit('signup'))
+    .use(deliverRefreshCookie('tokens'))
     .input(signupInput)
     .output(z.object({ user: publicUserOutput, tokens: tokensOutput }))
-    .mutation(async ({ ctx, input }) => {
-      const { user, tokens } = await ctx.services.auth.signup(input, ctx.request);
-      return { user, tokens: ctx.services.refreshCookies.deliver(ctx, tokens) };
-    }),
+    .mutation(({ ctx, input }) => ctx.services.auth.signup(input, ctx.request)),
 
   login: publicProcedure
     .meta({ openapi: { method: 'POST', path: '/auth/login', tags, summary: 'Sign in with e-mail and password' } })
+    .use(deliverRefreshCookie())
     .input(loginInput)
     .output(tokensOutput)
-    .mutation(async ({ ctx, input }) =>
-      ctx.services.refreshCookies.deliver(ctx, await ctx.services.auth.login(input, ctx.request)),
-    ),
+    .mutation(({ ctx, input }) => ctx.services.auth.login(input, ctx.request)),
 
   refresh: publicProcedure
     .meta({
@@ -44,20 +52,19 @@ export const authRouter = router({
       },
     })
     .use(rateLimit('refresh'))
+    .use(deliverRefreshCookie())
     .input(refreshInput)
+    .use(presentedRefreshToken)
     .output(tokensOutput)
-    .mutation(async ({ ctx, input }) => {
-      const token = ctx.services.refreshCookies.read(ctx, input?.refreshToken);
-      return ctx.services.refreshCookies.deliver(ctx, await ctx.services.auth.refresh(token, ctx.request));
-    }),
+    .mutation(({ ctx }) => ctx.services.auth.refresh(ctx.refreshToken, ctx.request)),
 
   logout: protectedProcedure
     .meta({ openapi: { method: 'POST', path: '/auth/logout', tags, protect: true, summary: 'End this session' } })
+    .use(clearRefreshCookie)
     .input(z.void())
     .output(okOutput)
     .mutation(async ({ ctx }) => {
       await ctx.services.auth.logout(ctx.session, ctx.request);
-      ctx.services.refreshCookies.clear(ctx);
       return { ok: true as const };
     }),
 
@@ -71,13 +78,10 @@ export const authRouter = router({
         summary: 'End every session of this user',
       },
     })
+    .use(clearRefreshCookie)
     .input(z.void())
     .output(z.object({ revokedSessions: z.number() }))
-    .mutation(async ({ ctx }) => {
-      const result = await ctx.services.auth.logoutAll(ctx.session, ctx.request);
-      ctx.services.refreshCookies.clear(ctx);
-      return result;
-    }),
+    .mutation(({ ctx }) => ctx.services.auth.logoutAll(ctx.session, ctx.request)),
 
   changePassword: protectedProcedure
     .meta({
@@ -89,11 +93,10 @@ export const authRouter = router({
         summary: 'Change the password; ends every other session',
       },
     })
+    .use(deliverRefreshCookie())
     .input(changePasswordInput)
     .output(tokensOutput)
-    .mutation(async ({ ctx, input }) =>
-      ctx.services.refreshCookies.deliver(ctx, await ctx.services.auth.changePassword(ctx.session, input, ctx.request)),
-    ),
+    .mutation(({ ctx, input }) => ctx.services.auth.changePassword(ctx.session, input, ctx.request)),
 
   sessions: protectedProcedure
     .meta({ openapi: { method: 'GET', path: '/auth/sessions', tags, protect: true, summary: 'My active sessions' } })

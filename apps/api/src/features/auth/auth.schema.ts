@@ -1,5 +1,8 @@
 import { MAX_PASSWORD_BYTES, REFRESH_TOKEN_PATTERN } from '@groundwork/auth';
+import { ROLES } from '@groundwork/db';
 import { z } from 'zod';
+
+import { organizationOutput } from '../../http/outputs.schema.js';
 
 /** Text as users type it, with NUL bytes refused (PostgreSQL rejects them and they hide payloads). */
 export const safeText = (max: number) =>
@@ -46,3 +49,37 @@ export const changePasswordInput = z.strictObject({
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
 export const revokeSessionInput = z.strictObject({ sessionId: z.uuid() });
+
+export const publicUserOutput = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  emailVerifiedAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+
+export const tokensOutput = z.object({
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.date(),
+  /** Absent in cookie mode (AUTH_REFRESH_COOKIE=true): the refresh token is then an HttpOnly cookie. */
+  refreshToken: z.string().optional(),
+  sessionExpiresAt: z.date(),
+  sessionId: z.string(),
+});
+
+export const meOutput = z.object({
+  user: publicUserOutput,
+  memberships: z.array(z.object({ organization: organizationOutput, role: z.enum(ROLES) })),
+});
+
+export const sessionsOutput = z.array(
+  z.object({
+    sessionId: z.string(),
+    createdAt: z.date(),
+    lastRefreshedAt: z.date(),
+    expiresAt: z.date(),
+    userAgent: z.string().nullable(),
+    ip: z.string().nullable(),
+    current: z.boolean(),
+  }),
+);

@@ -1,0 +1,54 @@
+import { AppError } from '@groundwork/core';
+import type { Repositories } from '@groundwork/db';
+
+import { auditTrail } from '../audit/audit-trail.js';
+import type { PasswordHasher } from '../passwords/password-hasher.js';
+import { MAX_PASSWORD_BYTES } from '../passwords/password-policy.js';
+import type { LoginThrottle } from '../revocation/ports.js';
+import type { SessionIssuer } from '../sessions/session-issuer.js';
+import type { IssuedTokens, RequestMeta } from '../sessions/session.js';
+
+export type LoginInput = { email: string; password: string };
+
+/** One message for every login failure, so a response never tells which e-mails have accounts. */
+const INVALID_CREDENTIALS = 'Invalid email or password';
+
+/** Sign-in with e-mail and password, throttled per (e-mail, IP), per IP and per account. */
+export function createLogin(deps: {
+  repositories: Pick<Repositories, 'users' | 'audit'>;
+  hasher: PasswordHasher;
+  loginThrottle: LoginThrottle;
+  sessions: SessionIssuer;
+}) {
+  const { users } = deps.repositories;
+  const { hasher } = deps;
+  const record = auditTrail(deps.repositories.audit);
+
+  return async function login(input: LoginInput, meta: RequestMeta): Promise<IssuedTokens> {
+    if (Buffer.byteLength(input.password, 'utf8') > MAX_PASSWORD_BYTES) {
+      // No stored password is longer; bcrypt would compare only a prefix of this one.
+      throw new AppError('INVALID', `Password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`, {
+        details: { field: 'password' },
+      });
+    }
+    // A full hashing queue answers before any counter moves or any row is read.
+    hasher.assertCapacity();
+    const attempt = await deps.loginThrottle.beforeAttempt(input.email, meta.ip);
+    const credentials = await users.findCredentialsByEmail(input.email);
+    const valid = await hasher.verify(input.password, credentials?.passwordHash, meta.signal);
+    if (!credentials || !valid) {
+      const lockout = await deps.loginThrottle.recordFailure(attempt);
+      await record('login.failed', meta, { userId: credentials?.id ?? null });
+      if (lockout) {
+        await record('login.rate_limited', meta, { userId: credentials?.id ?? null, metadata: lockout });
+      }
+      throw new AppError('UNAUTHENTICATED', INVALID_CREDENTIALS);
+    }
+    await deps.loginThrottle.recordSuccess(attempt);
+    if (hasher.needsRehash(credentials.passwordHash)) {
+      await users.upgradePasswordHash(credentials.id, credentials.passwordHash, await hasher.hash(input.password));
+    }
+    await record('login.succeeded', meta, { userId: credentials.id });
+    return deps.sessions.start(credentials.id, meta);
+  };
+}

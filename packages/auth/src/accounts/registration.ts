@@ -1,0 +1,41 @@
+import type { UnitOfWork } from '@groundwork/db';
+
+import { auditTrail } from '../audit/audit-trail.js';
+import type { PasswordHasher } from '../passwords/password-hasher.js';
+import { assertAcceptablePassword } from '../passwords/password-policy.js';
+import type { RequestMeta } from '../sessions/session.js';
+
+export type SignupInput = { email: string; password: string; displayName: string };
+
+/**
+ * Account creation, the first half of signup: the password policy, the
+ * user with their personal organization, and the audit record. The seed
+ * script creates its accounts here too, so no account skips the policy.
+ */
+export function createRegistration(deps: { uow: UnitOfWork; hasher: Pick<PasswordHasher, 'hash'> }) {
+  return {
+    /**
+     * @throws AppError INVALID when the password fails the policy, CONFLICT when the e-mail is taken
+     */
+    async register(input: SignupInput, meta: RequestMeta) {
+      assertAcceptablePassword(input.password);
+      // Hashed before the transaction opens: no connection waits on bcrypt.
+      const passwordHash = await deps.hasher.hash(input.password, meta.signal);
+      return deps.uow.transaction(async (repositories) => {
+        const created = await repositories.users.insertWithPersonalOrganization({
+          email: input.email,
+          passwordHash,
+          displayName: input.displayName,
+          organizationName: `${input.displayName}'s workspace`.slice(0, 100),
+        });
+        await auditTrail(repositories.audit)('signup', meta, {
+          userId: created.user.id,
+          organizationId: created.organizationId,
+        });
+        return created;
+      });
+    },
+  };
+}
+
+export type Registration = ReturnType<typeof createRegistration>;

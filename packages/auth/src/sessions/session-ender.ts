@@ -1,0 +1,43 @@
+import type { RefreshTokenRepository } from '@groundwork/db';
+
+import type { TokensValidAfter } from '../revocation/ports.js';
+import type { SessionRevocations } from '../revocation/session-revocations.js';
+import type { Session } from './session.js';
+
+/**
+ * Ends sessions in the database (the truth), then makes the end reach access
+ * tokens still in flight: revocation markers per session, and the user's
+ * `tokens_valid_after` announced to every instance.
+ */
+export function createSessionEnder(deps: {
+  refreshTokens: Pick<RefreshTokenRepository, 'revokeFamily' | 'revokeAllForUser'>;
+  revocations: Pick<SessionRevocations, 'markRevoked'>;
+  tokensValidAfter: Pick<TokensValidAfter, 'announce'>;
+}) {
+  return {
+    /**
+     * Ends one session; with `userId`, only if it is that user's. With `mustExist`, a
+     * session with nothing left to revoke (none, or someone else's) is reported as
+     * false and not marked. Returns whether anything was still open.
+     */
+    async endOne(target: { sessionId: string; userId?: string; mustExist?: boolean }): Promise<boolean> {
+      const revoked = await deps.refreshTokens.revokeFamily(target.sessionId, target.userId);
+      if (revoked === 0 && target.mustExist) return false;
+      await deps.revocations.markRevoked([target.sessionId]);
+      return revoked > 0;
+    },
+
+    /**
+     * Call after the user's `tokens_valid_after` moved in the database: ends every
+     * session of the user, the caller's included. Returns how many were still open.
+     */
+    async endAllAfterVoiding(session: Session): Promise<number> {
+      await deps.tokensValidAfter.announce(session.userId);
+      const families = await deps.refreshTokens.revokeAllForUser(session.userId);
+      await deps.revocations.markRevoked([...new Set([...families, session.sessionId])]);
+      return families.length;
+    },
+  };
+}
+
+export type SessionEnder = ReturnType<typeof createSessionEnder>;
