@@ -64,3 +64,33 @@ export {
 export { UsageDailyModel } from './usage/usage.model.js';
 export { createUsageRepository, type UsageIncrement, type UsageRepository } from './usage/usage.repository.js';
 export { createRepositories, createUnitOfWork, type Repositories, type UnitOfWork } from './unit-of-work.js';
+export {
+  OUTBOUND_EMAIL_STATUSES,
+  OutboundEmailModel,
+  type OutboundEmailStatus,
+} from './outbound-emails/outbound-email.model.js';
+export {
+  type ClaimedEmail,
+  createOutboundEmailRepository,
+  type NewOutboundEmail,
+  type OutboundEmailRepository,
+  type OutboundEmailState,
+} from './outbound-emails/outbound-email.repository.js';
+export {
+  ACCOUNT_TOKEN_PURPOSES,
+  AccountTokenModel,
+  type AccountTokenPurpose,
+} from './account-tokens/account-token.model.js';
+export {
+  type AccountTokenRepository,
+  type ConsumedAccountToken,
+  createAccountTokenRepository,
+} from './account-tokens/account-token.repository.js';
+export { InvitationModel } from './invitations/invitation.model.js';
+export {
+  type AcceptedInvitation,
+  createInvitationRepository,
+  type InvitationByToken,
+  type InvitationRepository,
+  type OpenInvitation,
+} from './invitations/invitation.repository.js';

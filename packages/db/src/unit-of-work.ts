@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 
+import { createAccountTokenRepository } from './account-tokens/account-token.repository.js';
 import { createAuditEventRepository } from './audit-events/audit-event.repository.js';
+import { createInvitationRepository } from './invitations/invitation.repository.js';
+import { createOutboundEmailRepository } from './outbound-emails/outbound-email.repository.js';
 import { createOrganizationRepository } from './organizations/organization.repository.js';
 import { createRefreshTokenRepository } from './refresh-tokens/refresh-token.repository.js';
 import { createStripeEventRepository } from './stripe-events/stripe-event.repository.js';
@@ -15,8 +18,11 @@ import { createUserRepository } from './users/user.repository.js';
  */
 export function createRepositories(executor: Knex) {
   return {
+    accountTokens: createAccountTokenRepository(executor),
     audit: createAuditEventRepository(executor),
+    invitations: createInvitationRepository(executor),
     organizations: createOrganizationRepository(executor),
+    outboundEmails: createOutboundEmailRepository(executor),
     refreshTokens: createRefreshTokenRepository(executor),
     stripeEvents: createStripeEventRepository(executor),
     subscriptions: createSubscriptionRepository(executor),

@@ -29,8 +29,16 @@ export function createSessionEnder(deps: {
 
     /**
      * Call after the user's `tokens_valid_after` moved in the database: ends every
-     * session of the user, the caller's included. Returns how many were still open.
+     * session of the user. Returns how many were still open.
      */
+    async endAllOfUser(userId: string): Promise<number> {
+      await deps.tokensValidAfter.announce(userId);
+      const families = await deps.refreshTokens.revokeAllForUser(userId);
+      if (families.length > 0) await deps.revocations.markRevoked(families);
+      return families.length;
+    },
+
+    /** {@link endAllOfUser}, the caller's own session included even if its family was already revoked. */
     async endAllAfterVoiding(session: Session): Promise<number> {
       await deps.tokensValidAfter.announce(session.userId);
       const families = await deps.refreshTokens.revokeAllForUser(session.userId);

@@ -15,6 +15,10 @@ export const AUDIT_EVENT_TYPES = [
   'refresh.refused_in_grace',
   'billing.plan_changed',
   'session.revoked',
+  'email.verification_sent',
+  'email.verified',
+  'password.reset_requested',
+  'password.reset',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

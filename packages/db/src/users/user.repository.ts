@@ -46,6 +46,25 @@ export function createUserRepository(db: Knex) {
       return UserModel.query(db).findOne({ email }).select('id', 'passwordHash');
     },
 
+    async findByEmail(email: string): Promise<PublicUser | undefined> {
+      return UserModel.query(db).findOne({ email }).select(PUBLIC_USER_COLUMNS);
+    },
+
+    /**
+     * Marks the address verified, only if it is still the user's address: a
+     * link sent to an earlier address proves nothing about the current one.
+     * Returns whether the user's address is (now) verified.
+     */
+    async markEmailVerified(id: string, email: string): Promise<boolean> {
+      await UserModel.query(db)
+        .findById(id)
+        .where({ email })
+        .whereNull('emailVerifiedAt')
+        .patch({ emailVerifiedAt: raw('now()') });
+      const row = await UserModel.query(db).findById(id).where({ email }).select('emailVerifiedAt');
+      return Boolean(row?.emailVerifiedAt);
+    },
+
     async findCredentialsById(id: string): Promise<UserCredentials | undefined> {
       return UserModel.query(db).findById(id).select('id', 'passwordHash');
     },

@@ -1,0 +1,79 @@
+import { AppError } from '@groundwork/core';
+import type { PublicUser, Repositories, UnitOfWork } from '@groundwork/db';
+import type { EmailOutbox } from '@groundwork/email';
+
+import { auditTrail } from '../audit/audit-trail.js';
+import type { RequestMeta, Session } from '../sessions/session.js';
+import { generateSecretToken, hashSecretToken } from '../tokens/secret-tokens.js';
+import { type AccountLinkSettings, LINK_TOKEN_PATTERN, LINK_TOKEN_PREFIX, linkWithToken } from './link-settings.js';
+
+export const INVALID_LINK = 'This link is invalid, was already used or has expired';
+
+/**
+ * Proving an e-mail address: a one-time link sent on signup and on request.
+ * Only the newest link works; using it verifies the address it was sent to,
+ * and only while that is still the account's address.
+ */
+export function createEmailVerification(deps: { uow: UnitOfWork; outbox: EmailOutbox; settings: AccountLinkSettings }) {
+  const { settings } = deps;
+
+  /** Records the link and its message in the caller's transaction; returns the message to dispatch after commit. */
+  async function issue(
+    repositories: Pick<Repositories, 'accountTokens' | 'outboundEmails' | 'audit'>,
+    user: Pick<PublicUser, 'id' | 'email' | 'displayName'>,
+    meta: RequestMeta,
+  ): Promise<string> {
+    const token = generateSecretToken(LINK_TOKEN_PREFIX);
+    await repositories.accountTokens.replace({
+      userId: user.id,
+      purpose: 'email_verification',
+      tokenHash: hashSecretToken(token),
+      email: user.email,
+      expiresAt: new Date(Date.now() + settings.verificationTtlHours * 3_600_000),
+    });
+    await auditTrail(repositories.audit)('email.verification_sent', meta, { userId: user.id });
+    return deps.outbox.record(repositories.outboundEmails, {
+      template: 'email-verification',
+      to: user.email,
+      data: {
+        displayName: user.displayName,
+        verifyUrl: linkWithToken(settings.verifyEmailUrl, token),
+        expiresInHours: settings.verificationTtlHours,
+      },
+    });
+  }
+
+  return {
+    issue,
+
+    /** @throws AppError INVALID when the link is unknown, used, superseded or expired */
+    async verify(token: string, meta: RequestMeta): Promise<{ email: string }> {
+      if (!LINK_TOKEN_PATTERN.test(token)) throw new AppError('INVALID', INVALID_LINK, { details: { field: 'token' } });
+      return deps.uow.transaction(async (repositories) => {
+        const link = await repositories.accountTokens.consume('email_verification', hashSecretToken(token));
+        if (!link || !(await repositories.users.markEmailVerified(link.userId, link.email))) {
+          throw new AppError('INVALID', INVALID_LINK, { details: { field: 'token' } });
+        }
+        await auditTrail(repositories.audit)('email.verified', meta, { userId: link.userId });
+        return { email: link.email };
+      });
+    },
+
+    /**
+     * Sends a fresh link to the signed-in user's address (the caller rate-limits it).
+     *
+     * @throws AppError CONFLICT when the address is already verified
+     */
+    async resend(session: Session, meta: RequestMeta): Promise<void> {
+      const emailId = await deps.uow.transaction(async (repositories) => {
+        const user = await repositories.users.findById(session.userId);
+        if (!user) throw new AppError('UNAUTHENTICATED', 'Session expired or revoked; sign in again');
+        if (user.emailVerifiedAt) throw new AppError('CONFLICT', 'This e-mail address is already verified');
+        return issue(repositories, user, meta);
+      });
+      await deps.outbox.dispatch(emailId);
+    },
+  };
+}
+
+export type EmailVerification = ReturnType<typeof createEmailVerification>;

@@ -1,0 +1,85 @@
+import { AppError } from '@groundwork/core';
+import type { UnitOfWork } from '@groundwork/db';
+import type { EmailOutbox } from '@groundwork/email';
+
+import { auditTrail } from '../audit/audit-trail.js';
+import type { PasswordHasher } from '../passwords/password-hasher.js';
+import { assertAcceptablePassword } from '../passwords/password-policy.js';
+import type { SessionEnder } from '../sessions/session-ender.js';
+import type { RequestMeta } from '../sessions/session.js';
+import { generateSecretToken, hashSecretToken } from '../tokens/secret-tokens.js';
+import { INVALID_LINK } from './email-verification.js';
+import { type AccountLinkSettings, LINK_TOKEN_PATTERN, LINK_TOKEN_PREFIX, linkWithToken } from './link-settings.js';
+
+export type CompletePasswordResetInput = { token: string; newPassword: string };
+
+/**
+ * Password reset by e-mailed link. `sendLink` does the work behind a request
+ * and is meant to run off the request path (the worker), so the API answers a
+ * request the same way and in the same time whether or not the address has an
+ * account. Completing a reset voids every token and ends every session.
+ */
+export function createPasswordReset(deps: {
+  uow: UnitOfWork;
+  outbox: EmailOutbox;
+  hasher: Pick<PasswordHasher, 'hash'>;
+  sessions: Pick<SessionEnder, 'endAllOfUser'>;
+  settings: AccountLinkSettings;
+}) {
+  const { settings } = deps;
+  return {
+    /** Sends a reset link if the address has an account; does nothing otherwise. */
+    async sendLink(email: string, meta: RequestMeta): Promise<{ sent: boolean }> {
+      const token = generateSecretToken(LINK_TOKEN_PREFIX);
+      const emailId = await deps.uow.transaction(async (repositories) => {
+        const user = await repositories.users.findByEmail(email);
+        if (!user) return null;
+        await repositories.accountTokens.replace({
+          userId: user.id,
+          purpose: 'password_reset',
+          tokenHash: hashSecretToken(token),
+          email: user.email,
+          expiresAt: new Date(Date.now() + settings.resetTtlMinutes * 60_000),
+        });
+        await auditTrail(repositories.audit)('password.reset_requested', meta, { userId: user.id });
+        return deps.outbox.record(repositories.outboundEmails, {
+          template: 'password-reset',
+          to: user.email,
+          data: {
+            displayName: user.displayName,
+            resetUrl: linkWithToken(settings.resetPasswordUrl, token),
+            expiresInMinutes: settings.resetTtlMinutes,
+          },
+        });
+      });
+      if (emailId === null) return { sent: false };
+      await deps.outbox.dispatch(emailId);
+      return { sent: true };
+    },
+
+    /**
+     * Sets the new password with a valid link, once, then ends every session.
+     *
+     * @throws AppError INVALID when the password fails the policy (the link stays usable) or the link is not valid
+     */
+    async complete(input: CompletePasswordResetInput, meta: RequestMeta): Promise<void> {
+      if (!LINK_TOKEN_PATTERN.test(input.token)) {
+        throw new AppError('INVALID', INVALID_LINK, { details: { field: 'token' } });
+      }
+      assertAcceptablePassword(input.newPassword, 'newPassword');
+      // Hashed before the transaction opens: no connection waits on bcrypt.
+      const passwordHash = await deps.hasher.hash(input.newPassword, meta.signal);
+      const userId = await deps.uow.transaction(async (repositories) => {
+        const link = await repositories.accountTokens.consume('password_reset', hashSecretToken(input.token));
+        if (!link) throw new AppError('INVALID', INVALID_LINK, { details: { field: 'token' } });
+        await repositories.users.changePassword(link.userId, passwordHash);
+        await repositories.accountTokens.voidAllForUser(link.userId, 'password_reset');
+        await auditTrail(repositories.audit)('password.reset', meta, { userId: link.userId });
+        return link.userId;
+      });
+      await deps.sessions.endAllOfUser(userId);
+    },
+  };
+}
+
+export type PasswordReset = ReturnType<typeof createPasswordReset>;

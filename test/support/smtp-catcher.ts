@@ -1,0 +1,55 @@
+import { once, EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** What the catcher answers to the next RCPT TO commands, in order; then it accepts. */
+export type ScriptedReply = { code: number; message: string };
+
+/**
+ * A real SMTP server on a loopback port that keeps what it receives, so tests
+ * read delivered mail the way a mailbox would, not from a mock transport.
+ */
+export async function startSmtpCatcher() {
+  const received: ParsedMail[] = [];
+  const arrivals = new EventEmitter();
+  const scripted: ScriptedReply[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(_address, _session, callback) {
+      const reply = scripted.shift();
+      if (!reply) return callback();
+      callback(Object.assign(new Error(reply.message), { responseCode: reply.code }));
+    },
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          received.push(mail);
+          arrivals.emit('mail');
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server.server, 'listening');
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    /** The next RCPT TO gets this reply (a 4xx is transient, a 5xx permanent). */
+    replyNext(reply: ScriptedReply) {
+      scripted.push(reply);
+    },
+    async waitForCount(count: number): Promise<ParsedMail[]> {
+      while (received.length < count) await once(arrivals, 'mail');
+      return received.slice(0, count);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type SmtpCatcher = Awaited<ReturnType<typeof startSmtpCatcher>>;
