@@ -1,11 +1,12 @@
 import { AppError } from '@groundwork/core';
-import type { PublicUser, Repositories, UnitOfWork } from '@groundwork/db';
+import type { PublicUser, UnitOfWork } from '@groundwork/db';
 import type { EmailOutbox } from '@groundwork/email';
 
 import { auditTrail } from '../audit/audit-trail.js';
 import type { RequestMeta, Session } from '../sessions/session.js';
-import { generateSecretToken, hashSecretToken } from '../tokens/secret-tokens.js';
-import { type AccountLinkSettings, LINK_TOKEN_PATTERN, LINK_TOKEN_PREFIX, linkWithToken } from './link-settings.js';
+import { hashSecretToken } from '../tokens/secret-tokens.js';
+import { issueAccountLink, type LinkRepositories } from './issue-link.js';
+import { type AccountLinkSettings, LINK_TOKEN_PATTERN } from './link-settings.js';
 
 export const INVALID_LINK = 'This link is invalid, was already used or has expired';
 
@@ -18,28 +19,22 @@ export function createEmailVerification(deps: { uow: UnitOfWork; outbox: EmailOu
   const { settings } = deps;
 
   /** Records the link and its message in the caller's transaction; returns the message to dispatch after commit. */
-  async function issue(
-    repositories: Pick<Repositories, 'accountTokens' | 'outboundEmails' | 'audit'>,
+  function issue(
+    repositories: LinkRepositories,
     user: Pick<PublicUser, 'id' | 'email' | 'displayName'>,
     meta: RequestMeta,
   ): Promise<string> {
-    const token = generateSecretToken(LINK_TOKEN_PREFIX);
-    await repositories.accountTokens.replace({
-      userId: user.id,
+    return issueAccountLink(repositories, deps.outbox, {
+      user,
       purpose: 'email_verification',
-      tokenHash: hashSecretToken(token),
-      email: user.email,
-      expiresAt: new Date(Date.now() + settings.verificationTtlHours * 3_600_000),
-    });
-    await auditTrail(repositories.audit)('email.verification_sent', meta, { userId: user.id });
-    return deps.outbox.record(repositories.outboundEmails, {
-      template: 'email-verification',
-      to: user.email,
-      data: {
-        displayName: user.displayName,
-        verifyUrl: linkWithToken(settings.verifyEmailUrl, token),
-        expiresInHours: settings.verificationTtlHours,
-      },
+      ttlMs: settings.verificationTtlHours * 3_600_000,
+      pageUrl: settings.verifyEmailUrl,
+      audit: { type: 'email.verification_sent', meta },
+      message: (verifyUrl) => ({
+        template: 'email-verification',
+        to: user.email,
+        data: { displayName: user.displayName, verifyUrl, expiresInHours: settings.verificationTtlHours },
+      }),
     });
   }
 

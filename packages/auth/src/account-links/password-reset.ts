@@ -7,9 +7,10 @@ import type { PasswordHasher } from '../passwords/password-hasher.js';
 import { assertAcceptablePassword } from '../passwords/password-policy.js';
 import type { SessionEnder } from '../sessions/session-ender.js';
 import type { RequestMeta } from '../sessions/session.js';
-import { generateSecretToken, hashSecretToken } from '../tokens/secret-tokens.js';
+import { hashSecretToken } from '../tokens/secret-tokens.js';
 import { INVALID_LINK } from './email-verification.js';
-import { type AccountLinkSettings, LINK_TOKEN_PATTERN, LINK_TOKEN_PREFIX, linkWithToken } from './link-settings.js';
+import { issueAccountLink } from './issue-link.js';
+import { type AccountLinkSettings, LINK_TOKEN_PATTERN } from './link-settings.js';
 
 export type CompletePasswordResetInput = { token: string; newPassword: string };
 
@@ -30,26 +31,20 @@ export function createPasswordReset(deps: {
   return {
     /** Sends a reset link if the address has an account; does nothing otherwise. */
     async sendLink(email: string, meta: RequestMeta): Promise<{ sent: boolean }> {
-      const token = generateSecretToken(LINK_TOKEN_PREFIX);
       const emailId = await deps.uow.transaction(async (repositories) => {
         const user = await repositories.users.findByEmail(email);
         if (!user) return null;
-        await repositories.accountTokens.replace({
-          userId: user.id,
+        return issueAccountLink(repositories, deps.outbox, {
+          user,
           purpose: 'password_reset',
-          tokenHash: hashSecretToken(token),
-          email: user.email,
-          expiresAt: new Date(Date.now() + settings.resetTtlMinutes * 60_000),
-        });
-        await auditTrail(repositories.audit)('password.reset_requested', meta, { userId: user.id });
-        return deps.outbox.record(repositories.outboundEmails, {
-          template: 'password-reset',
-          to: user.email,
-          data: {
-            displayName: user.displayName,
-            resetUrl: linkWithToken(settings.resetPasswordUrl, token),
-            expiresInMinutes: settings.resetTtlMinutes,
-          },
+          ttlMs: settings.resetTtlMinutes * 60_000,
+          pageUrl: settings.resetPasswordUrl,
+          audit: { type: 'password.reset_requested', meta },
+          message: (resetUrl) => ({
+            template: 'password-reset',
+            to: user.email,
+            data: { displayName: user.displayName, resetUrl, expiresInMinutes: settings.resetTtlMinutes },
+          }),
         });
       });
       if (emailId === null) return { sent: false };
