@@ -12,12 +12,14 @@ export type SyncResult = {
   subscriptions: number;
   /** Rows whose stored state differed from Stripe's before this sync (missed or out-of-order events). */
   drift: number;
-  planBefore: string;
-  planAfter: string;
+  planBefore?: string;
+  planAfter?: string;
+  /** A sync whose read started later had already written; this one wrote nothing. */
+  superseded?: boolean;
 };
 
 export type CustomerSyncDeps = {
-  uow: Pick<UnitOfWork, 'transaction'>;
+  uow: UnitOfWork;
   stripe: Stripe;
   prices: PlanPrices;
   pastDueGraceDays: number;
@@ -37,47 +39,43 @@ function differs(a: Record<string, unknown>, b: Record<string, unknown>): boolea
   });
 }
 
+async function listSubscriptions(stripe: Stripe, customerId: string): Promise<StripeSubscriptionLike[]> {
+  return inSpan('stripe.subscriptions.list', { 'stripe.customer': customerId }, async () => {
+    const listed: StripeSubscriptionLike[] = [];
+    for await (const subscription of stripe.subscriptions.list({ customer: customerId, status: 'all', limit: 100 })) {
+      listed.push(subscription);
+    }
+    return listed;
+  });
+}
+
 /**
  * Makes the local subscriptions of one Stripe customer equal to Stripe's, read
- * fresh from the API. Syncs of the same customer are serialized by a
- * transaction-scoped advisory lock and the triggering event is marked
- * processed in the same transaction, so any order, repetition or crash of
- * events converges on Stripe's state.
+ * fresh from the API outside any transaction (ADR 020). A ticket taken before
+ * the read orders the syncs of a customer: one writes only if no later-started
+ * read has written already, and the triggering event is marked processed in
+ * the same transaction, so any order, repetition or crash of events converges
+ * on Stripe's state.
  */
 export function createCustomerSync(deps: CustomerSyncDeps) {
   return async function syncCustomer(
     customerId: string,
     options: { eventId?: string } = {},
   ): Promise<SyncResult | null> {
-    // The one place a transaction spans a Stripe read (ADR 007): the read and the write of a
-    // customer's rows must happen in the same order for every sync, or an older read could
-    // overwrite a newer one. The lock is per customer and bounded by the statement timeout.
-    const result = await deps.uow.transaction(async (repositories, trx) => {
-      // The lock may wait for another sync's Stripe call, and this one makes its own.
-      await trx.raw("set local statement_timeout = '60s'");
-      // Raw: a transaction-scoped advisory lock (released at commit, so PgBouncer-safe; ADR 013).
-      await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`stripe-customer:${customerId}`]);
-      const organization = await repositories.organizations.findByStripeCustomerId(customerId);
-      if (!organization) return null;
+    const organization = await deps.uow.repositories.organizations.findByStripeCustomerId(customerId);
+    if (!organization) return null;
+    const ticket = await deps.uow.repositories.organizations.nextSyncTicket();
+    const remote = await listSubscriptions(deps.stripe, customerId);
+    const result = await deps.uow.transaction(async (repositories) => {
       const { subscriptions } = repositories;
+      if (!(await repositories.organizations.claimSyncTicket(organization.id, ticket))) {
+        // A read that started after this one has written: it saw everything this event could show.
+        if (options.eventId) await repositories.stripeEvents.markProcessed(options.eventId);
+        return null;
+      }
       const before = await subscriptions.findCurrentForOrganization(organization.id);
       const stored = new Map((await subscriptions.listForCustomer(customerId)).map((row) => [row.id, row]));
 
-      const remote: StripeSubscriptionLike[] = await inSpan(
-        'stripe.subscriptions.list',
-        { 'stripe.customer': customerId },
-        async () => {
-          const listed: StripeSubscriptionLike[] = [];
-          for await (const subscription of deps.stripe.subscriptions.list({
-            customer: customerId,
-            status: 'all',
-            limit: 100,
-          })) {
-            listed.push(subscription);
-          }
-          return listed;
-        },
-      );
       const rows = remote.map((subscription) =>
         toSubscriptionRow(subscription, { organizationId: organization.id, prices: deps.prices }),
       );
@@ -117,7 +115,7 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
         planAfter: planAfter.plan,
       };
     });
-    if (!result) return null;
+    if (!result) return { organizationId: organization.id, subscriptions: remote.length, drift: 0, superseded: true };
     if (result.drift > 0)
       deps.logger.warn({ customerId, ...result }, 'billing drift corrected: local state differed from Stripe');
     // After commit: every API instance drops its cached entitlements for this organization.

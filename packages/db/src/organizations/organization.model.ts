@@ -10,6 +10,8 @@ export class OrganizationModel extends Model {
   name!: string;
   personal!: boolean;
   stripeCustomerId!: string | null;
+  /** The ticket of the Stripe read that last wrote this organization's subscriptions (bigint, as text). */
+  stripeSyncedTicket!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
 }
