@@ -25,13 +25,21 @@ export function createOrganizationRepository(db: Knex) {
     },
 
     async listForUser(userId: string): Promise<MembershipOfUser[]> {
-      const rows = await db('memberships as m')
-        .join('organizations as o', 'o.id', 'm.organizationId')
-        .where('m.userId', userId)
+      const rows = (await MembershipModel.query(db)
+        .join('organizations as o', 'o.id', 'memberships.organizationId')
+        .where('memberships.userId', userId)
         .orderBy('o.createdAt')
-        .select('o.id', 'o.name', 'o.personal', 'o.createdAt', 'm.role');
-      return (rows as (OrganizationSummary & { role: Role })[]).map(({ role, ...organization }) => ({
-        organization,
+        .select(
+          'o.id',
+          'o.name',
+          'o.personal',
+          'o.createdAt',
+          'memberships.role',
+        )) as unknown as (OrganizationSummary & {
+        role: Role;
+      })[];
+      return rows.map(({ id, name, personal, createdAt, role }) => ({
+        organization: { id, name, personal, createdAt },
         role,
       }));
     },
@@ -108,12 +116,24 @@ export function createOrganizationRepository(db: Knex) {
     },
 
     async listMembers(organizationId: string): Promise<Member[]> {
-      const rows: Member[] = await db('memberships as m')
-        .join('users as u', 'u.id', 'm.userId')
-        .where('m.organizationId', organizationId)
-        .orderBy('m.createdAt')
-        .select('m.userId', 'u.email', 'u.displayName', 'm.role', 'm.createdAt as joinedAt');
-      return rows;
+      const rows = (await MembershipModel.query(db)
+        .join('users as u', 'u.id', 'memberships.userId')
+        .where('memberships.organizationId', organizationId)
+        .orderBy('memberships.createdAt')
+        .select(
+          'memberships.userId',
+          'u.email',
+          'u.displayName',
+          'memberships.role',
+          'memberships.createdAt as joinedAt',
+        )) as unknown as Member[];
+      return rows.map(({ userId, email, displayName, role, joinedAt }) => ({
+        userId,
+        email,
+        displayName,
+        role,
+        joinedAt,
+      }));
     },
   };
 }

@@ -13,7 +13,8 @@ export type UserCredentials = Pick<UserModel, 'id' | 'passwordHash'>;
 export function createUserRepository(db: Knex) {
   return {
     /**
-     * Creates the user, their personal organization and their owner membership in one transaction.
+     * Creates the user, their personal organization and their owner membership:
+     * three inserts, so call it on a unit of work's transaction (signup does).
      *
      * @throws AppError CONFLICT when the e-mail (case-insensitive) is taken
      */
@@ -24,16 +25,14 @@ export function createUserRepository(db: Knex) {
       organizationName: string;
     }): Promise<{ user: PublicUser; organizationId: string }> {
       try {
-        return await db.transaction(async (trx) => {
-          const user = await UserModel.query(trx)
-            .insert({ email: input.email, passwordHash: input.passwordHash, displayName: input.displayName })
-            .returning(PUBLIC_USER_COLUMNS);
-          const organization = await OrganizationModel.query(trx)
-            .insert({ name: input.organizationName, personal: true })
-            .returning('id');
-          await MembershipModel.query(trx).insert({ organizationId: organization.id, userId: user.id, role: 'owner' });
-          return { user: user, organizationId: organization.id };
-        });
+        const user = await UserModel.query(db)
+          .insert({ email: input.email, passwordHash: input.passwordHash, displayName: input.displayName })
+          .returning(PUBLIC_USER_COLUMNS);
+        const organization = await OrganizationModel.query(db)
+          .insert({ name: input.organizationName, personal: true })
+          .returning('id');
+        await MembershipModel.query(db).insert({ organizationId: organization.id, userId: user.id, role: 'owner' });
+        return { user, organizationId: organization.id };
       } catch (error) {
         if (error instanceof UniqueViolationError) {
           throw new AppError('CONFLICT', 'An account with this e-mail address already exists', { cause: error });
