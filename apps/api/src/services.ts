@@ -173,6 +173,7 @@ export function createServices(deps: {
     },
     /** Flushes usage and closes the producer; connections are closed by the caller. */
     async stop() {
+      stripeEventEnqueue.stop();
       await usageRecorder.stop();
       await Promise.all([stripeEvents.close(), ...dashboardQueues.map((producer) => producer.close())]);
     },
