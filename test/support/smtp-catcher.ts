@@ -1,4 +1,4 @@
-import { once, EventEmitter } from 'node:events';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 
 import { type ParsedMail, simpleParser } from 'mailparser';
@@ -13,7 +13,6 @@ export type ScriptedReply = { code: number; message: string };
  */
 export async function startSmtpCatcher() {
   const received: ParsedMail[] = [];
-  const arrivals = new EventEmitter();
   const scripted: ScriptedReply[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -28,7 +27,6 @@ export async function startSmtpCatcher() {
       simpleParser(stream)
         .then((mail) => {
           received.push(mail);
-          arrivals.emit('mail');
           callback();
         })
         .catch(callback);
@@ -43,10 +41,6 @@ export async function startSmtpCatcher() {
     /** The next RCPT TO gets this reply (a 4xx is transient, a 5xx permanent). */
     replyNext(reply: ScriptedReply) {
       scripted.push(reply);
-    },
-    async waitForCount(count: number): Promise<ParsedMail[]> {
-      while (received.length < count) await once(arrivals, 'mail');
-      return received.slice(0, count);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

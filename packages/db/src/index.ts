@@ -74,7 +74,6 @@ export {
   createOutboundEmailRepository,
   type NewOutboundEmail,
   type OutboundEmailRepository,
-  type OutboundEmailState,
 } from './outbound-emails/outbound-email.repository.js';
 export {
   ACCOUNT_TOKEN_PURPOSES,

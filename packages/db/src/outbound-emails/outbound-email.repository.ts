@@ -5,23 +5,6 @@ import { OutboundEmailModel, type OutboundEmailStatus } from './outbound-email.m
 
 export type NewOutboundEmail = { template: string; recipient: string; data: Record<string, unknown> };
 export type ClaimedEmail = Pick<OutboundEmailModel, 'id' | 'template' | 'recipient' | 'data' | 'attempts'>;
-export type OutboundEmailState = Pick<
-  OutboundEmailModel,
-  'id' | 'template' | 'recipient' | 'status' | 'attempts' | 'lastError' | 'smtpResponse' | 'createdAt' | 'sentAt'
->;
-
-const STATE_COLUMNS = [
-  'id',
-  'template',
-  'recipient',
-  'status',
-  'attempts',
-  'lastError',
-  'smtpResponse',
-  'createdAt',
-  'sentAt',
-] as const;
-
 export function createOutboundEmailRepository(db: Knex) {
   return {
     async insert(email: NewOutboundEmail): Promise<{ id: string }> {
@@ -78,11 +61,6 @@ export function createOutboundEmailRepository(db: Knex) {
         .whereNot({ status: 'sent' });
     },
 
-    /** Back to the queue after an operator fixed the cause of a dead letter. */
-    async requeueFailed(id: string): Promise<boolean> {
-      return (await OutboundEmailModel.query(db).patch({ status: 'queued' }).where({ id, status: 'failed' })) > 0;
-    },
-
     /** Waiting since before `olderThan`: what the sweeper queues again after a lost enqueue. */
     async listWaitingIds(olderThan: Date, limit = 500): Promise<string[]> {
       const statuses: OutboundEmailStatus[] = ['queued'];
@@ -93,10 +71,6 @@ export function createOutboundEmailRepository(db: Knex) {
         .limit(limit)
         .select('id');
       return rows.map((row) => row.id);
-    },
-
-    async findState(id: string): Promise<OutboundEmailState | undefined> {
-      return OutboundEmailModel.query(db).findById(id).select(STATE_COLUMNS);
     },
   };
 }
