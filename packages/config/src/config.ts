@@ -5,6 +5,9 @@ import type { ParsedSigningKeys } from './signing-keys.js';
 
 /** Signs development tokens only: production refuses it (too weak: it says "development"). */
 const DEVELOPMENT_JWT_SECRET = 'insecure-development-jwt-secret-never-use-in-production-0';
+/** Where `npm run dev`'s SMTP catcher listens; production refuses to fall back to it. */
+export const LOCAL_SMTP_URL = 'smtp://127.0.0.1:1025';
+const LOCAL_MAIL_FROM = 'Groundwork <no-reply@localhost>';
 
 /** The nested settings the apps read, derived from the parsed variables (no parsing happens here). */
 export function toConfig(env: Env, keys: ParsedSigningKeys) {
@@ -101,6 +104,21 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
       eventSweepGraceMs: env.STRIPE_EVENT_SWEEP_GRACE_MS,
       entitlementCacheTtlMs: env.ENTITLEMENT_CACHE_TTL_MS,
       usageFlushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+    },
+    email: {
+      /** False only when EMAIL_DELIVERY=disabled: recorded messages are then dead-lettered unsent. */
+      enabled: env.EMAIL_DELIVERY === 'smtp',
+      smtp: { url: env.SMTP_URL ?? LOCAL_SMTP_URL, timeoutMs: env.SMTP_TIMEOUT_MS },
+      from: env.MAIL_FROM ?? LOCAL_MAIL_FROM,
+      sendLeaseMs: env.EMAIL_SEND_LEASE_MS,
+      outboxSweepIntervalMs: env.EMAIL_OUTBOX_SWEEP_INTERVAL_MS,
+      outboxSweepGraceMs: env.EMAIL_OUTBOX_SWEEP_GRACE_MS,
+    },
+    /** What e-mailed links point to and how long they work. */
+    links: {
+      appUrl: env.APP_URL,
+      verificationTtlHours: env.EMAIL_VERIFICATION_TTL_HOURS,
+      resetTtlMinutes: env.PASSWORD_RESET_TTL_MINUTES,
     },
     rateLimits: {
       default: env.RATE_LIMIT_DEFAULT,

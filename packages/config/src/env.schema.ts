@@ -5,6 +5,7 @@ import {
   corsOrigins,
   durationMs,
   logLevel,
+  mailbox,
   pem,
   port,
   positiveInt,
@@ -146,6 +147,25 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().default('http://127.0.0.1:4318/v1/traces'),
   // Bearer token a Prometheus scraper presents to GET /metrics (API and worker health port). Unset = /metrics off.
   METRICS_TOKEN: z.string().min(24, 'expected at least 24 characters').optional(),
+
+  // E-mail (verification, password reset, invitations), sent by the worker. "disabled" sends none, explicitly.
+  EMAIL_DELIVERY: z.enum(['smtp', 'disabled']).default('smtp'),
+  // smtp://user:pass@host:587 (upgraded with STARTTLS when the server offers it) or smtps://…:465 (implicit TLS).
+  // Unset outside production: the local catcher of `npm run dev`. Production requires it unless EMAIL_DELIVERY=disabled.
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected an smtp:// or smtps:// URL' }).optional(),
+  SMTP_TIMEOUT_MS: durationMs.max(120_000).default(10_000),
+  // The sender: "Name <address@domain>" or a bare address. Production requires it unless EMAIL_DELIVERY=disabled.
+  MAIL_FROM: mailbox.optional(),
+  // The front end that e-mailed links point to (its /verify-email, /reset-password and /accept-invitation pages).
+  APP_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('http://localhost:5173'),
+  EMAIL_VERIFICATION_TTL_HOURS: positiveInt.max(7 * 24).default(24),
+  // ASVS asks for short-lived reset links: at most two hours, 30 minutes by default.
+  PASSWORD_RESET_TTL_MINUTES: positiveInt.max(120).default(30),
+  // How long a worker holds a message it is sending before a retry may take it over (well above SMTP_TIMEOUT_MS).
+  EMAIL_SEND_LEASE_MS: durationMs.default(60_000),
+  EMAIL_OUTBOX_SWEEP_INTERVAL_MS: durationMs.default(60_000),
+  // Messages recorded longer ago than this and still never queued (a lost enqueue) are queued by the sweeper.
+  EMAIL_OUTBOX_SWEEP_GRACE_MS: durationMs.default(30_000),
 
   WORKER_CONCURRENCY: positiveInt.max(100).default(5),
   WORKER_HEALTH_PORT: port.default(3001),

@@ -74,3 +74,12 @@ export const booleanFlag = z
 
 /** PEM text; "\n" escapes (as env files and CI secrets often carry them) become newlines. */
 export const pem = z.string().transform((value) => value.replaceAll('\\n', '\n'));
+
+/** A mail sender: `address@domain` or `Display Name <address@domain>`. */
+export const mailbox = z
+  .string()
+  .max(320)
+  .regex(
+    /^(?:[^<>\r\n]+ <[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+    'expected an address like no-reply@example.com or "Name <no-reply@example.com>"',
+  );

@@ -17,6 +17,9 @@ const strongProduction = {
   BILLING_SUCCESS_URL: 'https://app.example.com/billing/success?session_id={CHECKOUT_SESSION_ID}',
   BILLING_CANCEL_URL: 'https://app.example.com/billing',
   BILLING_PORTAL_RETURN_URL: 'https://app.example.com/billing',
+  SMTP_URL: 'smtp://apikey:Vq8vN3kLp2Xr7Tw9Hb4M@smtp.example.com:587',
+  MAIL_FROM: 'Example <no-reply@example.com>',
+  APP_URL: 'https://app.example.com',
 };
 
 function issuesOf(env: Record<string, string>): { variable: string; problem: string }[] {
@@ -142,6 +145,9 @@ describe('loadConfig', () => {
       'STRIPE_PRICE_PRO_MONTHLY',
       'STRIPE_PRICE_BUSINESS_MONTHLY',
       'DATABASE_URL',
+      'APP_URL',
+      'SMTP_URL',
+      'MAIL_FROM',
     ]);
   });
 

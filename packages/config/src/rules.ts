@@ -29,6 +29,28 @@ function crossFieldProblems(env: RuleInput): Problem[] {
       problem: 'must list the browser origins allowed to use the refresh cookie (AUTH_REFRESH_COOKIE=true)',
     });
   }
+  // A lease shorter than one SMTP exchange (connect, greeting, data) would let a retry send a message still in flight.
+  if (env.EMAIL_SEND_LEASE_MS < env.SMTP_TIMEOUT_MS * 3) {
+    problems.push({
+      variable: 'EMAIL_SEND_LEASE_MS',
+      problem: `must be at least three times SMTP_TIMEOUT_MS (${env.SMTP_TIMEOUT_MS * 3} ms)`,
+    });
+  }
+  return problems;
+}
+
+/** Production sends real mail, or says explicitly that it sends none. */
+function emailProblems(env: RuleInput): Problem[] {
+  const problems: Problem[] = [];
+  if (!env.APP_URL.startsWith('https://')) {
+    problems.push({ variable: 'APP_URL', problem: 'must be an https:// URL in production (links carry secrets)' });
+  }
+  if (env.EMAIL_DELIVERY === 'disabled') return problems;
+  for (const variable of ['SMTP_URL', 'MAIL_FROM'] as const) {
+    if (!env[variable]) {
+      problems.push({ variable, problem: 'is required in production unless e-mail is off (EMAIL_DELIVERY=disabled)' });
+    }
+  }
   return problems;
 }
 
@@ -89,5 +111,8 @@ function productionProblems(env: RuleInput): Problem[] {
 
 /** What parsing alone cannot see: rules across variables, and production's stricter ones. */
 export function ruleProblems(env: RuleInput): Problem[] {
-  return [...crossFieldProblems(env), ...(env.NODE_ENV === 'production' ? productionProblems(env) : [])];
+  return [
+    ...crossFieldProblems(env),
+    ...(env.NODE_ENV === 'production' ? [...productionProblems(env), ...emailProblems(env)] : []),
+  ];
 }
