@@ -1,3 +1,9 @@
+export {
+  ACCOUNT_LINK_PAGES,
+  type AccountLinkPage,
+  type AccountLinkSettings,
+  buildAccountLink,
+} from './account-links/link-settings.js';
 export { type Auth, type AuthOptions, type AuthSettings, createAuth } from './auth.js';
 export { type ChangePasswordInput } from './accounts/change-password.js';
 export { type LoginInput } from './accounts/login.js';

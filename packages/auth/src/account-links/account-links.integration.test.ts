@@ -18,8 +18,7 @@ const database = useTestDatabase();
 const logger = createLogger({ service: 'test', level: 'silent' });
 const meta = { ip: '192.0.2.9', userAgent: 'vitest', requestId: 'account-links-test' };
 const settings: AccountLinkSettings = {
-  verifyEmailUrl: 'https://app.example.test/verify-email',
-  resetPasswordUrl: 'https://app.example.test/reset-password',
+  appUrl: 'https://app.example.test',
   verificationTtlHours: 24,
   resetTtlMinutes: 30,
 };
@@ -75,7 +74,9 @@ describe('e-mailed account links, from the use case to the mailbox', () => {
 
   function tokenMailedTo(address: string): string {
     const mail = smtp.received.findLast((received) => JSON.stringify(received.to).includes(address));
-    const token = /#token=(gwl_[\w-]{43})/.exec(mail?.text ?? '')?.[1];
+    const token = /https:\/\/app\.example\.test\/(?:verify-email|reset-password)\?token=(gwl_[\w-]{43})/.exec(
+      mail?.text ?? '',
+    )?.[1];
     if (!token) throw new Error(`no link mailed to ${address}`);
     return token;
   }

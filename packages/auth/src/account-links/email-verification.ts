@@ -28,7 +28,8 @@ export function createEmailVerification(deps: { uow: UnitOfWork; outbox: EmailOu
       user,
       purpose: 'email_verification',
       ttlMs: settings.verificationTtlHours * 3_600_000,
-      pageUrl: settings.verifyEmailUrl,
+      appUrl: settings.appUrl,
+      page: 'verifyEmail',
       audit: { type: 'email.verification_sent', meta },
       message: (verifyUrl) => ({
         template: 'email-verification',

@@ -4,7 +4,7 @@ import type { EmailMessage, EmailOutbox } from '@groundwork/email';
 import { auditTrail } from '../audit/audit-trail.js';
 import type { RequestMeta } from '../sessions/session.js';
 import { generateSecretToken, hashSecretToken } from '../tokens/secret-tokens.js';
-import { LINK_TOKEN_PREFIX, linkWithToken } from './link-settings.js';
+import { type AccountLinkPage, buildAccountLink, LINK_TOKEN_PREFIX } from './link-settings.js';
 
 export type LinkRepositories = Pick<Repositories, 'accountTokens' | 'outboundEmails' | 'audit'>;
 
@@ -20,7 +20,9 @@ export async function issueAccountLink(
     user: Pick<PublicUser, 'id' | 'email'>;
     purpose: AccountTokenPurpose;
     ttlMs: number;
-    pageUrl: string;
+    /** The front end (APP_URL) and the page of this flow under it. */
+    appUrl: string;
+    page: AccountLinkPage;
     audit: { type: AuditEventType; meta: RequestMeta };
     /** The message, given the finished link. */
     message: (url: string) => EmailMessage;
@@ -35,5 +37,5 @@ export async function issueAccountLink(
     expiresAt: new Date(Date.now() + link.ttlMs),
   });
   await auditTrail(repositories.audit)(link.audit.type, link.audit.meta, { userId: link.user.id });
-  return outbox.record(repositories.outboundEmails, link.message(linkWithToken(link.pageUrl, token)));
+  return outbox.record(repositories.outboundEmails, link.message(buildAccountLink(link.appUrl, link.page, token)));
 }

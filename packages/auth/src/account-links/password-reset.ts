@@ -38,7 +38,8 @@ export function createPasswordReset(deps: {
           user,
           purpose: 'password_reset',
           ttlMs: settings.resetTtlMinutes * 60_000,
-          pageUrl: settings.resetPasswordUrl,
+          appUrl: settings.appUrl,
+          page: 'resetPassword',
           audit: { type: 'password.reset_requested', meta },
           message: (resetUrl) => ({
             template: 'password-reset',
