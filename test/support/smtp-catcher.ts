@@ -10,8 +10,10 @@ export type ScriptedReply = { code: number; message: string };
 /**
  * A real SMTP server on a loopback port that keeps what it receives, so tests
  * read delivered mail the way a mailbox would, not from a mock transport.
+ *
+ * @param options.port a fixed port (to bring a "down" server back where clients expect it); any free one by default
  */
-export async function startSmtpCatcher() {
+export async function startSmtpCatcher(options: { port?: number } = {}) {
   const received: ParsedMail[] = [];
   const scripted: ScriptedReply[] = [];
   const server = new SMTPServer({
@@ -32,10 +34,11 @@ export async function startSmtpCatcher() {
         .catch(callback);
     },
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(options.port ?? 0, '127.0.0.1');
   await once(server.server, 'listening');
   const { port } = server.server.address() as AddressInfo;
   return {
+    port,
     url: `smtp://127.0.0.1:${port}`,
     received,
     /** The next RCPT TO gets this reply (a 4xx is transient, a 5xx permanent). */

@@ -3,6 +3,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { z } from 'zod';
 
 import { type BillingJobDeps, createBillingHandler } from './jobs/billing.job.js';
+import { createEmailHandler, type EmailJobDeps } from './jobs/email.job.js';
 import { createHousekeepingHandler, type HousekeepingDeps } from './jobs/housekeeping.job.js';
 import { createStripeEventHandler } from './jobs/stripe-event.job.js';
 
@@ -27,7 +28,7 @@ function validated<TName extends QueueName>(
   };
 }
 
-export type ProcessorDeps = { housekeeping: HousekeepingDeps; billing: BillingJobDeps };
+export type ProcessorDeps = { housekeeping: HousekeepingDeps; billing: BillingJobDeps; emails: EmailJobDeps };
 
 /** One processor per queue; a queue added to the registry without one here fails typecheck. */
 export function createProcessors(deps: ProcessorDeps): Record<QueueName, JobProcessor> {
@@ -35,5 +36,6 @@ export function createProcessors(deps: ProcessorDeps): Record<QueueName, JobProc
     housekeeping: validated('housekeeping', createHousekeepingHandler(deps.housekeeping)),
     'stripe-events': validated('stripe-events', createStripeEventHandler(deps.billing)),
     billing: validated('billing', createBillingHandler(deps.billing)),
+    emails: validated('emails', createEmailHandler(deps.emails)),
   };
 }

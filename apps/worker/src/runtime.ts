@@ -3,19 +3,23 @@ import type { AddressInfo } from 'node:net';
 import { createBillingFromSettings } from '@groundwork/billing';
 import type { Config } from '@groundwork/config';
 import { createShutdown, type Logger, metricsAccess, type ShutdownStep } from '@groundwork/core';
-import { createDb } from '@groundwork/db';
+import { createDb, createUnitOfWork } from '@groundwork/db';
+import { createEmailDelivery, createSmtpTransport } from '@groundwork/email';
 import {
   billingQueue,
   closeRedis,
   createFastFailRedis,
   createProducer,
   createWorkerRedis,
+  EMAIL_JOB_NAME,
+  emailsQueue,
   housekeepingQueue,
   stripeEventsQueue,
 } from '@groundwork/queue';
 
 import { createHealthServer } from './health-server.js';
 import { createEventSweep } from './jobs/billing.job.js';
+import { createEmailDeadLetter, createEmailOutboxSweep } from './jobs/email.job.js';
 import { createStripeEventDeadLetter } from './jobs/stripe-event.job.js';
 import { createProcessors } from './processors.js';
 import { keepSchedules } from './schedules.js';
@@ -64,12 +68,35 @@ export function createWorkerRuntime(options: RuntimeOptions) {
     housekeeping: createProducer(housekeepingQueue, producerOptions),
     billing: createProducer(billingQueue, producerOptions),
     stripeEvents: createProducer(stripeEventsQueue, producerOptions),
+    emails: createProducer(emailsQueue, producerOptions),
   };
   const enqueueEvent = createStripeEventEnqueuer(producers.stripeEvents);
 
+  const outbox = createUnitOfWork(db).repositories.outboundEmails;
+  // E-mail off (EMAIL_DELIVERY=disabled): no SMTP connection at all; recorded messages are dead-lettered unsent.
+  const smtp = config.email.enabled ? createSmtpTransport(config.email.smtp) : null;
+  const deliverEmail = smtp
+    ? createEmailDelivery({
+        emails: outbox,
+        transport: smtp,
+        from: config.email.from,
+        leaseMs: config.email.sendLeaseMs,
+        logger,
+      })
+    : null;
+  const sweepEmailOutbox = createEmailOutboxSweep({
+    emails: outbox,
+    requeue: (emailId) => producers.emails.requeue(EMAIL_JOB_NAME, { emailId }, emailId),
+  });
+
   const running = startWorkers({
     processors: createProcessors({
-      housekeeping: { redis, keyPrefix, heartbeatIntervalMs: config.worker.heartbeatIntervalMs },
+      housekeeping: {
+        redis,
+        keyPrefix,
+        heartbeatIntervalMs: config.worker.heartbeatIntervalMs,
+        sweepEmailOutbox: () => sweepEmailOutbox({ graceMs: config.email.outboxSweepGraceMs }),
+      },
       billing: {
         billing,
         enqueueEvent,
@@ -77,12 +104,16 @@ export function createWorkerRuntime(options: RuntimeOptions) {
         onDrift: (count) => metrics.drift.inc(count),
         sweepGraceMs: config.billing.eventSweepGraceMs,
       },
+      emails: { deliver: deliverEmail, emails: outbox, logger },
     }),
     connection: workerRedis,
     keyPrefix,
     concurrency: config.worker.concurrency,
     logger,
-    onFinalFailure: { 'stripe-events': createStripeEventDeadLetter({ billing, logger }) },
+    onFinalFailure: {
+      'stripe-events': createStripeEventDeadLetter({ billing, logger }),
+      emails: createEmailDeadLetter({ emails: outbox, logger, onDeadLetter: () => metrics.emailsDeadLettered.inc() }),
+    },
   });
   const metrics = createWorkerMetrics({
     oldestPendingEventAt: billing.oldestPendingEventAt,
@@ -108,20 +139,22 @@ export function createWorkerRuntime(options: RuntimeOptions) {
       heartbeatIntervalMs: config.worker.heartbeatIntervalMs,
       eventSweepIntervalMs: config.billing.eventSweepIntervalMs,
       resyncIntervalMs: config.billing.resyncIntervalMs,
+      emailOutboxSweepIntervalMs: config.email.outboxSweepIntervalMs,
     },
     connection: workerRedis,
     checkIntervalMs: config.worker.scheduleCheckIntervalMs,
     retryDelayMs: 5_000,
-    // Jobs vanished with Redis's data: queue every stored but unprocessed event now, without the grace.
+    // Jobs vanished with Redis's data: queue every stored but unprocessed event and e-mail now, without the grace.
     onDataLoss: async () => {
       await sweepEvents({ graceMs: 0, limit: 10_000 });
+      await sweepEmailOutbox({ graceMs: 0, limit: 10_000 });
     },
     logger,
   });
 
   /**
    * What shutdown runs, in order: stop taking jobs (releasing unfinished ones),
-   * then producers, Redis, PostgreSQL, then `extra` (tracing, say), and the
+   * then producers, SMTP, Redis, PostgreSQL, then `extra` (tracing, say), and the
    * health server last, so /ready answers "draining" until the end.
    */
   function closeSteps(extra: ShutdownStep[] = []): ShutdownStep[] {
@@ -140,6 +173,8 @@ export function createWorkerRuntime(options: RuntimeOptions) {
         run: () => Promise.all(Object.values(producers).map((producer) => producer.close())),
         timeoutMs: 1_000,
       },
+      // After the workers: no delivery is using the pooled SMTP connections any more.
+      { name: 'smtp', run: () => Promise.resolve(smtp?.close()) },
       { name: 'redis', run: () => Promise.all([closeRedis(workerRedis, 1_000), closeRedis(redis, 1_000)]) },
       { name: 'postgres', run: () => db.destroy() },
       ...extra,
@@ -156,6 +191,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
     billing,
     producers,
     enqueueEvent,
+    sweepEmailOutbox,
     running,
     metrics,
     schedules,

@@ -5,7 +5,12 @@ import type { billingQueue, housekeepingQueue, Producer } from '@groundwork/queu
 import type { Redis } from 'ioredis';
 
 type ScheduleProducers = { housekeeping: Producer<typeof housekeepingQueue>; billing: Producer<typeof billingQueue> };
-type ScheduleIntervals = { heartbeatIntervalMs: number; eventSweepIntervalMs: number; resyncIntervalMs: number };
+type ScheduleIntervals = {
+  heartbeatIntervalMs: number;
+  eventSweepIntervalMs: number;
+  resyncIntervalMs: number;
+  emailOutboxSweepIntervalMs: number;
+};
 
 function scheduleList(producers: ScheduleProducers, intervals: ScheduleIntervals) {
   return [
@@ -26,6 +31,12 @@ function scheduleList(producers: ScheduleProducers, intervals: ScheduleIntervals
       id: 'billing-resync',
       every: intervals.resyncIntervalMs,
       template: { name: 'resync-all', data: { task: 'resync-all' } },
+    },
+    {
+      queue: producers.housekeeping.queue,
+      id: 'email-outbox-sweeper',
+      every: intervals.emailOutboxSweepIntervalMs,
+      template: { name: 'sweep-email-outbox', data: { task: 'sweep-email-outbox' } },
     },
   ];
 }
@@ -56,7 +67,7 @@ export type ScheduleKeeper = {
  * Keeps the recurring jobs registered for as long as the worker runs. They
  * live in Redis, so a Redis that restarts without persistence, fails over to
  * an empty replica or is flushed loses them, and with them the sweeper the
- * webhook relies on. The keeper looks again after every reconnect and every
+ * webhook and the e-mail outbox rely on. The keeper looks again after every reconnect and every
  * `checkIntervalMs`; when it had to register a schedule after the first
  * time, Redis lost its data, and `onDataLoss` re-drives what was lost with it.
  */

@@ -53,6 +53,7 @@ describe('stall detection (ADR 012)', () => {
         },
         'stripe-events': () => Promise.resolve(),
         billing: () => Promise.resolve(),
+        emails: () => Promise.resolve(),
       },
       connection: workerRedis.duplicate(),
       keyPrefix,

@@ -3,7 +3,7 @@ import type { Queue, Worker } from 'bullmq';
 
 /**
  * What the worker exports to Prometheus: queue depth, job wait and processing
- * time, webhook inbox lag and billing drift.
+ * time, webhook inbox lag, billing drift and dead-lettered e-mail.
  */
 export function createWorkerMetrics(deps: {
   /** When the oldest stored Stripe event still waiting arrived (null: none waits). */
@@ -54,6 +54,12 @@ export function createWorkerMetrics(deps: {
     registers: [registry],
   });
 
+  const emailsDeadLettered = new Counter({
+    name: 'groundwork_emails_dead_lettered_total',
+    help: 'Outbox e-mails given up on (attempts used up or refused for good by the SMTP server)',
+    registers: [registry],
+  });
+
   for (const worker of deps.workers) {
     const observe =
       (outcome: 'completed' | 'failed') =>
@@ -66,7 +72,7 @@ export function createWorkerMetrics(deps: {
     worker.on('completed', observe('completed'));
     worker.on('failed', observe('failed'));
   }
-  return { registry, drift };
+  return { registry, drift, emailsDeadLettered };
 }
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

@@ -1,4 +1,5 @@
 import { billingQueue } from './queues/billing.queue.js';
+import { emailsQueue } from './queues/emails.queue.js';
 import { housekeepingQueue } from './queues/housekeeping.queue.js';
 import { stripeEventsQueue } from './queues/stripe-events.queue.js';
 
@@ -7,6 +8,7 @@ export const queueDefinitions = {
   [housekeepingQueue.name]: housekeepingQueue,
   [stripeEventsQueue.name]: stripeEventsQueue,
   [billingQueue.name]: billingQueue,
+  [emailsQueue.name]: emailsQueue,
 } as const;
 
 export type QueueDefinitions = typeof queueDefinitions;

@@ -2,7 +2,14 @@ import type { HousekeepingPayload } from '@groundwork/queue';
 import { workerHeartbeatKey } from '@groundwork/queue';
 import type { Redis } from 'ioredis';
 
-export type HousekeepingDeps = { redis: Redis; keyPrefix: string; heartbeatIntervalMs: number; now?: () => Date };
+export type HousekeepingDeps = {
+  redis: Redis;
+  keyPrefix: string;
+  heartbeatIntervalMs: number;
+  /** Queues outbox e-mail whose enqueue was lost; resolves with how many (see `createEmailOutboxSweep`). */
+  sweepEmailOutbox: () => Promise<number>;
+  now?: () => Date;
+};
 
 /** Handles scheduled upkeep tasks. Each task is idempotent: running it twice changes nothing more. */
 export function createHousekeepingHandler(deps: HousekeepingDeps) {
@@ -15,6 +22,9 @@ export function createHousekeepingHandler(deps: HousekeepingDeps) {
         const ttlMs = deps.heartbeatIntervalMs * 3;
         await deps.redis.set(workerHeartbeatKey(deps.keyPrefix), at, 'PX', ttlMs);
         return { task: payload.task, at };
+      }
+      case 'sweep-email-outbox': {
+        return { task: payload.task, enqueued: await deps.sweepEmailOutbox() };
       }
     }
   };

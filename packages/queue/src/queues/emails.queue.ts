@@ -17,4 +17,7 @@ export const emailsQueue = defineQueue({
   defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 1_000 } },
 });
 
+/** The job name every delivery job carries (API dispatch and the worker's sweeper alike); its id is the message id. */
+export const EMAIL_JOB_NAME = 'deliver';
+
 export type EmailJob = z.infer<typeof emailsQueue.payload>;
