@@ -41,7 +41,13 @@ describe('the emails queue, through the worker runtime to a real SMTP server', (
       logger: createLogger({ service: 'worker-test', level: 'info' }, logs.stream),
     });
     cleanups.push(() => runtime.close());
-    return { runtime, logs, emails: workerOf(runtime, 'emails'), housekeeping: workerOf(runtime, 'housekeeping') };
+    return {
+      runtime,
+      logs,
+      keyPrefix: config.redis.keyPrefix,
+      emails: workerOf(runtime, 'emails'),
+      housekeeping: workerOf(runtime, 'housekeeping'),
+    };
   }
 
   function workerOf(runtime: WorkerRuntime, name: string): Worker {
@@ -192,6 +198,25 @@ describe('the emails queue, through the worker runtime to a real SMTP server', (
     expect(mailsOf(smtp, lost)).toHaveLength(1);
     expect(await runtime.producers.emails.queue.getJob(young)).toBeUndefined();
     expect((await row(young)).status).toBe('queued');
+  });
+
+  test('when Redis loses its data, then e-mail waiting in the outbox is queued again at once, without the grace', async () => {
+    const smtp = await catcher();
+    const { runtime, emails, keyPrefix } = startWorker({
+      SMTP_URL: smtp.url,
+      EMAIL_OUTBOX_SWEEP_GRACE_MS: '600000',
+      WORKER_SCHEDULE_CHECK_INTERVAL_MS: '100',
+    });
+    await runtime.schedules.registered;
+    const waiting = await record();
+    const delivered = next(emails, 'completed', waiting);
+
+    // This test's keys only: the schedules and queues of its prefix vanish, as after a restart without persistence.
+    const keys = await runtime.redis.keys(`${keyPrefix}:*`);
+    await runtime.redis.del(...keys);
+
+    await delivered;
+    expect(mailsOf(smtp, waiting)).toHaveLength(1);
   });
 
   test('when e-mail is disabled, then a queued message is dead-lettered unsent, saying why, and no SMTP server is needed', async () => {
