@@ -67,6 +67,8 @@ describe('npm run db:seed', () => {
       BILLING_SUCCESS_URL: 'https://app.example.test/ok',
       BILLING_CANCEL_URL: 'https://app.example.test/no',
       BILLING_PORTAL_RETURN_URL: 'https://app.example.test/back',
+      APP_URL: 'https://app.example.test',
+      EMAIL_DELIVERY: 'disabled',
     });
 
     await expect(seed(env)).rejects.toMatchObject({
