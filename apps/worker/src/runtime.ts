@@ -11,11 +11,12 @@ import {
   createProducer,
   createWorkerRedis,
   housekeepingQueue,
+  organizationDeletionJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
 
 import { createHealthServer } from './health-server.js';
-import { createEventSweep } from './jobs/billing.job.js';
+import { createEventSweep, createOrganizationDeletionSweep } from './jobs/billing.job.js';
 import { createStripeEventDeadLetter } from './jobs/stripe-event.job.js';
 import { createProcessors } from './processors.js';
 import { keepSchedules } from './schedules.js';
@@ -66,6 +67,12 @@ export function createWorkerRuntime(options: RuntimeOptions) {
     stripeEvents: createProducer(stripeEventsQueue, producerOptions),
   };
   const enqueueEvent = createStripeEventEnqueuer(producers.stripeEvents);
+  const requeueOrganizationDeletion = (deletionId: string) =>
+    producers.billing.requeue(
+      'delete-organization',
+      { task: 'delete-organization', deletionId },
+      organizationDeletionJobId(deletionId),
+    );
 
   const running = startWorkers({
     processors: createProcessors({
@@ -73,6 +80,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
       billing: {
         billing,
         enqueueEvent,
+        requeueOrganizationDeletion,
         logger,
         onDrift: (count) => metrics.drift.inc(count),
         sweepGraceMs: config.billing.eventSweepGraceMs,
@@ -102,6 +110,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
 
   // Redis may still be coming up: the keeper retries in the background; the workers themselves wait for it.
   const sweepEvents = createEventSweep({ billing, enqueueEvent });
+  const sweepOrganizationDeletions = createOrganizationDeletionSweep({ billing, requeueOrganizationDeletion });
   const schedules = keepSchedules({
     producers: { housekeeping: producers.housekeeping, billing: producers.billing },
     intervals: {
@@ -112,9 +121,10 @@ export function createWorkerRuntime(options: RuntimeOptions) {
     connection: workerRedis,
     checkIntervalMs: config.worker.scheduleCheckIntervalMs,
     retryDelayMs: 5_000,
-    // Jobs vanished with Redis's data: queue every stored but unprocessed event now, without the grace.
+    // Jobs vanished with Redis's data: queue every stored but unprocessed event and deletion now, without the grace.
     onDataLoss: async () => {
       await sweepEvents({ graceMs: 0, limit: 10_000 });
+      await sweepOrganizationDeletions({ graceMs: 0, limit: 10_000 });
     },
     logger,
   });
@@ -156,6 +166,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
     billing,
     producers,
     enqueueEvent,
+    requeueOrganizationDeletion,
     running,
     metrics,
     schedules,
