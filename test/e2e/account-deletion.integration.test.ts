@@ -160,7 +160,7 @@ describe('auth.deleteAccount', () => {
     expect(again.user.id).not.toBe(user.id);
   });
 
-  test('when the user solely owned an organization, then its subscription is canceled at Stripe and it is deleted', async () => {
+  test('when the user solely owned an organization, then its subscription is canceled at Stripe and it is deleted, once', async () => {
     const { input, user, client, organizationId } = await account();
     const subscriptionId = await subscribe(client, organizationId);
 
@@ -175,6 +175,9 @@ describe('auth.deleteAccount', () => {
       .where({ type: 'organization.deleted', organizationId })
       .first()) as Record<string, unknown>;
     expect(deleted).toMatchObject({ actorUserId: user.id, metadata: { canceledSubscriptions: 1 } });
+    const rerun = await worker.billing.completeOrganizationDeletion((await deletionOf(organizationId)).id);
+    expect(rerun).toEqual({ completed: false, canceledSubscriptions: 0 });
+    expect(await api.db('auditEvents').where({ type: 'organization.deleted', organizationId })).toHaveLength(1);
   });
 
   test('when the first attempt fails (Stripe unreachable), then the job still converges: canceled once and deleted', async () => {
