@@ -66,7 +66,12 @@ export function createOrganizationDeletion(deps: { uow: UnitOfWork; stripe: Stri
         });
         return { completed, canceledSubscriptions };
       } catch (err) {
-        await organizationDeletions.recordFailure(deletion.id, err instanceof Error ? err.message : String(err));
+        // The job fails with the original error even when counting the attempt fails too.
+        await organizationDeletions
+          .recordFailure(deletion.id, err instanceof Error ? err.message : String(err))
+          .catch((recordError: unknown) =>
+            deps.logger.warn({ err: recordError, deletionId }, 'could not record a failed organization deletion'),
+          );
         throw err;
       }
     },

@@ -19,6 +19,9 @@ export type MembershipForDeletion = {
   members: number;
 };
 
+const MEMBERS_OF_ORGANIZATION =
+  'select count(*) from memberships x where x.organization_id = memberships.organization_id';
+
 /**
  * The statements that erase one person, in one place: a new table that holds
  * personal data gets its line here. Every method runs on the caller's
@@ -43,10 +46,6 @@ export function createAccountErasureRepository(db: Knex) {
      * decision made on them commits.
      */
     async listMemberships(userId: string): Promise<MembershipForDeletion[]> {
-      const count = (roleFilter: string) =>
-        raw(
-          `(select count(*) from memberships x where x.organization_id = memberships.organization_id ${roleFilter})::int`,
-        );
       return MembershipModel.query(db)
         .join('organizations as o', 'o.id', 'memberships.organizationId')
         .where('memberships.userId', userId)
@@ -57,8 +56,8 @@ export function createAccountErasureRepository(db: Knex) {
           'o.name',
           'o.stripeCustomerId',
           'memberships.role',
-          count("and x.role = 'owner'").as('owners'),
-          count('').as('members'),
+          raw(`(${MEMBERS_OF_ORGANIZATION} and x.role = 'owner')::int as ??`, ['owners']),
+          raw(`(${MEMBERS_OF_ORGANIZATION})::int as ??`, ['members']),
         )
         .castTo<MembershipForDeletion[]>();
     },
