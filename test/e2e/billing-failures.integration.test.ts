@@ -102,6 +102,7 @@ describe('billing when things go wrong', () => {
     const sweep = createBillingHandler({
       billing: worker.billing,
       enqueueEvent: worker.enqueueEvent,
+      requeueOrganizationDeletion: worker.requeueOrganizationDeletion,
       logger,
       sweepGraceMs: 30_000,
     });
@@ -128,6 +129,7 @@ describe('billing when things go wrong', () => {
     const resync = createBillingHandler({
       billing: worker.billing,
       enqueueEvent: worker.enqueueEvent,
+      requeueOrganizationDeletion: worker.requeueOrganizationDeletion,
       logger,
       sweepGraceMs: 30_000,
     });

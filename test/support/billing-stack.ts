@@ -75,6 +75,7 @@ export async function startTestWorker(config: Config) {
     redis: runtime.redis,
     billing: runtime.billing,
     enqueueEvent: runtime.enqueueEvent,
+    requeueOrganizationDeletion: runtime.requeueOrganizationDeletion,
     running,
     eventsSettled,
     close: () => runtime.close(),

@@ -7,6 +7,7 @@ import {
   billingQueue,
   createProducer,
   housekeepingQueue,
+  organizationDeletionJobId,
   stripeEventJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
@@ -54,11 +55,9 @@ export function createServices(deps: {
   const billing = createBillingFromSettings(config.billing, { db, redis, keyPrefix: config.redis.keyPrefix, logger });
   const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
   const stripeEvents = createProducer(stripeEventsQueue, producerOptions);
+  const billingJobs = createProducer(billingQueue, producerOptions);
   // For the operators' dashboard: every queue of the registry, seen from the API.
-  const dashboardQueues = [
-    createProducer(housekeepingQueue, producerOptions),
-    createProducer(billingQueue, producerOptions),
-  ];
+  const dashboardQueues = [createProducer(housekeepingQueue, producerOptions), billingJobs];
   const usage = createUsageRepository(db);
   const usageRecorder = createUsageRecorder({
     usage,
@@ -105,6 +104,14 @@ export function createServices(deps: {
     accessTokens,
     tokensValidAfter,
     loginThrottle: createLoginThrottle({ redis, keyPrefix, settings: config.rateLimits.login }),
+    organizationDeletionJobs: {
+      enqueue: (deletionId) =>
+        billingJobs.enqueue(
+          'delete-organization',
+          { task: 'delete-organization', deletionId },
+          { jobId: organizationDeletionJobId(deletionId) },
+        ),
+    },
     onRefreshReuse: () => metrics.refreshReuse.inc(),
     settings: {
       accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,

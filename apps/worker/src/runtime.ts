@@ -14,11 +14,12 @@ import {
   EMAIL_JOB_NAME,
   emailsQueue,
   housekeepingQueue,
+  organizationDeletionJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
 
 import { createHealthServer } from './health-server.js';
-import { createEventSweep } from './jobs/billing.job.js';
+import { createEventSweep, createOrganizationDeletionSweep } from './jobs/billing.job.js';
 import { createEmailDeadLetter, createEmailOutboxSweep } from './jobs/email.job.js';
 import { createStripeEventDeadLetter } from './jobs/stripe-event.job.js';
 import { createProcessors } from './processors.js';
@@ -71,6 +72,12 @@ export function createWorkerRuntime(options: RuntimeOptions) {
     emails: createProducer(emailsQueue, producerOptions),
   };
   const enqueueEvent = createStripeEventEnqueuer(producers.stripeEvents);
+  const requeueOrganizationDeletion = (deletionId: string) =>
+    producers.billing.requeue(
+      'delete-organization',
+      { task: 'delete-organization', deletionId },
+      organizationDeletionJobId(deletionId),
+    );
 
   const outbox = createUnitOfWork(db).repositories.outboundEmails;
   // E-mail off (EMAIL_DELIVERY=disabled): no SMTP connection at all; recorded messages are dead-lettered unsent.
@@ -100,6 +107,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
       billing: {
         billing,
         enqueueEvent,
+        requeueOrganizationDeletion,
         logger,
         onDrift: (count) => metrics.drift.inc(count),
         sweepGraceMs: config.billing.eventSweepGraceMs,
@@ -133,6 +141,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
 
   // Redis may still be coming up: the keeper retries in the background; the workers themselves wait for it.
   const sweepEvents = createEventSweep({ billing, enqueueEvent });
+  const sweepOrganizationDeletions = createOrganizationDeletionSweep({ billing, requeueOrganizationDeletion });
   const schedules = keepSchedules({
     producers: { housekeeping: producers.housekeeping, billing: producers.billing },
     intervals: {
@@ -144,9 +153,10 @@ export function createWorkerRuntime(options: RuntimeOptions) {
     connection: workerRedis,
     checkIntervalMs: config.worker.scheduleCheckIntervalMs,
     retryDelayMs: 5_000,
-    // Jobs vanished with Redis's data: queue every stored but unprocessed event and e-mail now, without the grace.
+    // Jobs vanished with Redis's data: queue every stored but unprocessed event, deletion and e-mail now, without the grace.
     onDataLoss: async () => {
       await sweepEvents({ graceMs: 0, limit: 10_000 });
+      await sweepOrganizationDeletions({ graceMs: 0, limit: 10_000 });
       await sweepEmailOutbox({ graceMs: 0, limit: 10_000 });
     },
     logger,
@@ -192,6 +202,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
     producers,
     enqueueEvent,
     sweepEmailOutbox,
+    requeueOrganizationDeletion,
     running,
     metrics,
     schedules,

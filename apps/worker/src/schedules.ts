@@ -27,6 +27,13 @@ function scheduleList(producers: ScheduleProducers, intervals: ScheduleIntervals
       template: { name: 'sweep-events', data: { task: 'sweep-events' } },
     },
     {
+      // The event sweeper's cadence: both re-drive billing work whose job was lost.
+      queue: producers.billing.queue,
+      id: 'organization-deletion-sweeper',
+      every: intervals.eventSweepIntervalMs,
+      template: { name: 'sweep-organization-deletions', data: { task: 'sweep-organization-deletions' } },
+    },
+    {
       queue: producers.billing.queue,
       id: 'billing-resync',
       every: intervals.resyncIntervalMs,

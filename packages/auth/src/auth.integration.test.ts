@@ -27,6 +27,8 @@ const openThrottle: LoginThrottle = {
   recordFailure: async () => null,
   recordSuccess: async () => undefined,
 };
+/** What the worker's queue does with a deletion; a test can make it fail as Redis would. */
+let enqueueDeletion: (deletionId: string) => Promise<unknown> = async () => undefined;
 const neverVoided: TokensValidAfter = { isVoided: async () => false, announce: async () => undefined };
 
 describe('auth use cases, on PostgreSQL and Redis', () => {
@@ -50,6 +52,7 @@ describe('auth use cases, on PostgreSQL and Redis', () => {
       }),
       tokensValidAfter: neverVoided,
       loginThrottle: openThrottle,
+      organizationDeletionJobs: { enqueue: (deletionId) => enqueueDeletion(deletionId) },
       settings: { accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3_600, refreshReuseGraceSeconds: 0 },
       logger: createLogger({ service: 'test', level: 'silent' }),
       onRefreshReuse: () => {
@@ -71,6 +74,23 @@ describe('auth use cases, on PostgreSQL and Redis', () => {
       .select('type', 'organizationId');
     expect(session).toEqual({ userId: user.id, sessionId: tokens.sessionId });
     expect(events).toEqual([{ type: 'signup', organizationId: me.memberships[0]?.organization.id }]);
+  });
+
+  test('when the deletion job cannot be queued, then the account is still deleted and the deletion stays recorded for the sweeper', async () => {
+    const input = signupInput();
+    const { user, tokens } = await auth.signup(input, meta);
+    enqueueDeletion = () => Promise.reject(new Error('redis is down'));
+    try {
+      const outcome = await auth.deleteAccount({ userId: user.id, sessionId: tokens.sessionId }, input, meta);
+
+      expect(outcome).toEqual({ deletedOrganizations: 1, leftOrganizations: 0 });
+    } finally {
+      enqueueDeletion = async () => undefined;
+    }
+    expect(
+      await db('organizationDeletions').where({ requestedByUserId: user.id }).whereNull('completedAt'),
+    ).toHaveLength(1);
+    expect(await db('users').where({ id: user.id }).whereNotNull('deletedAt')).toHaveLength(1);
   });
 
   test('when the e-mail is taken, then signup answers CONFLICT and writes no second record', async () => {

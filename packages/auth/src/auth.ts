@@ -2,12 +2,13 @@ import type { Logger } from '@groundwork/core';
 import type { UnitOfWork } from '@groundwork/db';
 import type { Redis } from 'ioredis';
 
+import { createAccountDeletion } from './accounts/account-deletion.js';
 import { createChangePassword } from './accounts/change-password.js';
 import { createLogin } from './accounts/login.js';
 import { createProfile } from './accounts/profile.js';
 import { createRegistration, type SignupInput } from './accounts/registration.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
-import type { LoginThrottle, TokensValidAfter } from './ports.js';
+import type { LoginThrottle, OrganizationDeletionJobs, TokensValidAfter } from './ports.js';
 import { createSessionRevocations } from './revocation/session-revocations.js';
 import { createRefreshRotation } from './sessions/refresh-rotation.js';
 import { createSessionAuthenticator } from './sessions/session-authenticator.js';
@@ -33,6 +34,8 @@ export type AuthOptions = {
   /** The process's per-instance cache of `tokens_valid_after`. */
   tokensValidAfter: TokensValidAfter;
   loginThrottle: LoginThrottle;
+  /** Where a deleted account's solely owned organizations are handed to the worker. */
+  organizationDeletionJobs: OrganizationDeletionJobs;
   settings: AuthSettings;
   logger: Logger;
   /** Told of every detected refresh-token reuse (a metric). */
@@ -41,8 +44,8 @@ export type AuthOptions = {
 
 /**
  * Wires the auth use cases: accounts (signup, login, password change, me),
- * sessions (refresh rotation with reuse detection, logout, listing) and their
- * revocation. Repositories come from the unit of work and stay inside.
+ * account deletion, sessions (refresh rotation with reuse detection, logout,
+ * listing) and their revocation. Repositories come from the unit of work and stay inside.
  *
  * @param options connections, primitives and the process's caches, see {@link AuthOptions}
  * @see docs/auth.md
@@ -93,6 +96,12 @@ export function createAuth(options: AuthOptions) {
       ...(options.onRefreshReuse ? { onRefreshReuse: options.onRefreshReuse } : {}),
     }),
     changePassword: createChangePassword(passwordChecked),
+    deleteAccount: createAccountDeletion({
+      ...passwordChecked,
+      uow: options.uow,
+      organizationDeletionJobs: options.organizationDeletionJobs,
+      logger: options.logger,
+    }),
     ...createSessionManagement({ repositories, sessions }),
     me: createProfile({ repositories }),
   };

@@ -5,6 +5,7 @@ export {
   buildAccountLink,
 } from './account-links/link-settings.js';
 export { type Auth, type AuthOptions, type AuthSettings, createAuth } from './auth.js';
+export { type AccountDeletionOutcome, type DeleteAccountInput } from './accounts/account-deletion.js';
 export { type ChangePasswordInput } from './accounts/change-password.js';
 export { type LoginInput } from './accounts/login.js';
 export { createRegistration, type Registration, type SignupInput } from './accounts/registration.js';
@@ -16,7 +17,12 @@ export {
   MIN_PASSWORD_CHARACTERS,
   passwordProblem,
 } from './passwords/password-policy.js';
-export { type LoginThrottle, type ThrottledAttempt, type TokensValidAfter } from './ports.js';
+export {
+  type LoginThrottle,
+  type OrganizationDeletionJobs,
+  type ThrottledAttempt,
+  type TokensValidAfter,
+} from './ports.js';
 export { type RevocationRead } from './sessions/session-authenticator.js';
 export { type IssuedTokens, type RequestMeta, type Session } from './sessions/session.js';
 export {

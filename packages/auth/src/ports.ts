@@ -25,3 +25,12 @@ export type LoginThrottle = {
   /** After a correct password. */
   recordSuccess(attempt: ThrottledAttempt): Promise<void>;
 };
+
+/**
+ * Hands an organization's recorded deletion to the worker (a job on the
+ * billing queue, whose id dedupes). A failure only delays it: the sweeper
+ * queues every unfinished deletion again.
+ */
+export type OrganizationDeletionJobs = {
+  enqueue(deletionId: string): Promise<unknown>;
+};

@@ -8,6 +8,7 @@ import { createEntitlementReader } from './entitlements/entitlement-reader.js';
 import { publishEntitlementsChanged } from './entitlements/invalidation.js';
 import { createStripeEventProcessor } from './events/event-processor.js';
 import { createEventUseCases } from './events/event-use-cases.js';
+import { createOrganizationDeletion } from './organization-deletion/organization-deletion.js';
 import type { PlanPrices } from './plans/catalogue.js';
 import { createStripeClient } from './stripe/stripe-client.js';
 import { stripeHealthCheck } from './stripe/stripe-health.js';
@@ -48,6 +49,7 @@ export function createBilling(options: BillingOptions) {
     processEvent,
     ...createEventUseCases({ events: stripeEvents, processEvent, logger }),
     ...createResyncUseCases({ organizations, syncCustomer }),
+    ...createOrganizationDeletion({ uow, stripe: options.stripe, logger }),
     service: createBillingService({
       uow,
       stripe: options.stripe,

@@ -42,3 +42,7 @@ export { stripeHealthCheck } from './stripe/stripe-health.js';
 export { createCustomerSync, type CustomerSync, type SyncResult } from './sync/customer-sync.js';
 export { type BillingCustomer, createResyncUseCases } from './sync/resync.js';
 export { periodOf, type StripeSubscriptionLike, toSubscriptionRow } from './sync/stripe-subscription.js';
+export {
+  createOrganizationDeletion,
+  type OrganizationDeletionUseCases,
+} from './organization-deletion/organization-deletion.js';

@@ -11,6 +11,8 @@ export async function typeChecks() {
   await client.auth.signup.mutate({ email: 'a@b.c', displayName: 'A' });
   // @ts-expect-error organizationId is a string, not a number
   await client.analytics.dashboard.query({ organizationId: 42 });
+  // @ts-expect-error deleting the account needs the password
+  await client.auth.deleteAccount.mutate({});
   // @ts-expect-error there is no such procedure
   void client.auth.deleteEverything;
 

@@ -93,3 +93,14 @@ export {
   type InvitationRepository,
   type OpenInvitation,
 } from './invitations/invitation.repository.js';
+export {
+  type AccountErasureRepository,
+  createAccountErasureRepository,
+  type MembershipForDeletion,
+} from './account-deletion/account-erasure.repository.js';
+export { OrganizationDeletionModel } from './account-deletion/organization-deletion.model.js';
+export {
+  createOrganizationDeletionRepository,
+  type OrganizationDeletion,
+  type OrganizationDeletionRepository,
+} from './account-deletion/organization-deletion.repository.js';

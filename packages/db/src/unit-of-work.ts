@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 
+import { createAccountErasureRepository } from './account-deletion/account-erasure.repository.js';
+import { createOrganizationDeletionRepository } from './account-deletion/organization-deletion.repository.js';
 import { createAccountTokenRepository } from './account-tokens/account-token.repository.js';
 import { createAuditEventRepository } from './audit-events/audit-event.repository.js';
 import { createInvitationRepository } from './invitations/invitation.repository.js';
@@ -18,9 +20,11 @@ import { createUserRepository } from './users/user.repository.js';
  */
 export function createRepositories(executor: Knex) {
   return {
+    accountErasure: createAccountErasureRepository(executor),
     accountTokens: createAccountTokenRepository(executor),
     audit: createAuditEventRepository(executor),
     invitations: createInvitationRepository(executor),
+    organizationDeletions: createOrganizationDeletionRepository(executor),
     organizations: createOrganizationRepository(executor),
     outboundEmails: createOutboundEmailRepository(executor),
     refreshTokens: createRefreshTokenRepository(executor),

@@ -16,6 +16,6 @@ export {
 export { createProducer, type Producer } from './producer.js';
 export { type HousekeepingPayload, housekeepingQueue, workerHeartbeatKey } from './queues/housekeeping.queue.js';
 export { type QueueDefinitions, type QueueName, queueDefinitions } from './registry.js';
-export { type BillingJob, billingQueue } from './queues/billing.queue.js';
+export { type BillingJob, billingQueue, organizationDeletionJobId } from './queues/billing.queue.js';
 export { EMAIL_JOB_NAME, type EmailJob, emailsQueue } from './queues/emails.queue.js';
 export { type StripeEventJob, stripeEventJobId, stripeEventsQueue } from './queues/stripe-events.queue.js';

@@ -96,6 +96,26 @@ describe('stripe emulator through the real SDK', () => {
     await expect(conflicting).rejects.toMatchObject({ type: 'StripeIdempotencyError' });
   });
 
+  test('when a subscription is canceled, then it ends at once; a retry with the same key is replayed, a new cancel refused', async () => {
+    const customer = await stripe.customers.create({ email: 'leaving@example.test' });
+    const subscription = emulator.state.subscribe(customer.id, 'price_pro_monthly');
+    const key = randomUUID();
+
+    const canceled = await stripe.subscriptions.cancel(subscription.id, {}, { idempotencyKey: key });
+    const replay = await stripe.subscriptions.cancel(subscription.id, {}, { idempotencyKey: key });
+    const again = stripe.subscriptions.cancel(subscription.id);
+
+    expect(canceled.status).toBe('canceled');
+    expect(replay).toMatchObject({ id: subscription.id, status: 'canceled' });
+    await expect(again).rejects.toMatchObject({ type: 'StripeInvalidRequestError' });
+    await emulator.webhooksSettled();
+    const deletions = receiver.received.filter(
+      (event) =>
+        event.type === 'customer.subscription.deleted' && (event.data.object as { id: string }).id === subscription.id,
+    );
+    expect(deletions).toHaveLength(1);
+  });
+
   test('when an object does not exist or the key is missing, then the SDK raises Stripe errors', async () => {
     await expect(stripe.subscriptions.retrieve('sub_missing')).rejects.toMatchObject({
       type: 'StripeInvalidRequestError',

@@ -100,6 +100,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     ['POST', /^\/v1\/billing_portal\/sessions$/, (params) => state.createPortalSession(params)],
     ['GET', /^\/v1\/subscriptions$/, (params) => list(state.listSubscriptions(params), '/v1/subscriptions')],
     ['GET', /^\/v1\/subscriptions\/([\w-]+)$/, (_p, m) => present(state.retrieveSubscription(m[1] ?? ''))],
+    ['DELETE', /^\/v1\/subscriptions\/([\w-]+)$/, (_p, m) => present(state.cancelSubscription(m[1] ?? ''))],
     [
       'POST',
       /^\/_emulator\/checkout\/([\w-]+)\/complete$/,
@@ -164,7 +165,9 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     const isJson = (req.headers['content-type'] ?? '').includes('application/json');
     const params = (isJson ? (raw ? JSON.parse(raw) : {}) : qs.parse(raw, { depth: 5 })) as Record<string, unknown>;
 
-    const key = req.method === 'POST' && isStripeApi ? req.headers['idempotency-key'] : undefined;
+    // Stripe accepts keys on DELETE too (a cancel sent with one is answered, not repeated).
+    const key =
+      (req.method === 'POST' || req.method === 'DELETE') && isStripeApi ? req.headers['idempotency-key'] : undefined;
     const fingerprint = createHash('sha256').update(`${url.pathname}\n${raw}`).digest('hex');
     if (typeof key === 'string') {
       const previous = idempotency.get(key);

@@ -272,6 +272,15 @@ export class EmulatorState {
     return this.completeCheckout(session.id, options);
   }
 
+  /** `DELETE /v1/subscriptions/:id`: cancels at once, as Stripe does; a canceled one cannot be canceled again. */
+  cancelSubscription(id: string): Subscription {
+    const subscription = this.retrieveSubscription(id);
+    if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
+      throw StripeApiError.invalid(`Subscription ${id} is already ${subscription.status}`);
+    }
+    return this.updateSubscription(id, { status: 'canceled' });
+  }
+
   /** Changes a subscription the way Stripe (or the customer in the portal) would, and announces it. */
   updateSubscription(id: string, change: SubscriptionChange): Subscription {
     const subscription = this.retrieveSubscription(id);

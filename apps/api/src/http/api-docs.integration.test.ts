@@ -36,6 +36,7 @@ describe('API docs and the REST view', () => {
         '/auth/login',
         '/auth/refresh',
         '/auth/me',
+        '/auth/delete-account',
         '/billing/plans',
         '/billing/checkout-sessions',
         '/analytics/dashboard',

@@ -1,21 +1,18 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
-
 import { AppError } from '@groundwork/core';
+
+import { isCommonPassword } from './common-passwords.js';
+
+export { commonPasswordCount } from './common-passwords.js';
 
 /** bcrypt reads at most 72 bytes; longer passwords would be silently truncated, so they are refused. */
 export const MAX_PASSWORD_BYTES = 72;
 export const MIN_PASSWORD_CHARACTERS = 8;
 
-// zxcvbn-ts's list of the most common passwords (≈ 49,000 entries, lowercase).
-const COMMON_PASSWORDS = new Set((dictionary as Record<string, string[]>)['passwords-common'] ?? []);
-
-/** How many entries the common-password list holds (an empty list would silently disable the check). */
-export const commonPasswordCount = COMMON_PASSWORDS.size;
-
 /**
  * Why a new password is refused, or null. Passwords are taken exactly as
- * typed: no trimming, no case folding (ASVS 6.2.x). The list comparison
- * ignores case only to catch "Password1" along with "password1".
+ * typed: no trimming, no case folding (ASVS 6.2.x). Only the breached-password
+ * check looks at normalised forms, so `Password1!` and `p@ssw0rd` are refused
+ * like `password` (ASVS 6.2.12).
  */
 export function passwordProblem(password: string): string | null {
   if ([...password].length < MIN_PASSWORD_CHARACTERS) {
@@ -25,8 +22,8 @@ export function passwordProblem(password: string): string | null {
     return `Password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8 (about ${MAX_PASSWORD_BYTES} letters, fewer with accents or emoji)`;
   }
   if (password.includes('\u0000')) return 'Password must not contain NUL characters';
-  if (COMMON_PASSWORDS.has(password) || COMMON_PASSWORDS.has(password.toLowerCase())) {
-    return 'This password is too common; choose one that is harder to guess';
+  if (isCommonPassword(password)) {
+    return 'This password is too common: it is a known breached password, perhaps with digits or symbols added or letters swapped for look-alikes; choose one that is harder to guess';
   }
   return null;
 }

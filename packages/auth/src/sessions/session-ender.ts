@@ -38,6 +38,16 @@ export function createSessionEnder(deps: {
       return families.length;
     },
 
+    /**
+     * For sessions whose refresh tokens are already gone from the database (a
+     * deleted account): the user's `tokens_valid_after`, which moved in the same
+     * transaction, is announced, and each session (the caller's too) marked revoked.
+     */
+    async endErased(session: Session, sessionIds: readonly string[]): Promise<void> {
+      await deps.tokensValidAfter.announce(session.userId);
+      await deps.revocations.markRevoked([...new Set([...sessionIds, session.sessionId])]);
+    },
+
     /** {@link endAllOfUser}, the caller's own session included even if its family was already revoked. */
     async endAllAfterVoiding(session: Session): Promise<number> {
       await deps.tokensValidAfter.announce(session.userId);

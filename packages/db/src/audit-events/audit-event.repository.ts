@@ -19,6 +19,9 @@ export const AUDIT_EVENT_TYPES = [
   'email.verified',
   'password.reset_requested',
   'password.reset',
+  'account.deleted',
+  'account.delete_failed',
+  'organization.deleted',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -9,6 +9,8 @@ export class UserModel extends Model {
   displayName!: string;
   emailVerifiedAt!: Date | null;
   tokensValidAfter!: Date;
+  /** Set when the account was deleted: the row is an anonymised tombstone. */
+  deletedAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 

@@ -64,7 +64,7 @@ describe('accounts', () => {
   });
 
   test('when the password is too common or too short, then signup is refused with a clear reason', async () => {
-    const common = await failureOf(apiClient(api.url).auth.signup.mutate(buildSignup({ password: 'Password1' })));
+    const common = await failureOf(apiClient(api.url).auth.signup.mutate(buildSignup({ password: 'Password1!' })));
     const short = await failureOf(apiClient(api.url).auth.signup.mutate(buildSignup({ password: 'Ab1!x' })));
 
     expect(common.data?.code).toBe('BAD_REQUEST');
@@ -150,7 +150,7 @@ describe('accounts', () => {
       client.auth.changePassword.mutate({ currentPassword: 'not-it-at-all', newPassword: buildSignup().password }),
     );
     const weakNew = await failureOf(
-      client.auth.changePassword.mutate({ currentPassword: input.password, newPassword: 'password123' }),
+      client.auth.changePassword.mutate({ currentPassword: input.password, newPassword: 'welcome1!' }),
     );
     const newPassword = buildSignup().password;
     const fresh = await client.auth.changePassword.mutate({ currentPassword: input.password, newPassword });

@@ -6,6 +6,8 @@ import { protectedProcedure, publicProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 import {
   changePasswordInput,
+  deleteAccountInput,
+  deleteAccountOutput,
   loginInput,
   meOutput,
   publicUserOutput,
@@ -97,6 +99,21 @@ export const authRouter = router({
     .input(changePasswordInput)
     .output(tokensOutput)
     .mutation(({ ctx, input }) => ctx.services.auth.changePassword(ctx.session, input, ctx.request)),
+
+  deleteAccount: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/delete-account',
+        tags,
+        protect: true,
+        summary: 'Delete my account (password required): sessions end, solely owned organizations are deleted',
+      },
+    })
+    .use(clearRefreshCookie)
+    .input(deleteAccountInput)
+    .output(deleteAccountOutput)
+    .mutation(({ ctx, input }) => ctx.services.auth.deleteAccount(ctx.session, input, ctx.request)),
 
   sessions: protectedProcedure
     .meta({ openapi: { method: 'GET', path: '/auth/sessions', tags, protect: true, summary: 'My active sessions' } })

@@ -41,6 +41,16 @@ export const changePasswordInput = z.strictObject({
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
 
+export const deleteAccountInput = z.strictObject({ password: passwordInput });
+export type DeleteAccountInput = z.infer<typeof deleteAccountInput>;
+
+export const deleteAccountOutput = z.strictObject({
+  /** Organizations the user was alone in: deleted by the worker once their subscription is canceled. */
+  deletedOrganizations: z.number().int(),
+  /** Organizations that keep their other members and owners. */
+  leftOrganizations: z.number().int(),
+});
+
 export const revokeSessionInput = z.strictObject({ sessionId: z.uuid() });
 
 export const publicUserOutput = z.object({

@@ -1,0 +1,66 @@
+import commonPasswordList from './data/common-passwords.json' with { type: 'json' };
+
+/**
+ * The 100,000 most common breached passwords (SecLists, MIT; see
+ * data/README.md), lower-cased, read once when the module loads.
+ */
+const COMMON_PASSWORDS: ReadonlySet<string> = new Set(commonPasswordList.split('\n'));
+
+/** How many entries the list holds (an empty list would silently disable the check). */
+export const commonPasswordCount = COMMON_PASSWORDS.size;
+
+/**
+ * A stripped or de-substituted form shorter than this is not looked up: "ab"
+ * followed by seven random digits and symbols is not a dictionary word with a
+ * suffix, and a two-letter entry would refuse it.
+ */
+const MIN_BASE_CHARACTERS = 4;
+
+/** Digits, punctuation, symbols and spaces people append to meet a composition rule. */
+const TRAILING_DIGITS_AND_SYMBOLS = /[\p{N}\p{P}\p{S}\s]+$/u;
+
+/** Look-alike substitutions undone; `1` reads as `i` or `l`, so both are tried. */
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  '0': 'o',
+  '3': 'e',
+  '4': 'a',
+  '@': 'a',
+  '5': 's',
+  $: 's',
+  '7': 't',
+  '+': 't',
+  '8': 'b',
+  '9': 'g',
+  '!': 'i',
+  '|': 'l',
+};
+
+function undoLookAlikes(text: string, one: 'i' | 'l'): string {
+  return [...text].map((char) => (char === '1' ? one : (LOOK_ALIKES[char] ?? char))).join('');
+}
+
+/**
+ * The forms a guesser would derive `password` from: lower-cased, without its
+ * trailing digits and symbols, and with look-alikes undone (`P@ssw0rd1!` →
+ * `password`). Exported for tests.
+ */
+export function guessableForms(password: string): Set<string> {
+  const lower = password.toLowerCase();
+  const forms = new Set([password, lower]);
+  for (const text of [lower, lower.replace(TRAILING_DIGITS_AND_SYMBOLS, '')]) {
+    for (const form of [text, undoLookAlikes(text, 'i'), undoLookAlikes(text, 'l')]) {
+      if ([...form].length >= MIN_BASE_CHARACTERS) forms.add(form);
+    }
+  }
+  return forms;
+}
+
+/**
+ * True when the whole password, in any of its {@link guessableForms}, is a
+ * common breached password. Substrings are not searched: a passphrase that
+ * contains a common word ("correct horse battery staple") is not refused.
+ */
+export function isCommonPassword(password: string): boolean {
+  for (const form of guessableForms(password)) if (COMMON_PASSWORDS.has(form)) return true;
+  return false;
+}
