@@ -93,3 +93,9 @@ export {
   type InvitationRepository,
   type OpenInvitation,
 } from './invitations/invitation.repository.js';
+export { RecoveryCodeModel, TwoFactorCredentialModel } from './two-factor/two-factor.model.js';
+export {
+  createTwoFactorRepository,
+  type TwoFactorCredential,
+  type TwoFactorRepository,
+} from './two-factor/two-factor.repository.js';
