@@ -289,6 +289,49 @@ describe('TOTP two-factor and step-up', () => {
     expect(afterStepUp.code).toBe('CONFLICT');
   });
 
+  test("when a challenge is completed with another user's valid code, then it is refused", async () => {
+    const victim = await enrolledUser();
+    const attacker = await enrolledUser();
+
+    const crossed = await failure(
+      apiClient(api.url).auth.completeMfa.mutate({
+        challenge: await challengeFor(victim.input),
+        code: await codeAt(attacker.secret),
+      }),
+    );
+
+    expect(crossed.code).toBe('UNAUTHORIZED');
+  });
+
+  test('when confirming with a wrong code, then two-factor stays off and login still answers tokens', async () => {
+    const { input, client } = await signUp();
+    await client.auth.twoFactor.enroll.mutate();
+
+    const wrong = await failure(client.auth.twoFactor.confirm.mutate({ code: '000000' }));
+    const login = await apiClient(api.url).auth.login.mutate({ email: input.email, password: input.password });
+
+    expect(wrong).toMatchObject({ code: 'FORBIDDEN', details: { field: 'code' } });
+    expect(tokensOf(login).accessToken).toBeTruthy();
+  });
+
+  test('when disabling with endOtherSessions, then the other sessions end', async () => {
+    const { input, client, secret } = await enrolledUser();
+    const other = await apiClient(api.url).auth.completeMfa.mutate({
+      challenge: await challengeFor(input),
+      code: await codeAt(secret),
+    });
+    clock.advanceSeconds(30);
+
+    const disabled = await client.auth.twoFactor.disable.mutate({
+      password: input.password,
+      code: await codeAt(secret),
+      endOtherSessions: true,
+    });
+
+    expect(disabled.endedSessions).toBe(1);
+    expect((await failure(apiClient(api.url, { token: other.accessToken }).auth.me.query())).code).toBe('UNAUTHORIZED');
+  });
+
   test('when the password check passed but the challenge is pending, then no session exists yet', async () => {
     const { input, user } = await enrolledUser();
     const sessionsBefore = await api.db('refresh_tokens').where({ user_id: user.id }).count<{ count: string }[]>();
