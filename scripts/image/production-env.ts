@@ -25,7 +25,7 @@ function generate(name: string): string {
   if (name === 'STRIPE_SECRET_KEY') return `sk_test_${hex(24)}`;
   if (name === 'STRIPE_WEBHOOK_SECRET') return `whsec_${hex(24)}`;
   if (name.startsWith('STRIPE_PRICE_')) return `price_${hex(8)}`;
-  if (name === 'JWT_SECRET') return randomBytes(32).toString('base64');
+  if (name === 'JWT_SECRET' || name === 'AUTH_TWO_FACTOR_SECRET') return randomBytes(32).toString('base64');
   if (/(PASSWORD|SECRET|TOKEN)$/.test(name)) return hex(24);
   throw new Error(`${PRODUCTION_ENV_EXAMPLE}: no way to fill the required ${name}; give it a value`);
 }

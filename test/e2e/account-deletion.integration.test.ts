@@ -7,7 +7,7 @@ import { organizationDeletionJobId } from '@groundwork/queue';
 import { Queue, UnrecoverableError, type Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { apiClient, buildSignup, failureOf } from '../../apps/api/src/testing/http.js';
+import { apiClient, buildSignup, failureOf, tokensOf } from '../../apps/api/src/testing/http.js';
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
 import { createBillingHandler } from '../../apps/worker/src/jobs/billing.job.js';
 import { billingTestConfig, type BillingStack, startBillingStack, type TestWorker } from '../support/billing-stack.js';
@@ -114,7 +114,9 @@ describe('auth.deleteAccount', () => {
 
   test('when deleted, then every token is refused at once on every instance and personal data is gone', async () => {
     const { input, user, tokens, client } = await account();
-    const secondDevice = await apiClient(api.url).auth.login.mutate({ email: input.email, password: input.password });
+    const secondDevice = tokensOf(
+      await apiClient(api.url).auth.login.mutate({ email: input.email, password: input.password }),
+    );
     const otherInstance = await startTestApi(stack.config);
     await api.db('outboundEmails').insert({ template: 'password-reset', recipient: input.email, data: {} });
     try {

@@ -59,6 +59,7 @@ describe('npm run db:seed', () => {
       DATABASE_URL: strong.toString(),
       NODE_ENV: 'production',
       JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
+      AUTH_TWO_FACTOR_SECRET: 'Rk7pW2xN9qL4vT8mZ3bH6cJ1dF5gS0aY-Ue_Io7nPq2',
       BCRYPT_COST: '10',
       STRIPE_SECRET_KEY: 'sk_test_production_like_key',
       STRIPE_WEBHOOK_SECRET: 'whsec_Vh2LmX9pRt4sWz8NbK3cYf6GdJ1aUeq7Zt',

@@ -97,6 +97,7 @@ export function productionTestConfig(overrides: EnvSource & { DATABASE_URL: stri
   strong.password = 'Zq8vN3kLp2Xr7Tw9Hb4M';
   const validated = testConfig({
     JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
+    AUTH_TWO_FACTOR_SECRET: 'Rk7pW2xN9qL4vT8mZ3bH6cJ1dF5gS0aY-Ue_Io7nPq2',
     STRIPE_SECRET_KEY: 'sk_test_production_like_key',
     STRIPE_WEBHOOK_SECRET: 'whsec_Vh2LmX9pRt4sWz8NbK3cYf6GdJ1aUeq7Zt',
     STRIPE_PRICE_PRO_MONTHLY: 'price_1ProProductionLike',

@@ -1,3 +1,4 @@
+import type { Clock } from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
 import { type Logger, type ShutdownStep, startBackgroundChecks } from '@groundwork/core';
 import { createDb, migrationsCheck, pingDatabase } from '@groundwork/db';
@@ -12,7 +13,14 @@ import { createServices } from './services.js';
  * and for the tests, so both run the same composition. It neither listens
  * nor handles signals.
  */
-export function createApiRuntime(options: { config: Config; logger: Logger; version: string; router?: AnyRouter }) {
+export function createApiRuntime(options: {
+  config: Config;
+  logger: Logger;
+  version: string;
+  router?: AnyRouter;
+  /** Tests only: the clock the auth use cases read (TOTP steps, challenge and step-up expiry). */
+  clock?: Clock;
+}) {
   const { config, logger } = options;
   const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
   const redis = createFastFailRedis(config.redis.url, logger, 'api');
@@ -25,6 +33,7 @@ export function createApiRuntime(options: { config: Config; logger: Logger; vers
     logger,
     version: options.version,
     startedAt: Date.now(),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   // Read by /ready, evaluated on timers: the probe itself never queries migrations or calls Stripe.
   const backgroundChecks = startBackgroundChecks(

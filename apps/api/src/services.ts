@@ -1,4 +1,4 @@
-import { createAccessTokens, createAuth, createPasswordHasher, type SigningKeys } from '@groundwork/auth';
+import { type Clock, createAccessTokens, createAuth, createPasswordHasher, type SigningKeys } from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
 import { currentTraceCarrier, type Logger } from '@groundwork/core';
 import { createOrganizationRepository, createUnitOfWork, createUsageRepository, type Knex } from '@groundwork/db';
@@ -26,6 +26,7 @@ import { createSystemService } from './features/system/system.service.js';
 import { createLoginThrottle } from './rate-limit/login-throttle.js';
 import { createRequestAdmission } from './rate-limit/request-admission.js';
 import { createRequestLimits } from './rate-limit/request-limits.js';
+import { createSecondFactorThrottle } from './rate-limit/second-factor-throttle.js';
 
 function signingKeys(jwt: Config['auth']['jwt']): SigningKeys {
   if (jwt.algorithm === 'HS256') return { algorithm: 'HS256', keyId: jwt.keyId, secret: jwt.secret };
@@ -49,6 +50,8 @@ export function createServices(deps: {
   logger: Logger;
   version: string;
   startedAt: number;
+  /** Defaults to the system clock; tests move time (TOTP steps, challenge and step-up expiry) with their own. */
+  clock?: Clock;
 }) {
   const { config, db, redis, logger } = deps;
   const metrics = createApiMetrics();
@@ -112,11 +115,17 @@ export function createServices(deps: {
           { jobId: organizationDeletionJobId(deletionId) },
         ),
     },
+    secondFactorThrottle: createSecondFactorThrottle({ redis, keyPrefix }),
+    ...(deps.clock ? { clock: deps.clock } : {}),
     onRefreshReuse: () => metrics.refreshReuse.inc(),
     settings: {
       accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
       refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
       refreshReuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
+      twoFactorSecret: config.auth.twoFactor.secret,
+      totpIssuer: config.auth.twoFactor.issuer,
+      mfaChallengeTtlSeconds: config.auth.twoFactor.challengeTtlSeconds,
+      stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
     },
     logger,
   });

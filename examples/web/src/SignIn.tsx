@@ -1,4 +1,4 @@
-import { errorDetails } from '@groundwork/client';
+import { errorDetails, isMfaChallenge } from '@groundwork/client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 
@@ -8,6 +8,8 @@ export function SignIn() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [mode, setMode] = useState<'signup' | 'login'>('signup');
+  // Set when login answered an MFA challenge: the next submit sends the authenticator's code.
+  const [challenge, setChallenge] = useState<string | null>(null);
   const onSignedIn = async (accessToken: string) => {
     await tokenStore.set({ accessToken });
     await queryClient.invalidateQueries(trpc.auth.me.queryFilter());
@@ -15,8 +17,15 @@ export function SignIn() {
   const signup = useMutation(
     trpc.auth.signup.mutationOptions({ onSuccess: ({ tokens }) => onSignedIn(tokens.accessToken) }),
   );
-  const login = useMutation(trpc.auth.login.mutationOptions({ onSuccess: (tokens) => onSignedIn(tokens.accessToken) }));
-  const failure = errorDetails(signup.error ?? login.error);
+  const login = useMutation(
+    trpc.auth.login.mutationOptions({
+      onSuccess: (result) => (isMfaChallenge(result) ? setChallenge(result.challenge) : onSignedIn(result.accessToken)),
+    }),
+  );
+  const completeMfa = useMutation(
+    trpc.auth.completeMfa.mutationOptions({ onSuccess: (tokens) => onSignedIn(tokens.accessToken) }),
+  );
+  const failure = errorDetails(signup.error ?? login.error ?? completeMfa.error);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -25,6 +34,10 @@ export function SignIn() {
       const value = form.get(name);
       return typeof value === 'string' ? value : '';
     };
+    if (challenge) {
+      completeMfa.mutate({ challenge, code: field('code') });
+      return;
+    }
     const email = field('email');
     const password = field('password');
     if (mode === 'signup') signup.mutate({ email, password, displayName: field('displayName') });
@@ -52,6 +65,12 @@ export function SignIn() {
           autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
         />
       </label>
+      {challenge && (
+        <label>
+          Code from your authenticator app (or a recovery code){' '}
+          <input name="code" required autoComplete="one-time-code" />
+        </label>
+      )}
       {failure && (
         <p className="error" role="alert">
           {failure.code === 'BAD_REQUEST'

@@ -53,7 +53,16 @@ describe('auth use cases, on PostgreSQL and Redis', () => {
       tokensValidAfter: neverVoided,
       loginThrottle: openThrottle,
       organizationDeletionJobs: { enqueue: (deletionId) => enqueueDeletion(deletionId) },
-      settings: { accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3_600, refreshReuseGraceSeconds: 0 },
+      secondFactorThrottle: { beforeAttempt: async () => undefined, recordSuccess: async () => undefined },
+      settings: {
+        accessTokenTtlSeconds: 900,
+        refreshTokenTtlSeconds: 3_600,
+        refreshReuseGraceSeconds: 0,
+        twoFactorSecret: 'k'.repeat(12) + 'Q9vX2mL7pR4tW8zN3bY6cF1hJ5dG0sA',
+        totpIssuer: 'Groundwork',
+        mfaChallengeTtlSeconds: 300,
+        stepUpWindowSeconds: 600,
+      },
       logger: createLogger({ service: 'test', level: 'silent' }),
       onRefreshReuse: () => {
         reusesSeen += 1;

@@ -8,20 +8,34 @@ import { createLogin } from './accounts/login.js';
 import { createProfile } from './accounts/profile.js';
 import { createRegistration, type SignupInput } from './accounts/registration.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
-import type { LoginThrottle, OrganizationDeletionJobs, TokensValidAfter } from './ports.js';
+import type { Clock, LoginThrottle, OrganizationDeletionJobs, SecondFactorThrottle, TokensValidAfter } from './ports.js';
 import { createSessionRevocations } from './revocation/session-revocations.js';
 import { createRefreshRotation } from './sessions/refresh-rotation.js';
 import { createSessionAuthenticator } from './sessions/session-authenticator.js';
 import { createSessionEnder } from './sessions/session-ender.js';
 import { createSessionIssuer } from './sessions/session-issuer.js';
 import { createSessionManagement } from './sessions/session-management.js';
-import type { RequestMeta } from './sessions/session.js';
+import type { RequestMeta, Session } from './sessions/session.js';
+import { createPasswordCheck } from './step-up/password-check.js';
+import { createReauthenticate } from './step-up/reauthenticate.js';
+import { createRecentAuthentications } from './step-up/recent-authentications.js';
 import type { AccessTokens } from './tokens/access-tokens.js';
+import { createCompleteMfa } from './two-factor/complete-mfa.js';
+import { createMfaChallenges } from './two-factor/mfa-challenges.js';
+import { createSecondFactor } from './two-factor/second-factor.js';
+import { createSecretBox } from './two-factor/secret-box.js';
+import { createTwoFactorSettings } from './two-factor/two-factor-settings.js';
 
 export type AuthSettings = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   refreshReuseGraceSeconds: number;
+  /** Seals TOTP secrets at rest (ADR 026). */
+  twoFactorSecret: string;
+  /** The name authenticator apps show. */
+  totpIssuer: string;
+  mfaChallengeTtlSeconds: number;
+  stepUpWindowSeconds: number;
 };
 
 export type AuthOptions = {
@@ -36,7 +50,10 @@ export type AuthOptions = {
   loginThrottle: LoginThrottle;
   /** Where a deleted account's solely owned organizations are handed to the worker. */
   organizationDeletionJobs: OrganizationDeletionJobs;
+  secondFactorThrottle: SecondFactorThrottle;
   settings: AuthSettings;
+  /** Defaults to the system clock; tests move time with their own. */
+  clock?: Clock;
   logger: Logger;
   /** Told of every detected refresh-token reuse (a metric). */
   onRefreshReuse?: () => void;
@@ -72,7 +89,33 @@ export function createAuth(options: AuthOptions) {
     }),
   };
   const registration = createRegistration({ uow: options.uow, hasher: options.hasher });
-  const passwordChecked = { repositories, hasher: options.hasher, loginThrottle: options.loginThrottle, sessions };
+  const clock = options.clock ?? Date;
+  const recentAuthentications = createRecentAuthentications({
+    redis: options.redis,
+    keyPrefix: options.keyPrefix,
+    windowSeconds: options.settings.stepUpWindowSeconds,
+    clock,
+  });
+  const challenges = createMfaChallenges({
+    redis: options.redis,
+    keyPrefix: options.keyPrefix,
+    ttlSeconds: options.settings.mfaChallengeTtlSeconds,
+    clock,
+  });
+  const secretBox = createSecretBox(options.settings.twoFactorSecret);
+  const secondFactor = createSecondFactor({ repositories, secretBox, throttle: options.secondFactorThrottle, clock });
+  const passwordMatches = createPasswordCheck({
+    repositories,
+    hasher: options.hasher,
+    loginThrottle: options.loginThrottle,
+  });
+  const passwordChecked = {
+    repositories,
+    hasher: options.hasher,
+    loginThrottle: options.loginThrottle,
+    sessions,
+    recentAuthentications,
+  };
 
   return {
     ...createSessionAuthenticator({
@@ -85,9 +128,33 @@ export function createAuth(options: AuthOptions) {
 
     async signup(input: SignupInput, meta: RequestMeta) {
       const { user } = await registration.register(input, meta);
-      return { user, tokens: await sessions.start(user.id, meta) };
+      const tokens = await sessions.start(user.id, meta);
+      await recentAuthentications.record(tokens.sessionId);
+      return { user, tokens };
     },
-    login: createLogin(passwordChecked),
+    login: createLogin({ ...passwordChecked, challenges }),
+    completeMfa: createCompleteMfa({ repositories, challenges, secondFactor, sessions, recentAuthentications }),
+    twoFactor: createTwoFactorSettings({
+      uow: options.uow,
+      secretBox,
+      secondFactor,
+      passwordMatches,
+      sessions,
+      issuer: options.settings.totpIssuer,
+    }),
+    reauthenticate: createReauthenticate({
+      repositories,
+      passwordMatches,
+      secondFactor,
+      recentAuthentications,
+      windowSeconds: options.settings.stepUpWindowSeconds,
+      clock,
+    }),
+    /**
+     * Step-up for sensitive actions (ADR 026): throws FORBIDDEN with
+     * `{ reason: 'STEP_UP_REQUIRED' }` unless the session authenticated within the window.
+     */
+    requireRecentAuthentication: (session: Session) => recentAuthentications.require(session),
     refresh: createRefreshRotation({
       repositories,
       sessions,

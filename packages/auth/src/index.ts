@@ -7,7 +7,7 @@ export {
 export { type Auth, type AuthOptions, type AuthSettings, createAuth } from './auth.js';
 export { type AccountDeletionOutcome, type DeleteAccountInput } from './accounts/account-deletion.js';
 export { type ChangePasswordInput } from './accounts/change-password.js';
-export { type LoginInput } from './accounts/login.js';
+export { type LoginInput, type MfaChallenge } from './accounts/login.js';
 export { createRegistration, type Registration, type SignupInput } from './accounts/registration.js';
 export { createPasswordHasher, type PasswordHasher } from './passwords/password-hasher.js';
 export {
@@ -18,11 +18,18 @@ export {
   passwordProblem,
 } from './passwords/password-policy.js';
 export {
+  type Clock,
   type LoginThrottle,
   type OrganizationDeletionJobs,
+  type SecondFactorThrottle,
   type ThrottledAttempt,
   type TokensValidAfter,
 } from './ports.js';
+export { STEP_UP_REQUIRED } from './step-up/recent-authentications.js';
+export { type ReauthenticateInput } from './step-up/reauthenticate.js';
+export { type CompleteMfaInput } from './two-factor/complete-mfa.js';
+export { RECOVERY_CODE_COUNT } from './two-factor/recovery-codes.js';
+export { type ConfirmTwoFactorInput, type DisableTwoFactorInput } from './two-factor/two-factor-settings.js';
 export { type RevocationRead } from './sessions/session-authenticator.js';
 export { type IssuedTokens, type RequestMeta, type Session } from './sessions/session.js';
 export {

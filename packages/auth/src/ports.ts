@@ -34,3 +34,17 @@ export type LoginThrottle = {
 export type OrganizationDeletionJobs = {
   enqueue(deletionId: string): Promise<unknown>;
 };
+
+/** Milliseconds since the epoch; injected so tests move time instead of waiting. */
+export type Clock = { now(): number };
+
+/**
+ * Guessing protection for second-factor codes (TOTP, recovery codes), kept by
+ * the process with its other rate limits. `beforeAttempt` throws RATE_LIMITED
+ * when the user or the IP has no guesses left, and counts this one.
+ */
+export type SecondFactorThrottle = {
+  beforeAttempt(userId: string, ip: string): Promise<void>;
+  /** After a correct code: the user's count starts over. */
+  recordSuccess(userId: string): Promise<void>;
+};

@@ -1,7 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, test } from 'vitest';
 
-import { type ApiErrorData, errorDetails, isRateLimited } from './errors.js';
+import { type ApiErrorData, errorDetails, isRateLimited, isStepUpRequired } from './errors.js';
+import { isMfaChallenge } from './mfa.js';
 
 function apiError(message: string, data: Partial<ApiErrorData> & Pick<ApiErrorData, 'code'>) {
   return TRPCClientError.from({
@@ -70,5 +71,36 @@ describe('errorDetails', () => {
     expect(errorDetails(new Error('network down'))).toBeNull();
     expect(errorDetails('nope')).toBeNull();
     expect(isRateLimited(new Error('x'))).toBeNull();
+  });
+});
+
+describe('isStepUpRequired', () => {
+  test('when a sensitive action is refused for want of a recent sign-in, then it says so; other FORBIDDEN errors do not', () => {
+    const stepUp = apiError('This action needs a recent sign-in', {
+      code: 'FORBIDDEN',
+      httpStatus: 403,
+      details: { reason: 'STEP_UP_REQUIRED', windowSeconds: 600 },
+    });
+    const role = apiError('Needs admin', { code: 'FORBIDDEN', httpStatus: 403, details: { requiredRole: 'admin' } });
+
+    expect([isStepUpRequired(stepUp), isStepUpRequired(role), isStepUpRequired(new Error('x'))]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+});
+
+describe('isMfaChallenge', () => {
+  test('when login answers a challenge, then it narrows to it; tokens are not a challenge', () => {
+    const challenge = { mfaRequired: true as const, challenge: 'gwm_x', challengeExpiresAt: '2026-12-01T00:00:00Z' };
+    const tokens = {
+      accessToken: 'a',
+      accessTokenExpiresAt: '2026-12-01T00:00:00Z',
+      sessionExpiresAt: '2026-12-08T00:00:00Z',
+      sessionId: 's',
+    };
+
+    expect([isMfaChallenge(challenge), isMfaChallenge(tokens)]).toEqual([true, false]);
   });
 });

@@ -144,3 +144,13 @@ export function isRateLimited(error: unknown): { retryAfterMs: number } | null {
   const details = errorDetails(error);
   return details?.code === 'TOO_MANY_REQUESTS' ? { retryAfterMs: details.retryAfterMs } : null;
 }
+
+/**
+ * A sensitive action (password, two-factor settings, API keys, account
+ * deletion) needs a recent sign-in: call `auth.reauthenticate` with the
+ * password (and a code when two-factor is on), then retry.
+ */
+export function isStepUpRequired(error: unknown): error is TRPCClientError<never> {
+  const data = dataOf(error);
+  return data?.code === 'FORBIDDEN' && data.details?.reason === 'STEP_UP_REQUIRED';
+}

@@ -18,8 +18,10 @@ export {
   type FlattenedZodError,
   isPaymentRequired,
   isRateLimited,
+  isStepUpRequired,
   isUnauthorized,
   type PlanKey,
   type SubscriptionStatus,
 } from './errors.js';
 export { createMemoryTokenStore, type Tokens, type TokenStore } from './token-store.js';
+export { isMfaChallenge, type LoginResult, type MfaChallenge, type SignedIn } from './mfa.js';

@@ -2,7 +2,14 @@
  * Compile-time tests (checked by `npm run typecheck`): if a wrong call ever
  * compiled, the unused @ts-expect-error would fail the build.
  */
-import { createApiClient, createMemoryTokenStore, type RouterInputs, type RouterOutputs } from './index.js';
+import {
+  createApiClient,
+  createMemoryTokenStore,
+  isMfaChallenge,
+  type RouterInputs,
+  type RouterOutputs,
+  type SignedIn,
+} from './index.js';
 
 const client = createApiClient({ url: 'http://localhost:3000', tokenStore: createMemoryTokenStore() });
 
@@ -22,4 +29,16 @@ export async function typeChecks() {
   // @ts-expect-error only pro and business can be bought
   const free: RouterInputs['billing']['createCheckoutSession'] = { organizationId: 'x', plan: 'free' };
   return { email, checkout, free };
+}
+
+export async function mfaTypeChecks(code: string): Promise<SignedIn> {
+  const result = await client.auth.login.mutate({ email: 'a@b.c', password: 'pw' });
+  // @ts-expect-error a login result may be an MFA challenge: narrow it before reading tokens
+  void result.accessToken;
+  if (!isMfaChallenge(result)) return result;
+  const challengeExpiresAt: string = result.challengeExpiresAt;
+  void challengeExpiresAt;
+  // @ts-expect-error completing a challenge needs the code
+  await client.auth.completeMfa.mutate({ challenge: result.challenge });
+  return client.auth.completeMfa.mutate({ challenge: result.challenge, code });
 }

@@ -8,6 +8,8 @@ const DEVELOPMENT_JWT_SECRET = 'insecure-development-jwt-secret-never-use-in-pro
 /** Where `npm run dev`'s SMTP catcher listens; production refuses to fall back to it. */
 export const LOCAL_SMTP_URL = 'smtp://127.0.0.1:1025';
 const LOCAL_MAIL_FROM = 'Groundwork <no-reply@localhost>';
+/** Seals development TOTP secrets only: production refuses it. */
+const DEVELOPMENT_TWO_FACTOR_SECRET = 'insecure-development-two-factor-secret-never-in-production';
 
 /** The nested settings the apps read, derived from the parsed variables (no parsing happens here). */
 export function toConfig(env: Env, keys: ParsedSigningKeys) {
@@ -78,6 +80,12 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
       validAfterCacheTtlMs: env.AUTH_VALID_AFTER_CACHE_TTL_MS,
       passwordHashing: { concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE },
       membershipCacheTtlMs: env.MEMBERSHIP_CACHE_TTL_MS,
+      twoFactor: {
+        secret: env.AUTH_TWO_FACTOR_SECRET ?? DEVELOPMENT_TWO_FACTOR_SECRET,
+        issuer: env.AUTH_TOTP_ISSUER,
+        challengeTtlSeconds: env.AUTH_MFA_CHALLENGE_TTL_SECONDS,
+      },
+      stepUpWindowSeconds: env.AUTH_STEP_UP_WINDOW_SECONDS,
     },
     billing: {
       stripeSecretKey: env.STRIPE_SECRET_KEY ?? null,

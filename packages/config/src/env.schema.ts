@@ -94,6 +94,20 @@ export const envSchema = z.object({
   PASSWORD_HASH_CONCURRENCY: positiveInt.max(64).default(2),
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1_000).default(4),
   MEMBERSHIP_CACHE_TTL_MS: durationMs.default(30_000),
+  // Seals TOTP secrets at rest (AES-256-GCM, key derived with HKDF, ADR 026); required in production.
+  AUTH_TWO_FACTOR_SECRET: z
+    .string()
+    .min(43, 'expected at least 43 characters (256 bits), e.g. from `openssl rand -base64 32`')
+    .optional(),
+  // The name authenticator apps show beside the account.
+  AUTH_TOTP_ISSUER: z
+    .string()
+    .regex(/^[^:]{1,64}$/, 'expected 1-64 characters without ":"')
+    .default('Groundwork'),
+  // How long an MFA challenge from login stays usable; short, since it stands for a checked password.
+  AUTH_MFA_CHALLENGE_TTL_SECONDS: positiveInt.min(30).max(900).default(300),
+  // Sensitive actions (password, 2FA settings, API keys, account deletion) need an authentication this recent.
+  AUTH_STEP_UP_WINDOW_SECONDS: positiveInt.min(60).max(3600).default(600),
 
   RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
   RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),

@@ -10,6 +10,7 @@ const strongProduction = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://app:Zq8vN3kLp2Xr7Tw9Hb4M@db.internal:5432/app',
   JWT_SECRET: 'mF3q9ZtV7xK2pL8wR4sN6bY1cH5jD0gA-Qe_Uo7iTz3',
+  AUTH_TWO_FACTOR_SECRET: 'Rk7pW2xN9qL4vT8mZ3bH6cJ1dF5gS0aY-Ue_Io7nPq2',
   STRIPE_SECRET_KEY: 'sk_live_51Hq8vN3kLp2Xr7Tw9',
   STRIPE_WEBHOOK_SECRET: 'whsec_q7Vh2LmX9pRt4sWz8NbK3cYf6GdJ1aUe',
   STRIPE_PRICE_PRO_MONTHLY: 'price_1Pq8vN3kLp2Xr7Tw',
@@ -137,6 +138,7 @@ describe('loadConfig', () => {
 
     expect(issues.map((issue) => issue.variable)).toEqual([
       'JWT_SECRET',
+      'AUTH_TWO_FACTOR_SECRET',
       'STRIPE_SECRET_KEY',
       'STRIPE_WEBHOOK_SECRET',
       'BILLING_SUCCESS_URL',
@@ -166,6 +168,31 @@ describe('loadConfig', () => {
 
     expect(secret.length).toBeGreaterThanOrEqual(43);
     expect(issuesOf({ ...strongProduction, JWT_SECRET: secret })[0]?.variable).toBe('JWT_SECRET');
+  });
+
+  test('when in production without AUTH_TWO_FACTOR_SECRET, or with the development one, then start-up is refused', () => {
+    const { AUTH_TWO_FACTOR_SECRET: _secret, ...withoutSecret } = strongProduction;
+    const developmentSecret = loadConfig(minimal).auth.twoFactor.secret;
+
+    expect(issuesOf(withoutSecret)).toEqual([
+      { variable: 'AUTH_TWO_FACTOR_SECRET', problem: 'is required in production' },
+    ]);
+    expect(issuesOf({ ...strongProduction, AUTH_TWO_FACTOR_SECRET: developmentSecret })[0]?.variable).toBe(
+      'AUTH_TWO_FACTOR_SECRET',
+    );
+  });
+
+  test('when the step-up window or MFA challenge lifetime is out of bounds, then start-up is refused', () => {
+    expect(issuesOf({ ...minimal, AUTH_STEP_UP_WINDOW_SECONDS: '7200' })[0]?.variable).toBe(
+      'AUTH_STEP_UP_WINDOW_SECONDS',
+    );
+    expect(issuesOf({ ...minimal, AUTH_MFA_CHALLENGE_TTL_SECONDS: '3600' })[0]?.variable).toBe(
+      'AUTH_MFA_CHALLENGE_TTL_SECONDS',
+    );
+    expect(loadConfig(minimal).auth).toMatchObject({
+      stepUpWindowSeconds: 600,
+      twoFactor: { challengeTtlSeconds: 300, issuer: 'Groundwork' },
+    });
   });
 
   test('when JWT_ALGORITHM is RS256, then a valid RSA private key is required', () => {

@@ -60,6 +60,15 @@ function productionProblems(env: RuleInput): Problem[] {
     const weakness = env.JWT_SECRET ? weakSecretReason(env.JWT_SECRET, 43) : 'is required in production';
     if (weakness) problems.push({ variable: 'JWT_SECRET', problem: env.JWT_SECRET ? `it ${weakness}` : weakness });
   }
+  const twoFactorWeakness = env.AUTH_TWO_FACTOR_SECRET
+    ? weakSecretReason(env.AUTH_TWO_FACTOR_SECRET, 43)
+    : 'is required in production';
+  if (twoFactorWeakness) {
+    problems.push({
+      variable: 'AUTH_TWO_FACTOR_SECRET',
+      problem: env.AUTH_TWO_FACTOR_SECRET ? `it ${twoFactorWeakness}` : twoFactorWeakness,
+    });
+  }
   const adminWeakness = env.ADMIN_PASSWORD ? weakSecretReason(env.ADMIN_PASSWORD, 16) : null;
   if (adminWeakness) problems.push({ variable: 'ADMIN_PASSWORD', problem: `it ${adminWeakness}` });
   const metricsWeakness = env.METRICS_TOKEN ? weakSecretReason(env.METRICS_TOKEN, 24) : null;

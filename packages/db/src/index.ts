@@ -104,3 +104,9 @@ export {
   type OrganizationDeletion,
   type OrganizationDeletionRepository,
 } from './account-deletion/organization-deletion.repository.js';
+export { RecoveryCodeModel, TwoFactorCredentialModel } from './two-factor/two-factor.model.js';
+export {
+  createTwoFactorRepository,
+  type TwoFactorCredential,
+  type TwoFactorRepository,
+} from './two-factor/two-factor.repository.js';

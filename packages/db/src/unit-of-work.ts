@@ -10,6 +10,7 @@ import { createOrganizationRepository } from './organizations/organization.repos
 import { createRefreshTokenRepository } from './refresh-tokens/refresh-token.repository.js';
 import { createStripeEventRepository } from './stripe-events/stripe-event.repository.js';
 import { createSubscriptionRepository } from './subscriptions/subscription.repository.js';
+import { createTwoFactorRepository } from './two-factor/two-factor.repository.js';
 import { createUsageRepository } from './usage/usage.repository.js';
 import { createUserRepository } from './users/user.repository.js';
 
@@ -30,6 +31,7 @@ export function createRepositories(executor: Knex) {
     refreshTokens: createRefreshTokenRepository(executor),
     stripeEvents: createStripeEventRepository(executor),
     subscriptions: createSubscriptionRepository(executor),
+    twoFactor: createTwoFactorRepository(executor),
     usage: createUsageRepository(executor),
     users: createUserRepository(executor),
   };

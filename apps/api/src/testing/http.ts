@@ -64,3 +64,9 @@ export function buildSignup(overrides: Partial<{ email: string; password: string
     ...overrides,
   };
 }
+
+/** A login's tokens, for users without two-factor; fails the test on an MFA challenge. */
+export function tokensOf<TResult extends object>(result: TResult): Exclude<TResult, { mfaRequired: true }> {
+  if ('mfaRequired' in result) throw new Error('expected tokens, got an MFA challenge');
+  return result as Exclude<TResult, { mfaRequired: true }>;
+}

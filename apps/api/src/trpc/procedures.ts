@@ -6,6 +6,7 @@ import { observeProcedure } from './middlewares/observe-procedure.js';
 import { rateLimit } from './middlewares/rate-limit.js';
 import { requireFeature } from './middlewares/require-feature.js';
 import { requireMembership } from './middlewares/require-membership.js';
+import { requireRecentAuthentication } from './middlewares/require-recent-authentication.js';
 import { requireSession } from './middlewares/require-session.js';
 import { organizationScope } from './organization-scope.js';
 import { baseProcedure } from './t.js';
@@ -15,6 +16,14 @@ export const publicProcedure = baseProcedure.use(observeProcedure).use(mapAppErr
 
 /** A valid, unrevoked access token is required; `ctx.session` is non-null downstream. */
 export const protectedProcedure = publicProcedure.use(requireSession);
+
+/**
+ * Sensitive actions (password, 2FA settings, API keys, account deletion): a
+ * signed-in caller who authenticated within the step-up window, else FORBIDDEN
+ * with `data.details.reason === 'STEP_UP_REQUIRED'` (auth.reauthenticate, then retry).
+ * Organization procedures compose it: `recentAuthProcedure.input(...).use(requireMembership(role))`.
+ */
+export const recentAuthProcedure = protectedProcedure.use(requireRecentAuthentication);
 
 /**
  * Input carries `organizationId`; the caller must be a member with at least

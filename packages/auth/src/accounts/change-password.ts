@@ -8,6 +8,7 @@ import type { LoginThrottle } from '../ports.js';
 import type { SessionEnder } from '../sessions/session-ender.js';
 import type { SessionIssuer } from '../sessions/session-issuer.js';
 import type { IssuedTokens, RequestMeta, Session } from '../sessions/session.js';
+import type { RecentAuthentications } from '../step-up/recent-authentications.js';
 
 export type ChangePasswordInput = { currentPassword: string; newPassword: string };
 
@@ -21,6 +22,7 @@ export function createChangePassword(deps: {
   hasher: PasswordHasher;
   loginThrottle: LoginThrottle;
   sessions: SessionIssuer & SessionEnder;
+  recentAuthentications: RecentAuthentications;
 }) {
   const { users } = deps.repositories;
   const { hasher } = deps;
@@ -47,6 +49,9 @@ export function createChangePassword(deps: {
     await users.changePassword(session.userId, await hasher.hash(input.newPassword));
     const revokedSessions = await deps.sessions.endAllAfterVoiding(session);
     await record('password.changed', meta, { userId: session.userId, metadata: { revokedSessions } });
-    return deps.sessions.start(session.userId, meta);
+    // The new session was opened by proving the password just now.
+    const tokens = await deps.sessions.start(session.userId, meta);
+    await deps.recentAuthentications.record(tokens.sessionId);
+    return tokens;
   };
 }

@@ -7,24 +7,31 @@ import { MAX_PASSWORD_BYTES } from '../passwords/password-policy.js';
 import type { LoginThrottle } from '../ports.js';
 import type { SessionIssuer } from '../sessions/session-issuer.js';
 import type { IssuedTokens, RequestMeta } from '../sessions/session.js';
+import type { RecentAuthentications } from '../step-up/recent-authentications.js';
+import type { MfaChallenges } from '../two-factor/mfa-challenges.js';
 
 export type LoginInput = { email: string; password: string };
+
+/** For a user with two-factor enabled, a correct password yields this instead of tokens: see auth.completeMfa. */
+export type MfaChallenge = { mfaRequired: true; challenge: string; challengeExpiresAt: Date };
 
 /** One message for every login failure, so a response never tells which e-mails have accounts. */
 const INVALID_CREDENTIALS = 'Invalid email or password';
 
 /** Sign-in with e-mail and password, throttled per (e-mail, IP), per IP and per account. */
 export function createLogin(deps: {
-  repositories: Pick<Repositories, 'users' | 'audit'>;
+  repositories: Pick<Repositories, 'users' | 'audit' | 'twoFactor'>;
   hasher: PasswordHasher;
   loginThrottle: LoginThrottle;
   sessions: SessionIssuer;
+  challenges: MfaChallenges;
+  recentAuthentications: RecentAuthentications;
 }) {
   const { users } = deps.repositories;
   const { hasher } = deps;
   const record = auditTrail(deps.repositories.audit);
 
-  return async function login(input: LoginInput, meta: RequestMeta): Promise<IssuedTokens> {
+  return async function login(input: LoginInput, meta: RequestMeta): Promise<IssuedTokens | MfaChallenge> {
     if (Buffer.byteLength(input.password, 'utf8') > MAX_PASSWORD_BYTES) {
       // No stored password is longer; bcrypt would compare only a prefix of this one.
       throw new AppError('INVALID', `Password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`, {
@@ -48,7 +55,14 @@ export function createLogin(deps: {
     if (hasher.needsRehash(credentials.passwordHash)) {
       await users.upgradePasswordHash(credentials.id, credentials.passwordHash, await hasher.hash(input.password));
     }
+    if (await deps.repositories.twoFactor.isEnabled(credentials.id)) {
+      const { challenge, expiresAt } = await deps.challenges.issue(credentials.id);
+      await record('login.mfa_required', meta, { userId: credentials.id });
+      return { mfaRequired: true, challenge, challengeExpiresAt: expiresAt };
+    }
     await record('login.succeeded', meta, { userId: credentials.id });
-    return deps.sessions.start(credentials.id, meta);
+    const tokens = await deps.sessions.start(credentials.id, meta);
+    await deps.recentAuthentications.record(tokens.sessionId);
+    return tokens;
   };
 }

@@ -22,6 +22,15 @@ export const AUDIT_EVENT_TYPES = [
   'account.deleted',
   'account.delete_failed',
   'organization.deleted',
+  'login.mfa_required',
+  'login.mfa_failed',
+  'two_factor.enrollment_started',
+  'two_factor.enabled',
+  'two_factor.disabled',
+  'two_factor.failed',
+  'two_factor.recovery_code_used',
+  'reauthenticated',
+  'reauthentication.failed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

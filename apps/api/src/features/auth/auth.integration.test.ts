@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { testConfig } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
-import { apiClient, buildSignup, failureOf, rawCall } from '../../testing/http.js';
+import { apiClient, buildSignup, failureOf, rawCall, tokensOf } from '../../testing/http.js';
 import { startTestApi, type TestApi } from '../../testing/start-test-api.js';
 
 const database = useTestDatabase();
@@ -89,10 +89,12 @@ describe('accounts', () => {
     const input = buildSignup();
     await apiClient(api.url).auth.signup.mutate(input);
 
-    const tokens = await apiClient(api.url).auth.login.mutate({
-      email: input.email.toUpperCase(),
-      password: input.password,
-    });
+    const tokens = tokensOf(
+      await apiClient(api.url).auth.login.mutate({
+        email: input.email.toUpperCase(),
+        password: input.password,
+      }),
+    );
     const me = await apiClient(api.url, { token: tokens.accessToken }).auth.me.query();
 
     expect(me.user.email).toBe(input.email);
@@ -132,7 +134,7 @@ describe('accounts', () => {
       .update({ passwordHash: await bcrypt.hash(input.password, 4) });
     const upgraded = await startTestApi(testConfig({ DATABASE_URL: database.url, BCRYPT_COST: '5' }));
 
-    await apiClient(upgraded.url).auth.login.mutate({ email: input.email, password: input.password });
+    tokensOf(await apiClient(upgraded.url).auth.login.mutate({ email: input.email, password: input.password }));
     await upgraded.close();
 
     const row: { passwordHash: string } = await api.db('users').where({ id: user.id }).first('passwordHash');
@@ -143,7 +145,9 @@ describe('accounts', () => {
   test('when changing the password, then the current one is required, the new one must pass the policy, and old sessions end', async () => {
     const input = buildSignup();
     const { tokens } = await apiClient(api.url).auth.signup.mutate(input);
-    const other = await apiClient(api.url).auth.login.mutate({ email: input.email, password: input.password });
+    const other = tokensOf(
+      await apiClient(api.url).auth.login.mutate({ email: input.email, password: input.password }),
+    );
     const client = apiClient(api.url, { token: tokens.accessToken });
 
     const wrongCurrent = await failureOf(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { okOutput } from '../../http/shared.schema.js';
 import { rateLimit } from '../../trpc/middlewares/rate-limit.js';
-import { protectedProcedure, publicProcedure } from '../../trpc/procedures.js';
+import { protectedProcedure, publicProcedure, recentAuthProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 import {
   changePasswordInput,
@@ -18,6 +18,13 @@ import {
   tokensOutput,
 } from './auth.schema.js';
 import { clearRefreshCookie, deliverRefreshCookie, presentedRefreshToken } from './refresh-cookie.middleware.js';
+import { twoFactorRouter } from './two-factor.router.js';
+import {
+  completeMfaInput,
+  mfaChallengeOutput,
+  reauthenticateInput,
+  reauthenticateOutput,
+} from './two-factor.schema.js';
 
 const tags = ['auth'];
 
@@ -38,11 +45,48 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => ctx.services.auth.signup(input, ctx.request)),
 
   login: publicProcedure
-    .meta({ openapi: { method: 'POST', path: '/auth/login', tags, summary: 'Sign in with e-mail and password' } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/login',
+        tags,
+        summary: 'Sign in with e-mail and password; with two-factor enabled, answers an MFA challenge instead',
+      },
+    })
     .use(deliverRefreshCookie())
     .input(loginInput)
-    .output(tokensOutput)
+    .output(z.union([tokensOutput, mfaChallengeOutput]))
     .mutation(({ ctx, input }) => ctx.services.auth.login(input, ctx.request)),
+
+  completeMfa: publicProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/complete-mfa',
+        tags,
+        summary: "Finish a sign-in: the login's MFA challenge and a TOTP or recovery code",
+      },
+    })
+    .use(deliverRefreshCookie())
+    .input(completeMfaInput)
+    .output(tokensOutput)
+    .mutation(({ ctx, input }) => ctx.services.auth.completeMfa(input, ctx.request)),
+
+  reauthenticate: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/reauthenticate',
+        tags,
+        protect: true,
+        summary: 'Step up: the password (and a code with two-factor) opens the window for sensitive actions',
+      },
+    })
+    .input(reauthenticateInput)
+    .output(reauthenticateOutput)
+    .mutation(({ ctx, input }) => ctx.services.auth.reauthenticate(ctx.session, input, ctx.request)),
+
+  twoFactor: twoFactorRouter,
 
   refresh: publicProcedure
     .meta({
@@ -85,14 +129,14 @@ export const authRouter = router({
     .output(z.object({ revokedSessions: z.number() }))
     .mutation(({ ctx }) => ctx.services.auth.logoutAll(ctx.session, ctx.request)),
 
-  changePassword: protectedProcedure
+  changePassword: recentAuthProcedure
     .meta({
       openapi: {
         method: 'POST',
         path: '/auth/change-password',
         tags,
         protect: true,
-        summary: 'Change the password; ends every other session',
+        summary: 'Change the password; ends every other session (needs a recent sign-in)',
       },
     })
     .use(deliverRefreshCookie())
@@ -100,7 +144,7 @@ export const authRouter = router({
     .output(tokensOutput)
     .mutation(({ ctx, input }) => ctx.services.auth.changePassword(ctx.session, input, ctx.request)),
 
-  deleteAccount: protectedProcedure
+  deleteAccount: recentAuthProcedure
     .meta({
       openapi: {
         method: 'POST',

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { testConfig } from '../../../../../test/support/test-env.js';
@@ -15,11 +16,20 @@ function cookieFrom(headers: Headers): string {
   return header?.split(';')[0] ?? '';
 }
 
+/** Moved by the two-factor test, so its second code falls in a later TOTP step without waiting. */
+const clock = {
+  nowMs: Date.now(),
+  now() {
+    return this.nowMs;
+  },
+};
+
 describe('browser mode: refresh token in a cookie', () => {
   let api: TestApi;
   beforeAll(async () => {
     api = await startTestApi(
       testConfig({ DATABASE_URL: database.url, AUTH_REFRESH_COOKIE: 'true', CORS_ORIGINS: APP_ORIGIN }),
+      { clock },
     );
   });
   afterAll(async () => {
@@ -52,6 +62,32 @@ describe('browser mode: refresh token in a cookie', () => {
     expect([foreign.status, noOrigin.status]).toEqual([403, 403]);
     expect(allowed.status).toBe(200);
     expect(cookieFrom(allowed.headers)).not.toBe(cookie);
+  });
+
+  test('when two-factor is on, then login sets no cookie and completeMfa sets it, keeping the token out of the body', async () => {
+    const input = buildSignup();
+    const headers = { origin: APP_ORIGIN };
+    const signup = await rawCall(api.url, 'auth.signup', { body: input, headers });
+    const accessToken = (signup.body.result as { data: { tokens: { accessToken: string } } }).data.tokens.accessToken;
+    const signedIn = { ...headers, authorization: `Bearer ${accessToken}` };
+    const enroll = await rawCall(api.url, 'auth.twoFactor.enroll', { headers: signedIn });
+    const { otpauthUri } = (enroll.body.result as { data: { otpauthUri: string } }).data;
+    const secret = new URL(otpauthUri).searchParams.get('secret') ?? '';
+    const code = () => generate({ secret, epoch: Math.floor(clock.nowMs / 1000) });
+    await rawCall(api.url, 'auth.twoFactor.confirm', { body: { code: await code() }, headers: signedIn });
+    clock.nowMs += 30_000;
+
+    const login = await rawCall(api.url, 'auth.login', {
+      body: { email: input.email, password: input.password },
+      headers,
+    });
+    const { challenge } = (login.body.result as { data: { challenge: string } }).data;
+    const completed = await rawCall(api.url, 'auth.completeMfa', { body: { challenge, code: await code() }, headers });
+
+    expect(cookieFrom(login.headers)).toBe('');
+    expect(completed.status).toBe(200);
+    expect(cookieFrom(completed.headers)).toMatch(/^__Host-gw_refresh=gwr_/);
+    expect(completed.text).not.toContain('refreshToken');
   });
 
   test('when logging out, then the cookie is cleared', async () => {

@@ -18,7 +18,9 @@ export const deliverRefreshCookie = (at: 'result' | 'tokens' = 'result') =>
     const result = await next();
     if (!result.ok || !ctx.services.refreshCookies.enabled) return result;
     // The procedure's output schema, which this wraps, has checked the shape.
-    const data = result.data as { tokens: IssuedTokens } & IssuedTokens;
+    const data = result.data as ({ tokens: IssuedTokens } & IssuedTokens) | { mfaRequired: true };
+    // A login that stopped at the MFA challenge issued no tokens yet.
+    if ('mfaRequired' in data) return result;
     const { body, setCookie } = ctx.services.refreshCookies.deliver(at === 'tokens' ? data.tokens : data);
     if (setCookie) ctx.responseCookies.push(setCookie);
     return { ...result, data: at === 'tokens' ? { ...data, tokens: body } : body };

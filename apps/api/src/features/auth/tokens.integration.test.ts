@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { TEST_REDIS_URL, testConfig } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
-import { apiClient, buildSignup, failureOf, rawCall } from '../../testing/http.js';
+import { apiClient, buildSignup, failureOf, rawCall, tokensOf } from '../../testing/http.js';
 import { startTestApi, type TestApi } from '../../testing/start-test-api.js';
 
 const database = useTestDatabase();
@@ -96,7 +96,9 @@ describe('tokens', () => {
 
   test('when logging out everywhere, then every session of the user ends and other users are untouched', async () => {
     const { input, tokens } = await signUp(api);
-    const laptop = await apiClient(api.url).auth.login.mutate({ email: input.email, password: input.password });
+    const laptop = tokensOf(
+      await apiClient(api.url).auth.login.mutate({ email: input.email, password: input.password }),
+    );
     const bystander = await signUp(api);
 
     const result = await apiClient(api.url, { token: tokens.accessToken }).auth.logoutAll.mutate();
@@ -111,10 +113,12 @@ describe('tokens', () => {
 
   test('when listing and revoking sessions, then only my sessions show and another user cannot revoke them', async () => {
     const { input, tokens } = await signUp(api);
-    const phone = await apiClient(api.url, { headers: { 'user-agent': 'PhoneApp/1.0' } }).auth.login.mutate({
-      email: input.email,
-      password: input.password,
-    });
+    const phone = tokensOf(
+      await apiClient(api.url, { headers: { 'user-agent': 'PhoneApp/1.0' } }).auth.login.mutate({
+        email: input.email,
+        password: input.password,
+      }),
+    );
     const mine = apiClient(api.url, { token: tokens.accessToken });
     const intruder = await signUp(api);
 
