@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { createChangePassword } from './accounts/change-password.js';
 import { createLogin } from './accounts/login.js';
 import { createProfile } from './accounts/profile.js';
-import { createRegistration, type SignupInput } from './accounts/registration.js';
+import { createRegistration, type SignupInput, type WithinSignup } from './accounts/registration.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import type { LoginThrottle, TokensValidAfter } from './ports.js';
 import { createSessionRevocations } from './revocation/session-revocations.js';
@@ -80,8 +80,9 @@ export function createAuth(options: AuthOptions) {
     /** The Redis keys of a session's revocation, read in the request's one round trip (ADR 010). */
     revocationKeys: revocations.keysFor,
 
-    async signup(input: SignupInput, meta: RequestMeta) {
-      const { user } = await registration.register(input, meta);
+    /** @param within more work that commits with the account or not at all (joining through an invitation) */
+    async signup(input: SignupInput, meta: RequestMeta, within?: WithinSignup) {
+      const { user } = await registration.register(input, meta, within);
       return { user, tokens: await sessions.start(user.id, meta) };
     },
     login: createLogin(passwordChecked),

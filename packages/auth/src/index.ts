@@ -1,7 +1,7 @@
 export { type Auth, type AuthOptions, type AuthSettings, createAuth } from './auth.js';
 export { type ChangePasswordInput } from './accounts/change-password.js';
 export { type LoginInput } from './accounts/login.js';
-export { createRegistration, type Registration, type SignupInput } from './accounts/registration.js';
+export { createRegistration, type Registration, type SignupInput, type WithinSignup } from './accounts/registration.js';
 export { createPasswordHasher, type PasswordHasher } from './passwords/password-hasher.js';
 export {
   assertAcceptablePassword,

@@ -93,6 +93,8 @@ export const envSchema = z.object({
   PASSWORD_HASH_CONCURRENCY: positiveInt.max(64).default(2),
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1_000).default(4),
   MEMBERSHIP_CACHE_TTL_MS: durationMs.default(30_000),
+  // An invitation link is a bearer secret sent by e-mail: a month at most bounds how long a leaked one works.
+  INVITATION_TTL_DAYS: positiveInt.max(30).default(7),
 
   RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
   RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),

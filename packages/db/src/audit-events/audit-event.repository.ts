@@ -19,6 +19,14 @@ export const AUDIT_EVENT_TYPES = [
   'email.verified',
   'password.reset_requested',
   'password.reset',
+  'organization.member_invited',
+  'organization.invitation_resent',
+  'organization.invitation_revoked',
+  'organization.invitation_accepted',
+  'organization.member_removed',
+  'organization.member_left',
+  'organization.role_changed',
+  'organization.ownership_transferred',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
