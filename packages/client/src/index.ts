@@ -19,6 +19,7 @@ export {
   isPaymentRequired,
   isRateLimited,
   isUnauthorized,
+  memberLimitReached,
   type PlanKey,
   type SubscriptionStatus,
 } from './errors.js';
