@@ -309,4 +309,64 @@ describe('organizations: invitations', () => {
       1,
     );
   });
+
+  test('when resending an expired invitation would take a seat the plan lacks, or an admin resends an owner’s invitation, then it is refused and the old link stays as it was', async () => {
+    const owner = await signedUp(api.url);
+    const admin = await signedUp(api.url);
+    await api.db('memberships').insert({ organizationId: owner.organizationId, userId: admin.user.id, role: 'admin' });
+    const organizationId = owner.organizationId;
+    const expiring = await owner.client.organizations.invite.mutate({
+      organizationId,
+      email: newAddress(),
+      role: 'owner',
+    });
+    await api
+      .db('invitations')
+      .where({ id: expiring.invitationId })
+      .update({ expiresAt: new Date(Date.now() - 1000) });
+    await owner.client.organizations.invite.mutate({ organizationId, email: newAddress(), role: 'member' });
+
+    const overLimit = await failureOf(
+      owner.client.organizations.resendInvitation.mutate({ organizationId, invitationId: expiring.invitationId }),
+    );
+    const byAdmin = await failureOf(
+      admin.client.organizations.resendInvitation.mutate({ organizationId, invitationId: expiring.invitationId }),
+    );
+
+    expect(overLimit.data?.details).toEqual({ limit: 'members', max: 3, current: 3, plan: 'free' });
+    expect(byAdmin.data?.code).toBe('FORBIDDEN');
+    const [row] = (await api.db('invitations').where({ id: expiring.invitationId })) as { expiresAt: Date }[];
+    expect(row?.expiresAt.getTime()).toBeLessThan(Date.now());
+  });
+
+  test('when the address already belongs to a member, then inviting it is a CONFLICT, and so is a link of someone who joined meanwhile', async () => {
+    const owner = await signedUp(api.url);
+    const invitee = await signedUp(api.url);
+    const organizationId = owner.organizationId;
+    await owner.client.organizations.invite.mutate({ organizationId, email: invitee.user.email, role: 'member' });
+    const first = await invitationLinkTo(api.db, invitee.user.email);
+    await invitee.client.organizations.acceptInvitation.mutate({ token: first.token });
+
+    const again = await failureOf(
+      owner.client.organizations.invite.mutate({ organizationId, email: invitee.user.email, role: 'admin' }),
+    );
+    const self = await failureOf(
+      owner.client.organizations.invite.mutate({ organizationId, email: owner.user.email, role: 'member' }),
+    );
+
+    const latecomer = await signedUp(api.url);
+    await owner.client.organizations.invite.mutate({ organizationId, email: latecomer.user.email, role: 'member' });
+    const link = await invitationLinkTo(api.db, latecomer.user.email);
+    await api.db('memberships').insert({ organizationId, userId: latecomer.user.id, role: 'member' });
+    const joinedMeanwhile = await failureOf(
+      latecomer.client.organizations.acceptInvitation.mutate({ token: link.token }),
+    );
+
+    expect([again.data?.code, self.data?.code, joinedMeanwhile.data?.code]).toEqual([
+      'CONFLICT',
+      'CONFLICT',
+      'CONFLICT',
+    ]);
+    expect(await invitationRows(organizationId)).toHaveLength(2);
+  });
 });
