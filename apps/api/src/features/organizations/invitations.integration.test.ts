@@ -270,7 +270,7 @@ describe('organizations: invitations', () => {
     expect(await api.db('outboundEmails').where({ recipient: email })).toHaveLength(0);
   });
 
-  test('when a plan is downgraded below the members present, then they all stay, but no invitation is sent or accepted', async () => {
+  test('when a plan is downgraded below the members present, then they all stay, but no invitation is sent or accepted, and a signup through a link creates no account', async () => {
     const owner = await signedUp(api.url);
     const subscriptionId = await onPro(owner.organizationId);
     const colleagues = [await signedUp(api.url), await signedUp(api.url), await signedUp(api.url)];
@@ -290,6 +290,13 @@ describe('organizations: invitations', () => {
       role: 'member',
     });
     const { token } = await invitationLinkTo(api.db, late.user.email);
+    const newcomerEmail = newAddress();
+    await owner.client.organizations.invite.mutate({
+      organizationId: owner.organizationId,
+      email: newcomerEmail,
+      role: 'member',
+    });
+    const newcomerLink = await invitationLinkTo(api.db, newcomerEmail);
 
     await api.db('subscriptions').where({ id: subscriptionId }).update({ status: 'canceled' });
     const invite = await failureOf(
@@ -300,13 +307,22 @@ describe('organizations: invitations', () => {
       }),
     );
     const accept = await failureOf(late.client.organizations.acceptInvitation.mutate({ token }));
+    const signup = await failureOf(
+      apiClient(api.url).organizations.acceptInvitationWithSignup.mutate({
+        token: newcomerLink.token,
+        password: `Gw!${randomBytes(12).toString('base64url')}`,
+        displayName: 'Newcomer',
+      }),
+    );
 
-    expect(invite.data?.details).toEqual({ limit: 'members', max: 3, current: 5, plan: 'free' });
+    expect(invite.data?.details).toEqual({ limit: 'members', max: 3, current: 6, plan: 'free' });
+    expect(signup.data?.code).toBe('PAYMENT_REQUIRED');
+    expect(await api.db('users').where({ email: newcomerEmail })).toHaveLength(0); // the account rolled back with it
     expect(accept.data?.code).toBe('PAYMENT_REQUIRED');
     expect(accept.data?.details).toEqual({ limit: 'members', max: 3, current: 4, plan: 'free' });
     expect(await owner.client.organizations.members.query({ organizationId: owner.organizationId })).toHaveLength(4);
     expect(await owner.client.organizations.invitations.query({ organizationId: owner.organizationId })).toHaveLength(
-      1,
+      2,
     );
   });
 
