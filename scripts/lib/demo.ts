@@ -5,7 +5,8 @@ import { createApiClient, createMemoryTokenStore, isPaymentRequired } from '@gro
 
 export type DemoOptions = { apiUrl: string; emulatorUrl: string; log: (line: string) => void; timeoutMs?: number };
 
-async function emulator(url: string, path: string, body: unknown) {
+/** Drives the local Stripe emulator (what a customer would do on Stripe's pages). */
+export async function emulator(url: string, path: string, body: unknown) {
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -16,7 +17,7 @@ async function emulator(url: string, path: string, body: unknown) {
 }
 
 /** Polls `check` until it holds (the worker reconciles asynchronously), or fails after the timeout. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number) {
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -2,10 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, describe, expect, test } from 'vitest';
+import type { Knex } from '@groundwork/db';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { invitationLinkTo } from '../../apps/api/src/testing/teams.js';
 import { runDemo } from '../../scripts/lib/demo.js';
+import { runTeamsDemo } from '../../scripts/lib/demo-teams.js';
 import { billingEnv, startStripeEmulator, TEST_WEBHOOK_SECRET } from '../support/billing-stack.js';
+import { connectTestDatabase } from '../support/postgres-admin.js';
 import { type ServiceProcess, spawnService } from '../support/spawn-service.js';
 import { testEnv } from '../support/test-env.js';
 import { useTestDatabase } from '../support/use-test-database.js';
@@ -13,18 +17,12 @@ import { useTestDatabase } from '../support/use-test-database.js';
 const database = useTestDatabase();
 const emptyDir = mkdtempSync(join(tmpdir(), 'groundwork-demo-'));
 
-describe('the demo journey with API and worker as separate processes, as in production', () => {
+describe('the demo journeys with API and worker as separate processes, as in production', () => {
   const services: ServiceProcess[] = [];
   let emulator: Awaited<ReturnType<typeof startStripeEmulator>> | undefined;
-  afterAll(async () => {
-    for (const service of services) {
-      service.child.kill('SIGTERM');
-      await service.exited;
-    }
-    await emulator?.close();
-  });
-
-  test('when a user signs up, hits the gate, checks out, and cancels, then every step succeeds across processes', async () => {
+  let apiUrl = '';
+  let db: Knex | undefined;
+  beforeAll(async () => {
     emulator = await startStripeEmulator();
     const env = testEnv({
       DATABASE_URL: database.url,
@@ -38,13 +36,47 @@ describe('the demo journey with API and worker as separate processes, as in prod
     services.push(api, worker);
     const listening = await api.waitForLog((line) => line.msg === 'api listening');
     await worker.waitForLog((line) => line.msg === 'worker started');
-    const apiUrl = `http://127.0.0.1:${String(listening.port)}`;
+    apiUrl = `http://127.0.0.1:${String(listening.port)}`;
     emulator.setWebhookTarget({ url: `${apiUrl}/webhooks/stripe`, secret: TEST_WEBHOOK_SECRET });
+    db = connectTestDatabase(database.url, { statementTimeoutMs: 10_000 });
+  });
+  afterAll(async () => {
+    for (const service of services) {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+    await emulator?.close();
+    await db?.destroy();
+  });
 
+  test('when a user signs up, hits the gate, checks out, and cancels, then every step succeeds across processes', async () => {
     const steps: string[] = [];
-    await runDemo({ apiUrl, emulatorUrl: emulator.url, log: (line) => steps.push(line), timeoutMs: 20_000 });
+    await runDemo({
+      apiUrl,
+      emulatorUrl: emulator?.url ?? '',
+      log: (line) => steps.push(line),
+      timeoutMs: 20_000,
+    });
 
     expect(steps.filter((line) => line.startsWith('✔'))).toHaveLength(8);
+    expect(steps.at(-1)).toMatch(/^Done in \d+ ms\.$/);
+  });
+
+  test('when an owner invites, the colleague joins through the link and uses the gated feature, then after removal the next call is refused', async () => {
+    const steps: string[] = [];
+    await runTeamsDemo({
+      apiUrl,
+      emulatorUrl: emulator?.url ?? '',
+      invitationLink: async (email) => {
+        if (!db) throw new Error('no database connection');
+        return (await invitationLinkTo(db, email)).url.toString();
+      },
+      log: (line) => steps.push(line),
+      timeoutMs: 20_000,
+    });
+
+    expect(steps.filter((line) => line.startsWith('✔'))).toHaveLength(7);
+    expect(steps).toContain('  404 NOT_FOUND: Organization not found');
     expect(steps.at(-1)).toMatch(/^Done in \d+ ms\.$/);
   });
 });

@@ -1,8 +1,16 @@
-import { type Clock, createAccessTokens, createAuth, createPasswordHasher, type SigningKeys } from '@groundwork/auth';
+import {
+  buildAccountLink,
+  type Clock,
+  createAccessTokens,
+  createAuth,
+  createPasswordHasher,
+  type SigningKeys,
+} from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
 import { currentTraceCarrier, type Logger } from '@groundwork/core';
 import { createOrganizationRepository, createUnitOfWork, createUsageRepository, type Knex } from '@groundwork/db';
 import { createBillingFromSettings, createWebhookInbox } from '@groundwork/billing';
+import { createEmailOutbox } from '@groundwork/email';
 import {
   billingQueue,
   createProducer,
@@ -20,6 +28,8 @@ import { createEntitlementCache } from './features/billing/entitlement-cache.js'
 import { createUsageRecorder } from './features/billing/usage-recorder.js';
 import { createRefreshCookies } from './features/auth/refresh-cookie.js';
 import { createTokensValidAfter } from './features/auth/tokens-valid-after.js';
+import { createInvitationsService } from './features/organizations/invitations.service.js';
+import { createMembersService } from './features/organizations/members.service.js';
 import { createMembershipCache } from './features/organizations/membership-cache.js';
 import { createOrganizationsService } from './features/organizations/organizations.service.js';
 import { createSystemService } from './features/system/system.service.js';
@@ -129,6 +139,19 @@ export function createServices(deps: {
     },
     logger,
   });
+  // merged with email-flows: that branch brings APP_URL, the one link builder of @groundwork/auth and
+  // `emailOutbox` whose dispatch enqueues on the `emails` queue; until then messages stay recorded in the outbox.
+  const emailOutbox = createEmailOutbox({ dispatch: () => Promise.resolve(), logger });
+  const acceptInvitationUrl = (token: string) => buildAccountLink(config.links.appUrl, 'acceptInvitation', token);
+  // end merged with email-flows
+  const invitations = createInvitationsService({
+    uow,
+    outbox: emailOutbox,
+    acceptUrl: acceptInvitationUrl,
+    readEntitlements: billing.readEntitlements,
+    signup: (input, meta, within) => auth.signup(input, meta, within),
+    settings: { invitationTtlDays: config.organizations.invitationTtlDays },
+  });
   const stripeEventEnqueue = createEnqueueRetry({
     enqueue: (eventId: string, meta: { requestId?: string }) =>
       stripeEvents.enqueue(
@@ -143,6 +166,8 @@ export function createServices(deps: {
     system: createSystemService({ version: deps.version, startedAt: deps.startedAt }),
     auth,
     organizations: createOrganizationsService({ organizations, memberships }),
+    invitations,
+    members: createMembersService({ uow, memberships }),
     requestAdmission: createRequestAdmission({
       redis,
       keyPrefix,

@@ -6,7 +6,7 @@ import { createAccountDeletion } from './accounts/account-deletion.js';
 import { createChangePassword } from './accounts/change-password.js';
 import { createLogin } from './accounts/login.js';
 import { createProfile } from './accounts/profile.js';
-import { createRegistration, type SignupInput } from './accounts/registration.js';
+import { createRegistration, type SignupInput, type WithinSignup } from './accounts/registration.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import type { Clock, LoginThrottle, OrganizationDeletionJobs, SecondFactorThrottle, TokensValidAfter } from './ports.js';
 import { createSessionRevocations } from './revocation/session-revocations.js';
@@ -126,8 +126,9 @@ export function createAuth(options: AuthOptions) {
     /** The Redis keys of a session's revocation, read in the request's one round trip (ADR 010). */
     revocationKeys: revocations.keysFor,
 
-    async signup(input: SignupInput, meta: RequestMeta) {
-      const { user } = await registration.register(input, meta);
+    /** @param within more work that commits with the account or not at all (joining through an invitation) */
+    async signup(input: SignupInput, meta: RequestMeta, within?: WithinSignup) {
+      const { user } = await registration.register(input, meta, within);
       const tokens = await sessions.start(user.id, meta);
       await recentAuthentications.record(tokens.sessionId);
       return { user, tokens };

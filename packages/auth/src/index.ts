@@ -8,7 +8,7 @@ export { type Auth, type AuthOptions, type AuthSettings, createAuth } from './au
 export { type AccountDeletionOutcome, type DeleteAccountInput } from './accounts/account-deletion.js';
 export { type ChangePasswordInput } from './accounts/change-password.js';
 export { type LoginInput, type MfaChallenge } from './accounts/login.js';
-export { createRegistration, type Registration, type SignupInput } from './accounts/registration.js';
+export { createRegistration, type Registration, type SignupInput, type WithinSignup } from './accounts/registration.js';
 export { createPasswordHasher, type PasswordHasher } from './passwords/password-hasher.js';
 export {
   assertAcceptablePassword,

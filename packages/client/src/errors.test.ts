@@ -1,7 +1,7 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, test } from 'vitest';
 
-import { type ApiErrorData, errorDetails, isRateLimited, isStepUpRequired } from './errors.js';
+import { type ApiErrorData, errorDetails, isRateLimited, isStepUpRequired, memberLimitReached } from './errors.js';
 import { isMfaChallenge } from './mfa.js';
 
 function apiError(message: string, data: Partial<ApiErrorData> & Pick<ApiErrorData, 'code'>) {
@@ -32,6 +32,22 @@ describe('errorDetails', () => {
       status: 'none',
       reason: 'no_subscription',
     });
+  });
+
+  test('when an invitation passes the members limit, then memberLimitReached gives the seats; for the plan gate it is null', () => {
+    const full = apiError('The free plan allows 3 members, invitations included', {
+      code: 'PAYMENT_REQUIRED',
+      httpStatus: 402,
+      details: { limit: 'members', max: 3, current: 3, plan: 'free' },
+    });
+    const gate = apiError('This needs a plan with analytics', {
+      code: 'PAYMENT_REQUIRED',
+      httpStatus: 402,
+      details: { requiredFeature: 'analytics', plan: 'free', status: 'none', reason: 'no_subscription' },
+    });
+
+    expect(memberLimitReached(full)).toEqual({ max: 3, current: 3, plan: 'free' });
+    expect(memberLimitReached(gate)).toBeNull();
   });
 
   test('when over a rate limit, then retryAfterMs is the server’s seconds in milliseconds', () => {

@@ -68,7 +68,8 @@ type Common<TCode extends ApiErrorCode> = {
 
 /**
  * What went wrong, typed by error code: narrow on `code`.
- * - PAYMENT_REQUIRED: the feature needed, and the organization's plan, status and why.
+ * - PAYMENT_REQUIRED: the feature needed, and the organization's plan, status and why
+ *   (for the plan's members limit, read `memberLimitReached()` instead).
  * - TOO_MANY_REQUESTS: how long to wait.
  * - BAD_REQUEST: the field errors (from input validation or a domain check such as the password policy).
  */
@@ -132,6 +133,22 @@ export function errorDetails(error: unknown): ErrorDetails | null {
 /** The call needs a plan the organization does not have; `errorDetails()` says which feature and why. */
 export function isPaymentRequired(error: unknown): error is TRPCClientError<never> {
   return dataOf(error)?.code === 'PAYMENT_REQUIRED';
+}
+
+/**
+ * An invitation (or its acceptance) would pass the plan's `members` limit:
+ * how many seats the plan has and how many are taken (members and open
+ * invitations). Null for any other error, the plan gate's included.
+ *
+ * @example
+ * const full = memberLimitReached(error);
+ * if (full) showUpgrade(`${full.current} of ${full.max} seats on ${full.plan}`);
+ */
+export function memberLimitReached(error: unknown): { max: number; current: number; plan: PlanKey } | null {
+  const data = dataOf(error);
+  const details = data?.details;
+  if (data?.code !== 'PAYMENT_REQUIRED' || details?.limit !== 'members') return null;
+  return { max: Number(details.max), current: Number(details.current), plan: details.plan as PlanKey };
 }
 
 /** The session is missing, expired or revoked (after the client already tried one refresh). */

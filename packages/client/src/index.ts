@@ -20,6 +20,7 @@ export {
   isRateLimited,
   isStepUpRequired,
   isUnauthorized,
+  memberLimitReached,
   type PlanKey,
   type SubscriptionStatus,
 } from './errors.js';

@@ -139,6 +139,7 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
         maxFailuresPerAccountPerHour: env.LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_HOUR,
       },
     },
+    organizations: { invitationTtlDays: env.INVITATION_TTL_DAYS },
     shutdown: { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
   };
 }

@@ -108,6 +108,8 @@ export const envSchema = z.object({
   AUTH_MFA_CHALLENGE_TTL_SECONDS: positiveInt.min(30).max(900).default(300),
   // Sensitive actions (password, 2FA settings, API keys, account deletion) need an authentication this recent.
   AUTH_STEP_UP_WINDOW_SECONDS: positiveInt.min(60).max(3600).default(600),
+  // An invitation link is a bearer secret sent by e-mail: a month at most bounds how long a leaked one works.
+  INVITATION_TTL_DAYS: positiveInt.max(30).default(7),
 
   RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
   RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),

@@ -163,6 +163,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  test('when an invitation would work longer than 30 days, then start-up is refused, in production too', () => {
+    expect(issuesOf({ ...strongProduction, INVITATION_TTL_DAYS: '31' }).map((issue) => issue.variable)).toEqual([
+      'INVITATION_TTL_DAYS',
+    ]);
+    expect(loadConfig({ ...minimal, INVITATION_TTL_DAYS: '30' }).organizations.invitationTtlDays).toBe(30);
+  });
+
   test('when outside production without JWT_SECRET, then a development secret is used that production would refuse', () => {
     const secret = loadConfig(minimal).auth.jwt.secret;
 

@@ -23,7 +23,7 @@ describe('API docs and the REST view', () => {
     await api.close();
   });
 
-  test('when /openapi.json is fetched, then it documents auth, billing, analytics and the Stripe webhook', async () => {
+  test('when /openapi.json is fetched, then it documents auth, organizations with invitations and members, billing, analytics and the Stripe webhook', async () => {
     const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, Record<string, { security?: unknown[] }>>;
@@ -41,9 +41,22 @@ describe('API docs and the REST view', () => {
         '/billing/checkout-sessions',
         '/analytics/dashboard',
         '/webhooks/stripe',
+        '/organizations/{organizationId}/invitations',
+        '/organizations/{organizationId}/invitations/{invitationId}/revoke',
+        '/organizations/{organizationId}/invitations/{invitationId}/resend',
+        '/invitations/accept',
+        '/invitations/accept-with-signup',
+        '/organizations/{organizationId}/members/{userId}/remove',
+        '/organizations/{organizationId}/members/{userId}/role',
+        '/organizations/{organizationId}/leave',
+        '/organizations/{organizationId}/transfer-ownership',
       ]),
     );
     expect(document.paths['/auth/me']?.get?.security).toEqual([{ Authorization: [] }]);
+    expect(Object.keys(document.paths['/organizations/{organizationId}/invitations'] ?? {}).sort()).toEqual([
+      'get',
+      'post',
+    ]);
   });
 
   test('when each documented operation is called at its documented server, then a route answers (never a 404)', async () => {

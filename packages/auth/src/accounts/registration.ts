@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '@groundwork/db';
+import type { PublicUser, Repositories, UnitOfWork } from '@groundwork/db';
 
 import { auditTrail } from '../audit/audit-trail.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
@@ -8,6 +8,12 @@ import type { RequestMeta } from '../sessions/session.js';
 export type SignupInput = { email: string; password: string; displayName: string };
 
 /**
+ * More work that must commit with the new account or not at all (joining an
+ * organization through an invitation), run last in the signup transaction.
+ */
+export type WithinSignup = (repositories: Repositories, created: { user: PublicUser }) => Promise<void>;
+
+/**
  * Account creation, the first half of signup: the password policy, the
  * user with their personal organization, and the audit record. The seed
  * script creates its accounts here too, so no account skips the policy.
@@ -15,9 +21,10 @@ export type SignupInput = { email: string; password: string; displayName: string
 export function createRegistration(deps: { uow: UnitOfWork; hasher: Pick<PasswordHasher, 'hash'> }) {
   return {
     /**
+     * @param within more work for the same transaction (see {@link WithinSignup})
      * @throws AppError INVALID when the password fails the policy, CONFLICT when the e-mail is taken
      */
-    async register(input: SignupInput, meta: RequestMeta) {
+    async register(input: SignupInput, meta: RequestMeta, within?: WithinSignup) {
       assertAcceptablePassword(input.password);
       // Hashed before the transaction opens: no connection waits on bcrypt.
       const passwordHash = await deps.hasher.hash(input.password, meta.signal);
@@ -32,6 +39,7 @@ export function createRegistration(deps: { uow: UnitOfWork; hasher: Pick<Passwor
           userId: created.user.id,
           organizationId: created.organizationId,
         });
+        await within?.(repositories, created);
         return created;
       });
     },

@@ -31,6 +31,14 @@ export const AUDIT_EVENT_TYPES = [
   'two_factor.recovery_code_used',
   'reauthenticated',
   'reauthentication.failed',
+  'organization.member_invited',
+  'organization.invitation_resent',
+  'organization.invitation_revoked',
+  'organization.invitation_accepted',
+  'organization.member_removed',
+  'organization.member_left',
+  'organization.role_changed',
+  'organization.ownership_transferred',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,4 +1,6 @@
+import { AppError } from '@groundwork/core';
 import type { Knex } from 'knex';
+import { UniqueViolationError } from 'objection';
 
 import { MembershipModel, OrganizationModel, type Role } from './organization.model.js';
 
@@ -12,6 +14,35 @@ export function createOrganizationRepository(db: Knex) {
     async findRole(organizationId: string, userId: string): Promise<Role | undefined> {
       const membership = await MembershipModel.query(db).findById([organizationId, userId]).select('role');
       return membership?.role;
+    },
+
+    /**
+     * Locks the organization's row until the caller's transaction ends, so
+     * membership changes of one organization run one after another: two
+     * concurrent demotions or leaves cannot both see a second owner. Returns
+     * the organization, or undefined when it does not exist.
+     */
+    async lockForMembershipChange(organizationId: string): Promise<{ id: string; name: string } | undefined> {
+      return OrganizationModel.query(db).findById(organizationId).forUpdate().select('id', 'name');
+    },
+
+    async countMembers(organizationId: string, role?: Role): Promise<number> {
+      const query = MembershipModel.query(db).where({ organizationId });
+      if (role) void query.where({ role });
+      const result = (await query.count('* as count').first()) as unknown as { count: string } | undefined;
+      return Number(result?.count ?? 0);
+    },
+
+    /** @throws AppError CONFLICT when the user is already a member */
+    async addMember(organizationId: string, userId: string, role: Role): Promise<void> {
+      try {
+        await MembershipModel.query(db).insert({ organizationId, userId, role });
+      } catch (error) {
+        if (error instanceof UniqueViolationError) {
+          throw new AppError('CONFLICT', 'Already a member of this organization', { cause: error });
+        }
+        throw error;
+      }
     },
 
     /** Rows removed (0 or 1). */

@@ -65,12 +65,19 @@ describe('organizations', () => {
     const denied = await failureOf(
       colleague.client.organizations.rename.mutate({ organizationId: owner.organizationId, name: 'x' }),
     );
-    await api.services.organizations.changeRole(owner.organizationId, colleague.user.id, 'admin');
+    await owner.client.organizations.changeRole.mutate({
+      organizationId: owner.organizationId,
+      userId: colleague.user.id,
+      role: 'admin',
+    });
     await colleague.client.organizations.rename.mutate({
       organizationId: owner.organizationId,
       name: 'Renamed by admin',
     });
-    await api.services.organizations.removeMember(owner.organizationId, colleague.user.id);
+    await owner.client.organizations.removeMember.mutate({
+      organizationId: owner.organizationId,
+      userId: colleague.user.id,
+    });
     const removed = await failureOf(colleague.client.organizations.get.query({ organizationId: owner.organizationId }));
 
     expect(denied.data?.code).toBe('FORBIDDEN');

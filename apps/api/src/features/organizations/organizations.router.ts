@@ -1,6 +1,8 @@
 import { okOutput } from '../../http/shared.schema.js';
 import { organizationProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
+import { invitationProcedures } from './invitations.router.js';
+import { memberProcedures } from './members.router.js';
 import {
   membersOutput,
   organizationInput,
@@ -9,6 +11,9 @@ import {
 } from './organizations.schema.js';
 
 export const organizationsRouter = router({
+  ...invitationProcedures,
+  ...memberProcedures,
+
   get: organizationProcedure('member')
     .meta({
       openapi: {

@@ -1,13 +1,12 @@
 import { AppError } from '@groundwork/core';
 import type { OrganizationRepository, Role } from '@groundwork/db';
 
+import { hasRole } from './member-rules.js';
 import type { MembershipCache } from './membership-cache.js';
-
-const RANK: Record<Role, number> = { member: 1, admin: 2, owner: 3 };
 
 export function createOrganizationsService(deps: {
   organizations: OrganizationRepository;
-  memberships: MembershipCache;
+  memberships: Pick<MembershipCache, 'role'>;
 }) {
   return {
     /**
@@ -19,7 +18,7 @@ export function createOrganizationsService(deps: {
     async requireMembership(organizationId: string, userId: string, minimumRole: Role = 'member'): Promise<Role> {
       const role = await deps.memberships.role(organizationId, userId);
       if (!role) throw new AppError('NOT_FOUND', 'Organization not found');
-      if (RANK[role] < RANK[minimumRole]) {
+      if (!hasRole(role, minimumRole)) {
         throw new AppError('FORBIDDEN', `This needs the ${minimumRole} role or higher`, {
           details: { requiredRole: minimumRole, role },
         });
@@ -36,20 +35,6 @@ export function createOrganizationsService(deps: {
     rename: (organizationId: string, name: string) => deps.organizations.rename(organizationId, name),
 
     members: (organizationId: string) => deps.organizations.listMembers(organizationId),
-
-    /** Removes a member; every instance refuses them from its next call on. */
-    async removeMember(organizationId: string, userId: string): Promise<void> {
-      const removed = await deps.organizations.removeMember(organizationId, userId);
-      if (removed === 0) throw new AppError('NOT_FOUND', 'Member not found');
-      await deps.memberships.announce(organizationId, userId);
-    },
-
-    /** Changes a member's role; every instance applies it from its next call on. */
-    async changeRole(organizationId: string, userId: string, role: Role): Promise<void> {
-      const changed = await deps.organizations.changeRole(organizationId, userId, role);
-      if (changed === 0) throw new AppError('NOT_FOUND', 'Member not found');
-      await deps.memberships.announce(organizationId, userId);
-    },
   };
 }
 
