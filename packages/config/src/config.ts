@@ -101,6 +101,7 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
       eventSweepGraceMs: env.STRIPE_EVENT_SWEEP_GRACE_MS,
       entitlementCacheTtlMs: env.ENTITLEMENT_CACHE_TTL_MS,
       usageFlushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+      gatedCallSyncIntervalMs: env.GATED_CALL_SYNC_INTERVAL_MS,
     },
     rateLimits: {
       default: env.RATE_LIMIT_DEFAULT,
