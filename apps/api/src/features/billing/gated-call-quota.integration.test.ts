@@ -81,6 +81,27 @@ describe('the daily limit of plan-gated calls across instances (real Redis)', ()
     for (const quota of instances) expect(takeMany(quota, organizationId, limit, 1)).toBe(0);
   });
 
+  test('when 3 instances tick at different phases of the interval, each admitting 10 calls per interval against a limit of 200, then they overshoot it by at most 2 × 3 × 10 calls', async () => {
+    const keyPrefix = uniqueKeyPrefix();
+    const instances = [instance(redis, keyPrefix), instance(redis, keyPrefix), instance(redis, keyPrefix)];
+    const [limit, stepsPerInterval, organizationId] = [200, 10, randomUUID()];
+    const phases = [0, 3, 7];
+
+    // One call per instance per step; an instance syncs once per interval, at its own phase.
+    let [admitted, lastAdmittedStep] = [0, 0];
+    for (let step = 0; step - lastAdmittedStep <= 3 * stepsPerInterval; step += 1) {
+      for (const [index, quota] of instances.entries()) {
+        const now = takeMany(quota, organizationId, limit, 1);
+        admitted += now;
+        if (now > 0) lastAdmittedStep = step;
+        if (step % stepsPerInterval === phases[index]) await quota.sync();
+      }
+    }
+
+    expect(admitted).toBeGreaterThanOrEqual(limit);
+    expect(admitted - limit).toBeLessThanOrEqual(2 * instances.length * stepsPerInterval);
+  });
+
   test('when an instance restarts, then the new process counts the calls the old one admitted', async () => {
     const keyPrefix = uniqueKeyPrefix();
     const organizationId = randomUUID();

@@ -70,6 +70,7 @@ export function createGatedCallQuota(deps: {
   const entries = new Map<string, Entry>();
   let timer: NodeJS.Timeout | undefined;
   let syncing: Promise<void> | undefined;
+  let failing = false;
 
   function entryFor(organizationId: string, day: string): Entry {
     const entry = entries.get(organizationId);
@@ -101,8 +102,12 @@ export function createGatedCallQuota(deps: {
         entry.known = Math.max(entry.known + written - entry.ownWritten, totals.get(organizationId) ?? 0);
         entry.ownWritten = written;
       }
+      if (failing) deps.logger.info('plan-gated call counts reconciled again');
+      failing = false;
     } catch (err) {
-      deps.logger.warn({ err }, 'could not reconcile plan-gated call counts; enforcing on local counts');
+      // Once per outage, not once per interval.
+      if (!failing) deps.logger.warn({ err }, 'could not reconcile plan-gated call counts; enforcing on local counts');
+      failing = true;
     }
   }
 
