@@ -71,7 +71,7 @@ export function createServices(deps: {
   const gatedCallQuota = createGatedCallQuota({
     // A new field per process: a restarted instance's calls before the restart keep counting under the old one.
     exchange: createRedisQuotaExchange({ redis, keyPrefix: config.redis.keyPrefix, instanceId: randomUUID() }),
-    readStoredCounts: (day) => usage.countsForDay(day, GATED_CALLS_METRIC),
+    readStoredCounts: (day, organizationIds) => usage.countsForDay(day, GATED_CALLS_METRIC, organizationIds),
     syncIntervalMs: config.billing.gatedCallSyncIntervalMs,
     logger,
   });

@@ -42,9 +42,12 @@ export function createUsageRepository(db: Knex) {
       return rows.map((row) => ({ day: String(row.day), metric: row.metric, count: Number(row.count) }));
     },
 
-    /** Every organization's stored count of one metric on one day (the daily limit's seed at start). */
-    async countsForDay(day: string, metric: string): Promise<Map<string, number>> {
-      const rows = await UsageDailyModel.query(db).where({ day, metric }).select('organizationId', 'count');
+    /** These organizations' stored counts of one metric on one day (the daily limit's floor). */
+    async countsForDay(day: string, metric: string, organizationIds: string[]): Promise<Map<string, number>> {
+      const rows = await UsageDailyModel.query(db)
+        .where({ day, metric })
+        .whereIn('organizationId', organizationIds)
+        .select('organizationId', 'count');
       return new Map(rows.map((row) => [row.organizationId, Number(row.count)]));
     },
   };

@@ -13,7 +13,7 @@ import { redisReady } from '../../../../../test/support/redis-ready.js';
 import { startPrivateRedis } from '../../../../../test/support/private-redis.js';
 import { TEST_REDIS_URL, testConfig, uniqueKeyPrefix } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
-import { apiClient, buildSignup, rawCall } from '../../testing/http.js';
+import { apiClient, buildSignup, failureOf, rawCall } from '../../testing/http.js';
 import { startTestApi, type TestApi } from '../../testing/start-test-api.js';
 import { createGatedCallQuota, utcDay, type GatedCallQuota } from './gated-call-quota.js';
 import { createRedisQuotaExchange } from './redis-quota-exchange.js';
@@ -162,8 +162,7 @@ describe('the daily limit through the app', () => {
     await api?.close();
   });
 
-  test('when the organization has used its plan’s calls of the day on other instances, then the next gated call gets 429 with Retry-After, the limit, the calls counted and the next UTC midnight', async () => {
-    // Arrange: a business organization (1,000,000 calls a day), all but one used on another instance.
+  async function businessOrganization() {
     const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const client = apiClient(api.url, { token: tokens.accessToken });
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
@@ -178,6 +177,12 @@ describe('the daily limit through the app', () => {
       currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
       stripeCreatedAt: new Date(),
     });
+    return { client, organizationId, accessToken: tokens.accessToken };
+  }
+
+  test('when the organization has used its plan’s calls of the day on other instances, then the next gated call gets 429 with Retry-After, the limit, the calls counted and the next UTC midnight', async () => {
+    // Arrange: a business organization (1,000,000 calls a day), all but one used on another instance.
+    const { client, organizationId, accessToken } = await businessOrganization();
     const key = `${api.config.redis.keyPrefix}:gated-calls:${utcDay(Date.now())}:${organizationId}`;
     await api.redis.hset(key, 'another-instance', 999_999);
 
@@ -187,7 +192,7 @@ describe('the daily limit through the app', () => {
     const input = encodeURIComponent(JSON.stringify({ organizationId }));
     const refused = await rawCall(api.url, `analytics.limits?input=${input}`, {
       method: 'GET',
-      headers: { authorization: `Bearer ${tokens.accessToken}` },
+      headers: { authorization: `Bearer ${accessToken}` },
     });
 
     // Assert
@@ -202,5 +207,22 @@ describe('the daily limit through the app', () => {
       resetsAt: nextMidnight.toISOString(),
     });
     expect(Number(refused.headers.get('retry-after'))).toBe(error.data.details.retryAfterSeconds);
+  });
+
+  test('when Redis has no count for the day (lost its data) but usage_daily has, then the stored count is the floor', async () => {
+    const { client, organizationId } = await businessOrganization();
+    await api.db('usage_daily').insert({
+      organizationId,
+      day: utcDay(Date.now()),
+      metric: 'gated_calls',
+      count: 1_000_000,
+    });
+
+    await client.analytics.limits.query({ organizationId });
+    await api.services.gatedCallQuota.sync();
+    const refused = await failureOf(client.analytics.limits.query({ organizationId }));
+
+    expect(refused.data?.code).toBe('TOO_MANY_REQUESTS');
+    expect(refused.data?.details).toMatchObject({ limit: 1_000_000, used: 1_000_000 });
   });
 });

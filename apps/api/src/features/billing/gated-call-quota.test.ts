@@ -125,25 +125,30 @@ describe('the daily limit of plan-gated calls', () => {
     expect(error.details?.used).toBe(10);
   });
 
-  test('when an instance starts, then the counts already stored for today are its floor', async () => {
+  test('when an instance first syncs an organization, then the day’s stored count is its floor, asked once', async () => {
     const time = clock('2026-11-30T10:00:00Z');
-    const days: string[] = [];
+    const asked: [string, string[]][] = [];
     const quota = createGatedCallQuota({
+      // Redis lost its data and the instances that made the calls are gone: only usage_daily remembers.
       exchange: memoryExchange().forInstance(),
-      readStoredCounts: async (day) => {
-        days.push(day);
-        return new Map([['org-1', LIMIT - 1]]);
+      readStoredCounts: async (day, organizationIds) => {
+        asked.push([day, organizationIds]);
+        return new Map([['org-1', 7]]);
       },
-      syncIntervalMs: 60_000,
+      syncIntervalMs: 1_000,
       logger,
       now: time.now,
     });
 
-    await quota.start();
-    quota.take('org-1', LIMIT);
-    await quota.stop();
+    quota.take('org-1', 10);
+    await quota.sync();
+    quota.take('org-1', 10);
+    await quota.sync();
 
-    expect(days).toEqual(['2026-11-30']);
-    expect(() => quota.take('org-1', LIMIT)).toThrow(AppError);
+    expect(asked).toEqual([['2026-11-30', ['org-1']]]);
+    // 7 stored (which may hold this instance's first call) and the second call: 8, so two more.
+    quota.take('org-1', 10);
+    quota.take('org-1', 10);
+    expect(() => quota.take('org-1', 10)).toThrow(AppError);
   });
 });

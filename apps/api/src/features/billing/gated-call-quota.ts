@@ -24,6 +24,8 @@ type Entry = {
   /** The total over all instances as last learned (own written calls included); never decreases within a day. */
   known: number;
   lastCallAt: number;
+  /** Whether the day's stored count (usage_daily) was asked for yet. */
+  seeded: boolean;
 };
 
 /**
@@ -60,8 +62,12 @@ export function dailyLimitError(options: { limit: number; used: number; now: num
  */
 export function createGatedCallQuota(deps: {
   exchange: QuotaExchange;
-  /** This UTC day's counts already stored (usage_daily), read once at start as a floor. */
-  readStoredCounts?: (day: string) => Promise<Map<string, number>>;
+  /**
+   * The day's counts already stored (usage_daily), asked once per organization
+   * with its first sync, in the background: the floor for an instance that
+   * starts after Redis lost its data.
+   */
+  readStoredCounts?: (day: string, organizationIds: string[]) => Promise<Map<string, number>>;
   syncIntervalMs: number;
   logger: Logger;
   now?: () => number;
@@ -75,14 +81,25 @@ export function createGatedCallQuota(deps: {
   function entryFor(organizationId: string, day: string): Entry {
     const entry = entries.get(organizationId);
     if (entry?.day === day) return entry;
-    const fresh = { day, own: 0, ownWritten: 0, known: 0, lastCallAt: 0 };
+    const fresh = { day, own: 0, ownWritten: 0, known: 0, lastCallAt: 0, seeded: false };
     entries.set(organizationId, fresh);
     return fresh;
   }
 
   const estimate = (entry: Entry) => entry.known + entry.own - entry.ownWritten;
 
-  async function exchangeOnce(): Promise<void> {
+  /** Stored counts of the organizations not yet seeded; never rejects (Redis stays the main source). */
+  async function storedCountsOf(day: string, organizationIds: string[]): Promise<Map<string, number>> {
+    const unseeded = organizationIds.filter((organizationId) => entries.get(organizationId)?.seeded === false);
+    if (!deps.readStoredCounts || unseeded.length === 0) return new Map();
+    for (const organizationId of unseeded) (entries.get(organizationId) as Entry).seeded = true;
+    return deps.readStoredCounts(day, unseeded).catch((err: unknown) => {
+      deps.logger.warn({ err }, 'could not read stored usage; the daily limit relies on Redis alone');
+      return new Map<string, number>();
+    });
+  }
+
+  async function exchangeOnce(options: { seed: boolean }): Promise<void> {
     const at = now();
     const day = utcDay(at);
     const recentSince = at - deps.syncIntervalMs * RECENT_INTERVALS;
@@ -93,6 +110,7 @@ export function createGatedCallQuota(deps: {
       else if (entry.own > entry.ownWritten || entry.lastCallAt > recentSince) owns.set(organizationId, entry.own);
     }
     if (owns.size === 0) return;
+    const stored = options.seed ? storedCountsOf(day, [...owns.keys()]) : Promise.resolve(new Map<string, number>());
     try {
       const totals = await deps.exchange(day, owns);
       for (const [organizationId, written] of owns) {
@@ -109,10 +127,15 @@ export function createGatedCallQuota(deps: {
       if (!failing) deps.logger.warn({ err }, 'could not reconcile plan-gated call counts; enforcing on local counts');
       failing = true;
     }
+    for (const [organizationId, count] of await stored) {
+      const entry = entries.get(organizationId);
+      // Less this instance's calls not yet in `known`: the stored count may hold them already.
+      if (entry?.day === day) entry.known = Math.max(entry.known, count - (entry.own - entry.ownWritten));
+    }
   }
 
-  function sync(): Promise<void> {
-    syncing ??= exchangeOnce().finally(() => {
+  function sync(options = { seed: true }): Promise<void> {
+    syncing ??= exchangeOnce(options).finally(() => {
       syncing = undefined;
     });
     return syncing;
@@ -132,26 +155,18 @@ export function createGatedCallQuota(deps: {
       entry.own += 1;
     },
     /** Writes this instance's counts and learns the totals; one at a time, never rejects. */
-    sync,
-    /** Seeds today's counts from storage (a restart after Redis lost its data), then syncs on a timer. */
-    async start(): Promise<void> {
-      const day = utcDay(now());
-      const stored = await deps.readStoredCounts?.(day).catch((err: unknown) => {
-        deps.logger.warn({ err }, 'could not read stored usage; the limit starts from Redis alone');
-        return undefined;
-      });
-      for (const [organizationId, count] of stored ?? []) {
-        const entry = entryFor(organizationId, day);
-        entry.known = Math.max(entry.known, count);
-      }
+    sync: (): Promise<void> => sync(),
+    /** Syncs on a timer from now on. */
+    start(): Promise<void> {
       timer = setInterval(() => void sync(), deps.syncIntervalMs);
       timer.unref();
+      return Promise.resolve();
     },
     /** Stops the timer and writes what is left, so a restarted instance's calls still count. */
     async stop(): Promise<void> {
       clearInterval(timer);
       await syncing;
-      await sync();
+      await sync({ seed: false });
     },
   };
 }
