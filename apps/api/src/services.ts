@@ -20,12 +20,15 @@ import {
   stripeEventsQueue,
 } from '@groundwork/queue';
 import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 
 import { createAnalyticsService } from './features/analytics/analytics.service.js';
 import { createApiMetrics } from './observability/api-metrics.js';
 import { createEnqueueRetry } from './features/billing/enqueue-retry.js';
 import { createEntitlementCache } from './features/billing/entitlement-cache.js';
-import { createUsageRecorder } from './features/billing/usage-recorder.js';
+import { createGatedCallQuota } from './features/billing/gated-call-quota.js';
+import { createRedisQuotaExchange } from './features/billing/redis-quota-exchange.js';
+import { createUsageRecorder, GATED_CALLS_METRIC } from './features/billing/usage-recorder.js';
 import { createRefreshCookies } from './features/auth/refresh-cookie.js';
 import { createTokensValidAfter } from './features/auth/tokens-valid-after.js';
 import { createInvitationsService } from './features/organizations/invitations.service.js';
@@ -75,6 +78,13 @@ export function createServices(deps: {
   const usageRecorder = createUsageRecorder({
     usage,
     flushIntervalMs: config.billing.usageFlushIntervalMs,
+    logger,
+  });
+  const gatedCallQuota = createGatedCallQuota({
+    // A new field per process: a restarted instance's calls before the restart keep counting under the old one.
+    exchange: createRedisQuotaExchange({ redis, keyPrefix: config.redis.keyPrefix, instanceId: randomUUID() }),
+    readStoredCounts: (day, organizationIds) => usage.countsForDay(day, GATED_CALLS_METRIC, organizationIds),
+    syncIntervalMs: config.billing.gatedCallSyncIntervalMs,
     logger,
   });
   const entitlements = createEntitlementCache({
@@ -193,6 +203,7 @@ export function createServices(deps: {
     entitlements,
     memberships,
     usage: usageRecorder,
+    gatedCallQuota,
     analytics: createAnalyticsService({ usage, recorder: usageRecorder }),
     /** Null until STRIPE_WEBHOOK_SECRET is set (production refuses to start without it). */
     stripeWebhookInbox: config.billing.webhookSecret
@@ -209,13 +220,13 @@ export function createServices(deps: {
     queues: [stripeEvents.queue, ...dashboardQueues.map((producer) => producer.queue)],
     /** Starts background parts (pub/sub subscription, usage flushing). */
     async start() {
-      await Promise.all([entitlements.start(), tokensValidAfter.start(), memberships.start()]);
+      await Promise.all([entitlements.start(), tokensValidAfter.start(), memberships.start(), gatedCallQuota.start()]);
       usageRecorder.start();
     },
     /** Flushes usage and closes the producer; connections are closed by the caller. */
     async stop() {
       stripeEventEnqueue.stop();
-      await usageRecorder.stop();
+      await Promise.all([usageRecorder.stop(), gatedCallQuota.stop()]);
       await Promise.all([stripeEvents.close(), ...dashboardQueues.map((producer) => producer.close())]);
     },
     /** The public keys for `/.well-known/jwks.json` (asymmetric signing only). */

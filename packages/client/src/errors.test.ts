@@ -59,6 +59,32 @@ describe('errorDetails', () => {
 
     expect(errorDetails(error)).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterMs: 7000 });
     expect(isRateLimited(error)).toEqual({ retryAfterMs: 7000 });
+    expect(errorDetails(error)).toMatchObject({ dailyLimit: null });
+  });
+
+  test('when the plan’s daily limit of gated calls is used up, then dailyLimit says the limit, the calls counted and when it resets', () => {
+    const error = apiError('Daily limit reached', {
+      code: 'TOO_MANY_REQUESTS',
+      httpStatus: 429,
+      details: {
+        quota: 'gatedCallsPerDay',
+        limit: 100_000,
+        used: 100_000,
+        resetsAt: '2026-12-01T00:00:00.000Z',
+        retryAfterSeconds: 3_600,
+      },
+    });
+
+    expect(errorDetails(error)).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      retryAfterMs: 3_600_000,
+      dailyLimit: {
+        quota: 'gatedCallsPerDay',
+        limit: 100_000,
+        used: 100_000,
+        resetsAt: new Date('2026-12-01T00:00:00.000Z'),
+      },
+    });
   });
 
   test('when input fails validation, then the field errors come from zod’s flattened issues', () => {

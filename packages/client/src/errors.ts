@@ -70,7 +70,8 @@ type Common<TCode extends ApiErrorCode> = {
  * What went wrong, typed by error code: narrow on `code`.
  * - PAYMENT_REQUIRED: the feature needed, and the organization's plan, status and why
  *   (for the plan's members limit, read `memberLimitReached()` instead).
- * - TOO_MANY_REQUESTS: how long to wait.
+ * - TOO_MANY_REQUESTS: how long to wait; `dailyLimit` when the plan's daily limit of gated calls is used up
+ *   (the limit, the calls counted and when it resets), null for the per-IP request limits.
  * - BAD_REQUEST: the field errors (from input validation or a domain check such as the password policy).
  */
 export type ErrorDetails =
@@ -80,9 +81,22 @@ export type ErrorDetails =
       status: SubscriptionStatus;
       reason: EntitlementReason;
     })
-  | (Common<'TOO_MANY_REQUESTS'> & { retryAfterMs: number })
+  | (Common<'TOO_MANY_REQUESTS'> & { retryAfterMs: number; dailyLimit: DailyLimit | null })
   | (Common<'BAD_REQUEST'> & FlattenedZodError)
   | Common<Exclude<ApiErrorCode, 'PAYMENT_REQUIRED' | 'TOO_MANY_REQUESTS' | 'BAD_REQUEST'>>;
+
+/** The plan's daily limit of plan-gated calls, used up: refused until `resetsAt` (the next UTC midnight). */
+export type DailyLimit = { quota: 'gatedCallsPerDay'; limit: number; used: number; resetsAt: Date };
+
+function dailyLimitOf(details: Readonly<Record<string, unknown>>): DailyLimit | null {
+  if (details.quota !== 'gatedCallsPerDay') return null;
+  return {
+    quota: details.quota,
+    limit: Number(details.limit),
+    used: Number(details.used),
+    resetsAt: new Date(String(details.resetsAt)),
+  };
+}
 
 function dataOf(error: unknown): Partial<ApiErrorData> | null {
   if (!(error instanceof TRPCClientError)) return null;
@@ -114,7 +128,12 @@ export function errorDetails(error: unknown): ErrorDetails | null {
         reason: details.reason as EntitlementReason,
       };
     case 'TOO_MANY_REQUESTS':
-      return { ...common, code: data.code, retryAfterMs: Math.max(1, Number(details.retryAfterSeconds ?? 1)) * 1000 };
+      return {
+        ...common,
+        code: data.code,
+        retryAfterMs: Math.max(1, Number(details.retryAfterSeconds ?? 1)) * 1000,
+        dailyLimit: dailyLimitOf(details),
+      };
     case 'BAD_REQUEST': {
       const field = typeof details.field === 'string' ? details.field : null;
       const fromDomain = field ? { [field]: [error.message] } : {};

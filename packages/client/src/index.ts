@@ -11,6 +11,7 @@ export {
   type ApiErrorCode,
   type ApiErrorData,
   type ApiErrorShape,
+  type DailyLimit,
   type EntitlementReason,
   errorDetails,
   type ErrorDetails,

@@ -112,6 +112,7 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
       eventSweepGraceMs: env.STRIPE_EVENT_SWEEP_GRACE_MS,
       entitlementCacheTtlMs: env.ENTITLEMENT_CACHE_TTL_MS,
       usageFlushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+      gatedCallSyncIntervalMs: env.GATED_CALL_SYNC_INTERVAL_MS,
     },
     email: {
       /** False only when EMAIL_DELIVERY=disabled: recorded messages are then dead-lettered unsent. */

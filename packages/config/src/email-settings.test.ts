@@ -16,6 +16,7 @@ const production = {
   BILLING_CANCEL_URL: 'https://app.example.com/billing',
   BILLING_PORTAL_RETURN_URL: 'https://app.example.com/billing',
   APP_URL: 'https://app.example.com',
+  AUTH_TWO_FACTOR_SECRET: 'Rk7pW2xN9qL4vT8mZ3bH6cJ1dF5gS0aY-Ue_Io7nPq2',
 };
 const smtp = {
   SMTP_URL: 'smtps://apikey:Vq8vN3kLp2Xr7Tw9Hb4M@smtp.example.com:465',

@@ -154,6 +154,8 @@ export const envSchema = z.object({
   STRIPE_EVENT_SWEEP_GRACE_MS: durationMs.default(10_000),
   ENTITLEMENT_CACHE_TTL_MS: durationMs.default(60_000),
   USAGE_FLUSH_INTERVAL_MS: durationMs.default(5_000),
+  // The daily limit of plan-gated calls can be overshot by what all instances admit in about two of these (ADR 024).
+  GATED_CALL_SYNC_INTERVAL_MS: durationMs.default(1_000),
 
   // Operator credentials (HTTP Basic) for the queue dashboard at /admin/queues. Both unset = dashboard off.
   ADMIN_USERNAME: z.string().min(3).max(64).optional(),

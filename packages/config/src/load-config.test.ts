@@ -170,6 +170,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...minimal, INVITATION_TTL_DAYS: '30' }).organizations.invitationTtlDays).toBe(30);
   });
 
+  test('when production would reconcile plan-gated call counts less often than once a minute, then start-up is refused', () => {
+    expect(
+      loadConfig({ ...strongProduction, GATED_CALL_SYNC_INTERVAL_MS: '60000' }).billing.gatedCallSyncIntervalMs,
+    ).toBe(60_000);
+    expect(issuesOf({ ...strongProduction, GATED_CALL_SYNC_INTERVAL_MS: '60001' })).toEqual([
+      {
+        variable: 'GATED_CALL_SYNC_INTERVAL_MS',
+        problem: "must be at most 60000 in production (the daily limit's overshoot grows with it)",
+      },
+    ]);
+    expect(loadConfig({ ...minimal, GATED_CALL_SYNC_INTERVAL_MS: '600000' }).billing.gatedCallSyncIntervalMs).toBe(
+      600_000,
+    );
+  });
+
   test('when outside production without JWT_SECRET, then a development secret is used that production would refuse', () => {
     const secret = loadConfig(minimal).auth.jwt.secret;
 

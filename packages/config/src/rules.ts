@@ -5,6 +5,8 @@ import { envSchema } from './env.schema.js';
 import { weakSecretReason } from './secrets.js';
 
 const WEBHOOK_SECRET_PREFIX = 'whsec_';
+/** Past this, instances learn of each other's plan-gated calls so late that the daily limit means little. */
+const MAX_PRODUCTION_GATED_CALL_SYNC_MS = 60_000;
 
 /**
  * The schema the rules below read: every variable that parsed, with the
@@ -75,6 +77,12 @@ function productionProblems(env: RuleInput): Problem[] {
   if (metricsWeakness) problems.push({ variable: 'METRICS_TOKEN', problem: `it ${metricsWeakness}` });
   if (env.LOG_FORMAT === 'pretty') {
     problems.push({ variable: 'LOG_FORMAT', problem: 'must be json in production (log collectors read JSON lines)' });
+  }
+  if (env.GATED_CALL_SYNC_INTERVAL_MS > MAX_PRODUCTION_GATED_CALL_SYNC_MS) {
+    problems.push({
+      variable: 'GATED_CALL_SYNC_INTERVAL_MS',
+      problem: `must be at most ${MAX_PRODUCTION_GATED_CALL_SYNC_MS} in production (the daily limit's overshoot grows with it)`,
+    });
   }
   if (env.BCRYPT_COST < 10) problems.push({ variable: 'BCRYPT_COST', problem: 'must be at least 10 in production' });
   if (!env.STRIPE_SECRET_KEY) problems.push({ variable: 'STRIPE_SECRET_KEY', problem: 'is required in production' });

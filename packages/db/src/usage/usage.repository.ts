@@ -41,6 +41,15 @@ export function createUsageRepository(db: Knex) {
         .select(raw("to_char(day, 'YYYY-MM-DD')").as('day'), 'metric', 'count');
       return rows.map((row) => ({ day: String(row.day), metric: row.metric, count: Number(row.count) }));
     },
+
+    /** These organizations' stored counts of one metric on one day (the daily limit's floor). */
+    async countsForDay(day: string, metric: string, organizationIds: string[]): Promise<Map<string, number>> {
+      const rows = await UsageDailyModel.query(db)
+        .where({ day, metric })
+        .whereIn('organizationId', organizationIds)
+        .select('organizationId', 'count');
+      return new Map(rows.map((row) => [row.organizationId, Number(row.count)]));
+    },
   };
 }
 

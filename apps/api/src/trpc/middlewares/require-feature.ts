@@ -8,7 +8,9 @@ import { middleware } from '../t.js';
  * The plan gate: the organization must be entitled to `feature`, read from
  * the in-process entitlement cache (never from token claims). Otherwise
  * PAYMENT_REQUIRED with what is needed and what the organization has.
- * Counts the call as usage (batched, no I/O here).
+ * Then the plan's daily limit of gated calls (RATE_LIMITED with the limit,
+ * the calls counted and when it resets; ADR 024), and the call is counted as
+ * usage. Neither does I/O here: both count in memory and sync in the background.
  */
 export function requireFeature(feature: Feature) {
   return middleware(async function requirePlanFeature({ ctx, input, next }) {
@@ -24,6 +26,7 @@ export function requireFeature(feature: Feature) {
         },
       });
     }
+    ctx.services.gatedCallQuota.take(organizationId, entitlements.limits.gatedCallsPerDay);
     ctx.services.usage.record(organizationId);
     return next({ ctx: { entitlements } });
   });
