@@ -8,7 +8,13 @@ import { createLogin } from './accounts/login.js';
 import { createProfile } from './accounts/profile.js';
 import { createRegistration, type SignupInput, type WithinSignup } from './accounts/registration.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
-import type { Clock, LoginThrottle, OrganizationDeletionJobs, SecondFactorThrottle, TokensValidAfter } from './ports.js';
+import type {
+  Clock,
+  LoginThrottle,
+  OrganizationDeletionJobs,
+  SecondFactorThrottle,
+  TokensValidAfter,
+} from './ports.js';
 import { createSessionRevocations } from './revocation/session-revocations.js';
 import { createRefreshRotation } from './sessions/refresh-rotation.js';
 import { createSessionAuthenticator } from './sessions/session-authenticator.js';
