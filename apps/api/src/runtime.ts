@@ -15,8 +15,8 @@ import { createServices } from './services.js';
 export function createApiRuntime(options: { config: Config; logger: Logger; version: string; router?: AnyRouter }) {
   const { config, logger } = options;
   const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
-  const redis = createFastFailRedis(config.redis.url, logger, 'api');
-  const subscriber = createSubscriberRedis(config.redis.url, logger);
+  const redis = createFastFailRedis(config.redis, logger, 'api');
+  const subscriber = createSubscriberRedis(config.redis, logger);
   const services = createServices({
     config,
     db,

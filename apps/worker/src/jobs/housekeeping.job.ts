@@ -1,8 +1,8 @@
 import type { HousekeepingPayload } from '@groundwork/queue';
 import { workerHeartbeatKey } from '@groundwork/queue';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
-export type HousekeepingDeps = { redis: Redis; keyPrefix: string; heartbeatIntervalMs: number; now?: () => Date };
+export type HousekeepingDeps = { redis: RedisClient; keyPrefix: string; heartbeatIntervalMs: number; now?: () => Date };
 
 /** Handles scheduled upkeep tasks. Each task is idempotent: running it twice changes nothing more. */
 export function createHousekeepingHandler(deps: HousekeepingDeps) {
