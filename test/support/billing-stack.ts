@@ -76,6 +76,10 @@ export async function startTestWorker(config: Config) {
     billing: runtime.billing,
     enqueueEvent: runtime.enqueueEvent,
     running,
+    producers,
+    schedules: runtime.schedules,
+    /** Serves the worker's /health, /ready and /metrics (on any free port). */
+    listen: () => runtime.listen(0, '127.0.0.1'),
     eventsSettled,
     close: () => runtime.close(),
   };
