@@ -40,6 +40,7 @@ describe('on a Redis Cluster', () => {
     const config = billingTestConfig(database.url, emulator, {
       REDIS_MODE: 'cluster',
       REDIS_URL: cluster.url,
+      LOGIN_MAX_CONSECUTIVE_FAILURES: '2',
     });
     [first, second, worker] = await Promise.all([startTestApi(config), startTestApi(config), startTestWorker(config)]);
   });
@@ -104,6 +105,21 @@ describe('on a Redis Cluster', () => {
 
     expect([onFirst.allowedCalls, onSecond.allowedCalls]).toEqual([limit, 0]);
     expect(onSecond.msBeforeNext).toBeGreaterThan(0);
+  });
+
+  test('when wrong passwords exceed the login limit on one instance, then the other instance refuses the next try', async () => {
+    const signup = buildSignup();
+    await apiClient(first.url).auth.signup.mutate(signup);
+    const wrong = { email: signup.email, password: `${signup.password}-wrong` };
+
+    const onFirst = [
+      await failureOf(apiClient(first.url).auth.login.mutate(wrong)),
+      await failureOf(apiClient(first.url).auth.login.mutate(wrong)),
+    ];
+    const onSecond = await failureOf(apiClient(second.url).auth.login.mutate(wrong));
+
+    expect(onFirst.map((failure) => failure.data?.code)).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED']);
+    expect(onSecond.data?.code).toBe('TOO_MANY_REQUESTS');
   });
 
   test('when a member is removed on one instance, then the other instance refuses them on the next call', async () => {
