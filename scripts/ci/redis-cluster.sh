@@ -13,9 +13,13 @@ state() { redis-cli -h 127.0.0.1 -p "$1" cluster info 2>/dev/null | tr -d '\r' |
 
 if [ "$command" = stop ]; then
   for pidfile in "$dir"/node-*.pid; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    # A node writes its files until it exits: wait until its port is closed before removing them.
+    port=${pidfile##*/node-} port=${port%.pid}
+    for _ in $(seq 1 50); do redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 || break; sleep 0.1; done
   done
-  rm -rf "$dir"
+  rm -rf "$dir" 2>/dev/null || { sleep 0.5; rm -rf "$dir"; }
   exit 0
 fi
 
