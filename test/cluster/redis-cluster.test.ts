@@ -93,6 +93,12 @@ describe('on a Redis Cluster', () => {
     const refusedSecond = await failureOf(onSecond.auth.me.query());
 
     expect([refusedFirst.data?.code, refusedSecond.data?.code]).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED']);
+    // Redis itself answered (marker and limit from different slots), not the database fallback.
+    const { sid } = JSON.parse(Buffer.from(rotated.accessToken.split('.')[1] ?? '', 'base64url').toString()) as {
+      sid: string;
+    };
+    const admission = await second.services.requestAdmission.admit({ ip: '198.51.100.7', calls: 1, sessionId: sid });
+    expect(admission.revocation?.markerExists).toBe(true);
   });
 
   test('when one client address uses up the default limit on one instance, then the other instance refuses it', async () => {
