@@ -77,6 +77,10 @@ export async function startTestWorker(config: Config) {
     enqueueEvent: runtime.enqueueEvent,
     requeueOrganizationDeletion: runtime.requeueOrganizationDeletion,
     running,
+    producers,
+    schedules: runtime.schedules,
+    /** Serves the worker's /health, /ready and /metrics (on any free port). */
+    listen: () => runtime.listen(0, '127.0.0.1'),
     eventsSettled,
     close: () => runtime.close(),
   };

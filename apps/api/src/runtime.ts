@@ -23,8 +23,8 @@ export function createApiRuntime(options: {
 }) {
   const { config, logger } = options;
   const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
-  const redis = createFastFailRedis(config.redis.url, logger, 'api');
-  const subscriber = createSubscriberRedis(config.redis.url, logger);
+  const redis = createFastFailRedis(config.redis, logger, 'api');
+  const subscriber = createSubscriberRedis(config.redis, logger);
   const services = createServices({
     config,
     db,

@@ -19,7 +19,7 @@ import {
   stripeEventJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 import { randomUUID } from 'node:crypto';
 
 import { createAnalyticsService } from './features/analytics/analytics.service.js';
@@ -57,9 +57,9 @@ function signingKeys(jwt: Config['auth']['jwt']): SigningKeys {
 export function createServices(deps: {
   config: Config;
   db: Knex;
-  redis: Redis;
+  redis: RedisClient;
   /** A dedicated connection in subscriber mode, for entitlement-change announcements. */
-  subscriber: Redis;
+  subscriber: RedisClient;
   logger: Logger;
   version: string;
   startedAt: number;

@@ -38,7 +38,7 @@ type RuntimeOptions = { config: Config; logger: Logger; applicationName?: string
 export function createBillingDependencies(options: RuntimeOptions) {
   const { config, logger } = options;
   const db = createDb({ ...config.db, applicationName: options.applicationName ?? 'groundwork-worker', logger });
-  const redis = createFastFailRedis(config.redis.url, logger, 'worker-producer');
+  const redis = createFastFailRedis(config.redis, logger, 'worker-producer');
   const billing = createBillingFromSettings(config.billing, { db, redis, keyPrefix: config.redis.keyPrefix, logger });
   return {
     db,
@@ -63,7 +63,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
   const { config, logger } = options;
   const keyPrefix = config.redis.keyPrefix;
   const { db, redis, billing } = createBillingDependencies(options);
-  const workerRedis = createWorkerRedis(config.redis.url, logger);
+  const workerRedis = createWorkerRedis(config.redis, logger);
   const producerOptions = { connection: redis, keyPrefix, logger };
   const producers = {
     housekeeping: createProducer(housekeepingQueue, producerOptions),

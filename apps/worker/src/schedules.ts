@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import type { Logger } from '@groundwork/core';
 import type { billingQueue, housekeepingQueue, Producer } from '@groundwork/queue';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 type ScheduleProducers = { housekeeping: Producer<typeof housekeepingQueue>; billing: Producer<typeof billingQueue> };
 type ScheduleIntervals = {
@@ -82,7 +82,7 @@ export function keepSchedules(options: {
   producers: ScheduleProducers;
   intervals: ScheduleIntervals;
   /** The worker's connection, whose reconnects prompt an immediate check. */
-  connection: Redis;
+  connection: RedisClient;
   checkIntervalMs: number;
   retryDelayMs: number;
   onDataLoss: (lost: string[]) => Promise<void>;

@@ -43,6 +43,8 @@ describe('stall detection (ADR 012)', () => {
     expect(taken?.id).toBe('orphan');
 
     // Act: a healthy worker with the product's settings.
+    const healthyRedis = createWorkerRedis(TEST_REDIS_URL, logger);
+    cleanups.push(() => Promise.resolve(healthyRedis.disconnect()));
     let resolveRan: (jobId: string) => void = () => undefined;
     const ran = new Promise<string>((resolve) => (resolveRan = resolve));
     const running = startWorkers({
@@ -55,7 +57,7 @@ describe('stall detection (ADR 012)', () => {
         billing: () => Promise.resolve(),
         emails: () => Promise.resolve(),
       },
-      connection: workerRedis.duplicate(),
+      connection: healthyRedis,
       keyPrefix,
       concurrency: 1,
       logger,

@@ -1,7 +1,7 @@
 import { type Logger, withTimeout } from '@groundwork/core';
 import { bullPrefix, type QueueName, queueDefinitions } from '@groundwork/queue';
 import { type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 import type { JobProcessor } from './processors.js';
 
@@ -77,7 +77,7 @@ export function superviseWorkers(workers: Worker[], logger: Logger, hooks: Final
 /** Starts one BullMQ worker per queue of the registry. */
 export function startWorkers(options: {
   processors: Record<QueueName, JobProcessor>;
-  connection: Redis;
+  connection: RedisClient;
   keyPrefix: string;
   concurrency: number;
   logger: Logger;
@@ -87,7 +87,7 @@ export function startWorkers(options: {
     (definition) =>
       new Worker(definition.name, options.processors[definition.name], {
         connection: options.connection,
-        prefix: bullPrefix(options.keyPrefix),
+        prefix: bullPrefix(options.keyPrefix, options.connection.isCluster),
         concurrency: options.concurrency,
         ...definition.stall,
       }),

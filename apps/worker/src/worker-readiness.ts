@@ -2,7 +2,7 @@ import type { Config } from '@groundwork/config';
 import { type BackgroundCheck, type Logger, startBackgroundChecks } from '@groundwork/core';
 import { type Knex, migrationsCheck, pingDatabase } from '@groundwork/db';
 import { pingRedis } from '@groundwork/queue';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 /**
  * What the worker's `/ready` checks: PostgreSQL and Redis on each probe, and
@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
 export function createWorkerReadiness(deps: {
   config: Config;
   db: Knex;
-  redis: Redis;
+  redis: RedisClient;
   billing: { healthCheck: (intervalMs: number) => BackgroundCheck };
   logger: Logger;
 }) {

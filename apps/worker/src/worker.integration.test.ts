@@ -8,10 +8,10 @@ import {
   createProducer,
   createWorkerRedis,
   housekeepingQueue,
+  type RedisClient,
   workerHeartbeatKey,
 } from '@groundwork/queue';
 import { type Job, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
 import { redisReady } from '../../../test/support/redis-ready.js';
@@ -25,7 +25,7 @@ const logger = createLogger({ service: 'worker-test', level: 'silent' });
 
 describe('worker', () => {
   let keyPrefix: string;
-  let producerRedis: Redis;
+  let producerRedis: RedisClient;
   const cleanups: (() => Promise<unknown>)[] = [];
 
   beforeEach(async () => {

@@ -1,6 +1,6 @@
 import type { Logger } from '@groundwork/core';
 import type { UnitOfWork } from '@groundwork/db';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 import { createAccountDeletion } from './accounts/account-deletion.js';
 import { createChangePassword } from './accounts/change-password.js';
@@ -47,7 +47,7 @@ export type AuthSettings = {
 export type AuthOptions = {
   uow: UnitOfWork;
   /** Revocation markers live here (ADR 006, 012). */
-  redis: Redis;
+  redis: Redis | Cluster;
   keyPrefix: string;
   hasher: PasswordHasher;
   accessTokens: AccessTokens;

@@ -1,6 +1,6 @@
 import type { Logger } from '@groundwork/core';
 import { createUnitOfWork, type Knex, type UnitOfWork } from '@groundwork/db';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type Stripe from 'stripe';
 
 import { type BillingUrls, createBillingService } from './checkout/billing.service.js';
@@ -88,7 +88,7 @@ export type BillingSettings = {
  */
 export function createBillingFromSettings(
   settings: BillingSettings,
-  deps: { db: Knex; redis: Redis; keyPrefix: string; logger: Logger },
+  deps: { db: Knex; redis: Redis | Cluster; keyPrefix: string; logger: Logger },
 ) {
   if (!settings.stripeSecretKey) deps.logger.warn('STRIPE_SECRET_KEY is not set: billing calls will fail');
   const stripe = createStripeClient({

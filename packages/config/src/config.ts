@@ -39,7 +39,7 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       migrationsDirectory: env.MIGRATIONS_DIR,
     },
-    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+    redis: { url: env.REDIS_URL, mode: env.REDIS_MODE, keyPrefix: env.REDIS_KEY_PREFIX },
     worker: {
       concurrency: env.WORKER_CONCURRENCY,
       healthPort: env.WORKER_HEALTH_PORT,

@@ -52,6 +52,8 @@ export const envSchema = z.object({
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' })
     .default('redis://127.0.0.1:6379'),
+  // cluster: REDIS_URL names any node of a Redis Cluster; keys and queues are hash-tagged for it (ADR 027).
+  REDIS_MODE: z.enum(['standalone', 'cluster']).default('standalone'),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'expected 1-32 lowercase letters, digits, "-" or "_"')

@@ -42,7 +42,7 @@ describe('loadConfig', () => {
       log: { level: 'info' },
       http: { port: 3000, trustProxy: 0, corsOrigins: [], bodyLimitBytes: 102_400, maxBatchSize: 10 },
       db: { pool: { min: 0, max: 10 }, statementTimeoutMs: 10_000 },
-      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'gw' },
+      redis: { url: 'redis://127.0.0.1:6379', mode: 'standalone', keyPrefix: 'gw' },
       worker: { concurrency: 5 },
     });
   });
@@ -318,6 +318,15 @@ describe('loadConfig', () => {
     expect(issuesOf({ ...minimal, ADMIN_USERNAME: 'admin' })).toEqual([
       { variable: 'ADMIN_PASSWORD', problem: 'set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither' },
     ]);
+  });
+
+  test('when cluster mode names a database other than 0, then start-up is refused; database 0 or none is accepted', () => {
+    const cluster = { ...minimal, REDIS_MODE: 'cluster' };
+    expect(issuesOf({ ...cluster, REDIS_URL: 'redis://10.0.0.1:7000/2' })).toEqual([
+      { variable: 'REDIS_URL', problem: 'must not name a database: a Redis Cluster has database 0 only' },
+    ]);
+    expect(loadConfig({ ...cluster, REDIS_URL: 'redis://10.0.0.1:7000/0' }).redis.mode).toBe('cluster');
+    expect(loadConfig({ ...minimal, REDIS_URL: 'redis://10.0.0.1:6379/2' }).redis.mode).toBe('standalone');
   });
 
   test('when a live key is configured, then only live webhooks are expected', () => {

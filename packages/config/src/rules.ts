@@ -31,6 +31,11 @@ function crossFieldProblems(env: RuleInput): Problem[] {
       problem: 'must list the browser origins allowed to use the refresh cookie (AUTH_REFRESH_COOKIE=true)',
     });
   }
+  // A cluster has database 0 only; a URL naming another would be silently ignored, mixing deployments' keys.
+  const database = env.REDIS_URL ? new URL(env.REDIS_URL).pathname.replace('/', '') : '';
+  if (env.REDIS_MODE === 'cluster' && database !== '' && database !== '0') {
+    problems.push({ variable: 'REDIS_URL', problem: 'must not name a database: a Redis Cluster has database 0 only' });
+  }
   // A lease shorter than one SMTP exchange (connect, greeting, data) would let a retry send a message still in flight.
   if (env.EMAIL_SEND_LEASE_MS < env.SMTP_TIMEOUT_MS * 3) {
     problems.push({

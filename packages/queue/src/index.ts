@@ -5,6 +5,9 @@ export {
   createSubscriberRedis,
   createWorkerRedis,
   pingRedis,
+  type RedisClient,
+  type RedisMode,
+  type RedisTarget,
 } from './connections.js';
 export {
   BASE_JOB_OPTIONS,

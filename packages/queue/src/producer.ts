@@ -1,11 +1,10 @@
 import { type JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 
 import { AppError } from '@groundwork/core';
 
-import { bullPrefix } from './connections.js';
+import { bullPrefix, type RedisClient } from './connections.js';
 import type { QueueDefinition } from './define-queue.js';
 
 export type Producer<TDefinition extends QueueDefinition> = {
@@ -29,11 +28,11 @@ export type Producer<TDefinition extends QueueDefinition> = {
  */
 export function createProducer<TDefinition extends QueueDefinition>(
   definition: TDefinition,
-  options: { connection: Redis; keyPrefix: string; logger: Logger },
+  options: { connection: RedisClient; keyPrefix: string; logger: Logger },
 ): Producer<TDefinition> {
   const queue = new Queue(definition.name, {
     connection: options.connection,
-    prefix: bullPrefix(options.keyPrefix),
+    prefix: bullPrefix(options.keyPrefix, options.connection.isCluster),
     defaultJobOptions: definition.defaultJobOptions,
   });
   queue.on('error', (err) => options.logger.warn({ err, queue: definition.name }, 'queue error'));

@@ -79,6 +79,19 @@ describe('pub/sub cache', () => {
     expect(read).toHaveBeenCalledTimes(2);
   });
 
+  test('when a cluster node leaves (the subscription may move, losing messages), then every entry is dropped', async () => {
+    const { cache, subscriber } = setup();
+    const read = vi.fn(async () => 'v');
+    await cache.get('a', read);
+    await cache.get('b', read);
+
+    subscriber.emit('-node', {}, '127.0.0.1:7001');
+    await cache.get('a', read);
+    await cache.get('b', read);
+
+    expect(read).toHaveBeenCalledTimes(4);
+  });
+
   test('when this instance announces a key, then it drops its copy and publishes the key on the channel', async () => {
     const { cache, redis } = setup();
     const read = vi.fn(async () => 'v');

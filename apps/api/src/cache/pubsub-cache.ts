@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 type Entry<TValue> = { value: Promise<TValue>; expiresAt: number };
 
@@ -10,9 +10,9 @@ export type PubSubCacheOptions<TValue> = {
   /** Past this many entries, expired ones are swept, and if that is not enough, all are dropped. */
   maxEntries: number;
   /** A dedicated connection in subscriber mode, shared by every cache of the process. */
-  subscriber: Redis;
+  subscriber: RedisClient;
   /** The connection `announce` publishes on (not needed by a cache that only listens). */
-  redis?: Pick<Redis, 'publish'>;
+  redis?: Pick<RedisClient, 'publish'>;
   /**
    * When a loaded value stops being trusted: given the value and the TTL's expiry, the expiry
    * to keep (e.g. earlier, when the value itself runs out), or null not to cache it at all.
@@ -47,6 +47,8 @@ export function createPubSubCache<TValue>(options: PubSubCacheOptions<TValue>) {
     if (subscribedOnce) entries.clear();
     subscribedOnce = true;
   });
+  // On a cluster, losing a node may move the subscription to another one, without a new "ready".
+  options.subscriber.on('-node', () => entries.clear());
 
   function makeRoom() {
     if (entries.size < options.maxEntries) return;

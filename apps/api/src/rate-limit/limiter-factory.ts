@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 import { AppError } from '@groundwork/core';
@@ -10,7 +10,7 @@ export type LimiterSettings = { points: number; durationSeconds: number; blockSe
  * twin that takes over in this process when Redis fails or is not connected,
  * so protection degrades to per-process instead of disappearing.
  */
-export function createLimiter(redis: Redis, keyPrefix: string, settings: LimiterSettings): RateLimiterRedis {
+export function createLimiter(redis: RedisClient, keyPrefix: string, settings: LimiterSettings): RateLimiterRedis {
   const base = {
     points: settings.points,
     duration: settings.durationSeconds,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 
 import { clientKey } from './client-key.js';
@@ -29,7 +29,11 @@ export function loginPairKey(email: string, ip: string): string {
  * before the password is checked, so parallel guesses cannot slip through
  * between a check and a count.
  */
-export function createLoginThrottle(options: { redis: Redis; keyPrefix: string; settings: LoginThrottleSettings }) {
+export function createLoginThrottle(options: {
+  redis: RedisClient;
+  keyPrefix: string;
+  settings: LoginThrottleSettings;
+}) {
   const { redis, keyPrefix, settings } = options;
   const pairs = createLimiter(redis, `${keyPrefix}:rl:login-pair`, {
     points: settings.maxConsecutiveFailures,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 import type { Logger } from '@groundwork/core';
@@ -37,7 +37,7 @@ export type Admission = {
  * revocation is left to the database (`revocation: null`).
  */
 export function createRequestAdmission(options: {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   limit: { points: number; durationSeconds: number };
   revocationKeys: (sessionId: string) => [marker: string, since: string];
@@ -52,6 +52,20 @@ export function createRequestAdmission(options: {
     ...keysAndArgs: (string | number)[]
   ) => Promise<[number, number, number, string | null]>;
   const admitScript = (redis as unknown as { groundworkAdmit: AdmitCommand }).groundworkAdmit.bind(redis);
+  /**
+   * On a cluster the client's address and the session live in different slots
+   * (ADR 027): the limit's script and the revocation MGET (its keys share a
+   * hash tag) go out together, to their own masters, still one round-trip time.
+   */
+  async function admitAcrossSlots(limitKey: string, revocationKeys: string[], calls: number) {
+    const [[consumed, ttl], read] = await Promise.all([
+      admitScript(1, limitKey, calls, limit.durationSeconds),
+      revocationKeys.length > 0 ? redis.mget(...revocationKeys) : Promise.resolve([null, null]),
+    ]);
+    const [marker = null, since = null] = read;
+    return [consumed, ttl, marker === null ? 0 : 1, since] as const;
+  }
+
   const insurance = new RateLimiterMemory({
     points: limit.points,
     duration: limit.durationSeconds,
@@ -78,9 +92,12 @@ export function createRequestAdmission(options: {
       const key = clientKey(request.ip);
       const calls = Math.max(1, request.calls);
       if (redis.status !== 'ready') return inMemory(key, calls);
-      const keys = [`${limiterPrefix}:${key}`, ...(request.sessionId ? options.revocationKeys(request.sessionId) : [])];
+      const limitKey = `${limiterPrefix}:${key}`;
+      const revocationKeys = request.sessionId ? options.revocationKeys(request.sessionId) : [];
       try {
-        const [consumed, ttl, marker, since] = await admitScript(keys.length, ...keys, calls, limit.durationSeconds);
+        const [consumed, ttl, marker, since] = redis.isCluster
+          ? await admitAcrossSlots(limitKey, revocationKeys, calls)
+          : await admitScript(1 + revocationKeys.length, limitKey, ...revocationKeys, calls, limit.durationSeconds);
         return {
           ...fromConsumed(consumed, calls, ttl),
           revocation: request.sessionId ? { markerExists: marker === 1, since: since ?? null } : null,

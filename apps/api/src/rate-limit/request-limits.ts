@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 import { clientKey } from './client-key.js';
 import { consumeOrThrow, createLimiter, type LimiterSettings } from './limiter-factory.js';
@@ -10,7 +10,7 @@ export type RequestLimitName = 'default' | 'signup' | 'refresh';
  * counts ten). `default` applies to every call; the others add to it.
  */
 export function createRequestLimits(options: {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   limits: Record<RequestLimitName, { points: number; durationSeconds: number }>;
 }) {

@@ -1,5 +1,5 @@
 import type { SecondFactorThrottle } from '@groundwork/auth';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 import { clientKey } from './client-key.js';
 import { consumeOrThrow, createLimiter } from './limiter-factory.js';
@@ -21,7 +21,7 @@ export const SECOND_FACTOR_LIMITS = {
  * parallel guesses cannot slip between a check and a count; a correct code
  * gives the user a clean slate.
  */
-export function createSecondFactorThrottle(options: { redis: Redis; keyPrefix: string }): SecondFactorThrottle {
+export function createSecondFactorThrottle(options: { redis: RedisClient; keyPrefix: string }): SecondFactorThrottle {
   const perUser = createLimiter(options.redis, `${options.keyPrefix}:rl:mfa-user`, SECOND_FACTOR_LIMITS.perUser);
   const perIp = createLimiter(options.redis, `${options.keyPrefix}:rl:mfa-ip`, SECOND_FACTOR_LIMITS.perIp);
 

@@ -1,9 +1,9 @@
 import type { HousekeepingPayload } from '@groundwork/queue';
 import { workerHeartbeatKey } from '@groundwork/queue';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 export type HousekeepingDeps = {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix: string;
   heartbeatIntervalMs: number;
   /** Queues outbox e-mail whose enqueue was lost; resolves with how many (see `createEmailOutboxSweep`). */

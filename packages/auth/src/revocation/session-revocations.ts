@@ -1,6 +1,6 @@
 import type { Logger } from '@groundwork/core';
 import type { RefreshTokenRepository } from '@groundwork/db';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * Makes revocation reach access tokens before they expire. The database
@@ -18,7 +18,7 @@ import type { Redis } from 'ioredis';
  * slot on a Redis Cluster.
  */
 export function createSessionRevocations(options: {
-  redis: Redis;
+  redis: Redis | Cluster;
   keyPrefix: string;
   accessTokenTtlSeconds: number;
   refreshTokens: Pick<RefreshTokenRepository, 'isFamilyRevoked'>;

@@ -1,5 +1,5 @@
 import { AppError } from '@groundwork/core';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 import type { Clock } from '../ports.js';
 import type { Session } from '../sessions/session.js';
@@ -14,7 +14,7 @@ export const STEP_UP_REQUIRED = 'STEP_UP_REQUIRED';
  * (ADR 010). A lost key only asks the user to re-authenticate: it fails closed.
  */
 export function createRecentAuthentications(options: {
-  redis: Redis;
+  redis: Redis | Cluster;
   keyPrefix: string;
   windowSeconds: number;
   clock: Clock;

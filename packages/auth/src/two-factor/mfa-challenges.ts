@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 import type { Clock } from '../ports.js';
 import { generateSecretToken, hashSecretToken } from '../tokens/secret-tokens.js';
@@ -15,7 +15,12 @@ type StoredChallenge = { userId: string; expiresAt: number };
  * against the injected clock; Redis expiry only cleans up) and is spent by
  * the one completion that deletes it.
  */
-export function createMfaChallenges(options: { redis: Redis; keyPrefix: string; ttlSeconds: number; clock: Clock }) {
+export function createMfaChallenges(options: {
+  redis: Redis | Cluster;
+  keyPrefix: string;
+  ttlSeconds: number;
+  clock: Clock;
+}) {
   const keyFor = (challenge: string) =>
     `${options.keyPrefix}:{auth}:mfa-challenge:${hashSecretToken(challenge).toString('hex')}`;
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@groundwork/core';
 import type { UserRepository } from '@groundwork/db';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 import { createPubSubCache } from '../../cache/pubsub-cache.js';
 
@@ -25,8 +25,8 @@ export const tokensVoidedChannel = (keyPrefix: string) => `${keyPrefix}:auth:tok
  */
 export function createTokensValidAfter(deps: {
   users: Pick<UserRepository, 'findTokensValidAfter'>;
-  redis: Redis;
-  subscriber: Redis;
+  redis: RedisClient;
+  subscriber: RedisClient;
   keyPrefix: string;
   ttlMs: number;
   logger: Logger;

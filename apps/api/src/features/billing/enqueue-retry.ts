@@ -1,5 +1,5 @@
 import type { Logger } from '@groundwork/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 const MAX_PENDING = 100_000;
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -14,7 +14,7 @@ const MAX_RETRY_DELAY_MS = 30_000;
  */
 export function createEnqueueRetry<TMeta>(deps: {
   enqueue: (eventId: string, meta: TMeta) => Promise<unknown>;
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   /** The first timer's delay; it doubles after each failed round, up to 30 s. */
   retryDelayMs?: number;

@@ -1,6 +1,6 @@
 import { entitlementsChannel, type EntitlementReader, type Entitlements } from '@groundwork/billing';
 import type { Logger } from '@groundwork/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 import { createPubSubCache } from '../../cache/pubsub-cache.js';
 
@@ -17,7 +17,7 @@ const MAX_ENTRIES = 50_000;
 export function createEntitlementCache(deps: {
   read: EntitlementReader;
   ttlMs: number;
-  subscriber: Redis;
+  subscriber: RedisClient;
   keyPrefix: string;
   logger: Logger;
   now?: () => number;

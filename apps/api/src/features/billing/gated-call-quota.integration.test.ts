@@ -45,7 +45,7 @@ function takeMany(quota: GatedCallQuota, organizationId: string, limit: number, 
 }
 
 async function storedTotal(redis: Redis, keyPrefix: string, organizationId: string): Promise<number> {
-  const values = await redis.hvals(`${keyPrefix}:gated-calls:${utcDay(Date.now())}:${organizationId}`);
+  const values = await redis.hvals(`${keyPrefix}:gated-calls:{${utcDay(Date.now())}}:${organizationId}`);
   return values.reduce((sum, value) => sum + Number(value), 0);
 }
 
@@ -183,7 +183,7 @@ describe('the daily limit through the app', () => {
   test('when the organization has used its plan’s calls of the day on other instances, then the next gated call gets 429 with Retry-After, the limit, the calls counted and the next UTC midnight', async () => {
     // Arrange: a business organization (1,000,000 calls a day), all but one used on another instance.
     const { client, organizationId, accessToken } = await businessOrganization();
-    const key = `${api.config.redis.keyPrefix}:gated-calls:${utcDay(Date.now())}:${organizationId}`;
+    const key = `${api.config.redis.keyPrefix}:gated-calls:{${utcDay(Date.now())}}:${organizationId}`;
     await api.redis.hset(key, 'another-instance', 999_999);
 
     // Act: the last call of the day, the background sync, then one more.

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 import type { QuotaExchange } from './gated-call-quota.js';
 
@@ -12,9 +12,15 @@ const KEY_TTL_SECONDS = 2 * 86_400;
  * repeated write never counts twice and, after Redis lost its data, the next
  * write of every live instance puts its share back. The total is the sum of
  * the fields; all organizations go in one pipeline: one round trip per sync.
+ * The day is the keys' hash tag, so on a Redis Cluster that pipeline stays on
+ * one node (ADR 027): a day's keys share a slot, days spread over the masters.
  */
-export function createRedisQuotaExchange(deps: { redis: Redis; keyPrefix: string; instanceId: string }): QuotaExchange {
-  const keyOf = (day: string, organizationId: string) => `${deps.keyPrefix}:gated-calls:${day}:${organizationId}`;
+export function createRedisQuotaExchange(deps: {
+  redis: RedisClient;
+  keyPrefix: string;
+  instanceId: string;
+}): QuotaExchange {
+  const keyOf = (day: string, organizationId: string) => `${deps.keyPrefix}:gated-calls:{${day}}:${organizationId}`;
   return async (day, ownCounts) => {
     const pipeline = deps.redis.pipeline();
     const organizationIds = [...ownCounts.keys()];

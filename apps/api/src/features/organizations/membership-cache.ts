@@ -1,6 +1,6 @@
 import type { Logger } from '@groundwork/core';
 import type { Role } from '@groundwork/db';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@groundwork/queue';
 
 import { createPubSubCache } from '../../cache/pubsub-cache.js';
 
@@ -20,8 +20,8 @@ export const membershipsChannel = (keyPrefix: string) => `${keyPrefix}:organizat
 export function createMembershipCache(deps: {
   read: (organizationId: string, userId: string) => Promise<Role | undefined>;
   ttlMs: number;
-  redis: Redis;
-  subscriber: Redis;
+  redis: RedisClient;
+  subscriber: RedisClient;
   keyPrefix: string;
   logger: Logger;
   now?: () => number;
