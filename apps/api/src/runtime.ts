@@ -12,7 +12,14 @@ import { createServices } from './services.js';
  * and for the tests, so both run the same composition. It neither listens
  * nor handles signals.
  */
-export function createApiRuntime(options: { config: Config; logger: Logger; version: string; router?: AnyRouter }) {
+export function createApiRuntime(options: {
+  config: Config;
+  logger: Logger;
+  version: string;
+  router?: AnyRouter;
+  /** The API keys' clock; tests move it instead of waiting. */
+  now?: () => number;
+}) {
   const { config, logger } = options;
   const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
   const redis = createFastFailRedis(config.redis.url, logger, 'api');
@@ -25,6 +32,7 @@ export function createApiRuntime(options: { config: Config; logger: Logger; vers
     logger,
     version: options.version,
     startedAt: Date.now(),
+    ...(options.now ? { now: options.now } : {}),
   });
   // Read by /ready, evaluated on timers: the probe itself never queries migrations or calls Stripe.
   const backgroundChecks = startBackgroundChecks(

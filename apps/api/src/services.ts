@@ -13,6 +13,9 @@ import {
 import type { Redis } from 'ioredis';
 
 import { createAnalyticsService } from './features/analytics/analytics.service.js';
+import { createApiKeyCache } from './features/api-keys/api-key-cache.js';
+import { createApiKeysService } from './features/api-keys/api-keys.service.js';
+import { createLastUsedRecorder } from './features/api-keys/last-used-recorder.js';
 import { createApiMetrics } from './observability/api-metrics.js';
 import { createEnqueueRetry } from './features/billing/enqueue-retry.js';
 import { createEntitlementCache } from './features/billing/entitlement-cache.js';
@@ -48,6 +51,8 @@ export function createServices(deps: {
   logger: Logger;
   version: string;
   startedAt: number;
+  /** The API keys' clock (expiry, rotation grace); tests move it instead of waiting. */
+  now?: () => number;
 }) {
   const { config, db, redis, logger } = deps;
   const metrics = createApiMetrics();
@@ -97,6 +102,27 @@ export function createServices(deps: {
     ttlMs: config.auth.validAfterCacheTtlMs,
     logger,
   });
+  const lastUsed = createLastUsedRecorder({
+    apiKeys: uow.repositories.apiKeys,
+    // Last use is batched like usage, on the same schedule (ADR 025).
+    flushIntervalMs: config.billing.usageFlushIntervalMs,
+    logger,
+  });
+  const apiKeys = createApiKeysService({
+    uow,
+    cache: createApiKeyCache({
+      read: (keyHash) => uow.repositories.apiKeys.findUsableByHash(keyHash),
+      ttlMs: config.auth.apiKeys.cacheTtlMs,
+      redis,
+      subscriber: deps.subscriber,
+      keyPrefix,
+      logger,
+    }),
+    lastUsed,
+    environment: config.billing.livemode ? 'live' : 'test',
+    rotationGraceSeconds: config.auth.apiKeys.rotationGraceSeconds,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   const auth = createAuth({
     uow,
     redis,
@@ -126,6 +152,7 @@ export function createServices(deps: {
   return {
     system: createSystemService({ version: deps.version, startedAt: deps.startedAt }),
     auth,
+    apiKeys,
     organizations: createOrganizationsService({ organizations, memberships }),
     requestAdmission: createRequestAdmission({
       redis,
@@ -168,13 +195,14 @@ export function createServices(deps: {
     queues: [stripeEvents.queue, ...dashboardQueues.map((producer) => producer.queue)],
     /** Starts background parts (pub/sub subscription, usage flushing). */
     async start() {
-      await Promise.all([entitlements.start(), tokensValidAfter.start(), memberships.start()]);
+      await Promise.all([entitlements.start(), tokensValidAfter.start(), memberships.start(), apiKeys.start()]);
       usageRecorder.start();
+      lastUsed.start();
     },
     /** Flushes usage and closes the producer; connections are closed by the caller. */
     async stop() {
       stripeEventEnqueue.stop();
-      await usageRecorder.stop();
+      await Promise.all([usageRecorder.stop(), lastUsed.stop()]);
       await Promise.all([stripeEvents.close(), ...dashboardQueues.map((producer) => producer.close())]);
     },
     /** The public keys for `/.well-known/jwks.json` (asymmetric signing only). */

@@ -75,6 +75,10 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
       validAfterCacheTtlMs: env.AUTH_VALID_AFTER_CACHE_TTL_MS,
       passwordHashing: { concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE },
       membershipCacheTtlMs: env.MEMBERSHIP_CACHE_TTL_MS,
+      apiKeys: {
+        cacheTtlMs: env.API_KEY_CACHE_TTL_MS,
+        rotationGraceSeconds: env.API_KEY_ROTATION_GRACE_SECONDS,
+      },
     },
     billing: {
       stripeSecretKey: env.STRIPE_SECRET_KEY ?? null,

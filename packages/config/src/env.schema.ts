@@ -93,6 +93,15 @@ export const envSchema = z.object({
   PASSWORD_HASH_CONCURRENCY: positiveInt.max(64).default(2),
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1_000).default(4),
   MEMBERSHIP_CACHE_TTL_MS: durationMs.default(30_000),
+  // How long an API instance trusts its cached copy of an API key (revocations are also pushed over pub/sub).
+  API_KEY_CACHE_TTL_MS: durationMs.max(300_000).default(30_000),
+  // How long a rotated API key keeps working beside its successor: at most 7 days.
+  API_KEY_ROTATION_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(86_400),
 
   RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
   RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),

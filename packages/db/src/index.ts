@@ -93,3 +93,12 @@ export {
   type InvitationRepository,
   type OpenInvitation,
 } from './invitations/invitation.repository.js';
+export { API_KEY_SCOPES, ApiKeyModel, type ApiKeyScope } from './api-keys/api-key.model.js';
+export {
+  type ApiKeyRepository,
+  createApiKeyRepository,
+  type ListedApiKey,
+  type LiveApiKey,
+  type NewApiKey,
+  type UsableApiKey,
+} from './api-keys/api-key.repository.js';

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 
 import { createAccountTokenRepository } from './account-tokens/account-token.repository.js';
+import { createApiKeyRepository } from './api-keys/api-key.repository.js';
 import { createAuditEventRepository } from './audit-events/audit-event.repository.js';
 import { createInvitationRepository } from './invitations/invitation.repository.js';
 import { createOutboundEmailRepository } from './outbound-emails/outbound-email.repository.js';
@@ -19,6 +20,7 @@ import { createUserRepository } from './users/user.repository.js';
 export function createRepositories(executor: Knex) {
   return {
     accountTokens: createAccountTokenRepository(executor),
+    apiKeys: createApiKeyRepository(executor),
     audit: createAuditEventRepository(executor),
     invitations: createInvitationRepository(executor),
     organizations: createOrganizationRepository(executor),

@@ -11,7 +11,10 @@ import { listen } from '../server.js';
  * The real app (the same runtime as `main.ts`) on a real port (0: any free
  * one) with real PostgreSQL and Redis connections, logging into memory.
  */
-export async function startTestApi(config: Config, options: { router?: AnyRouter; waitForRedis?: boolean } = {}) {
+export async function startTestApi(
+  config: Config,
+  options: { router?: AnyRouter; waitForRedis?: boolean; now?: () => number } = {},
+) {
   const logs = createLogCapture();
   const logger = createLogger({ service: 'api', level: 'debug' }, logs.stream);
   const runtime = createApiRuntime({
@@ -19,6 +22,7 @@ export async function startTestApi(config: Config, options: { router?: AnyRouter
     logger,
     version: '0.0.0-test',
     ...(options.router ? { router: options.router } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   // Tests that point Redis at a dead port must not wait here.
   if (options.waitForRedis ?? true) {

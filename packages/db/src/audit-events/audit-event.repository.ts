@@ -19,6 +19,9 @@ export const AUDIT_EVENT_TYPES = [
   'email.verified',
   'password.reset_requested',
   'password.reset',
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.rotated',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
