@@ -30,7 +30,10 @@ export const organizationProcedure = (minimumRole: Role = 'member') =>
  * organization within its scopes (read: queries, write: mutations). Adds `ctx.principal`
  * (`user` or `apiKey`) and `ctx.membership`; there is no `ctx.session` guarantee here.
  */
-export const memberOrKeyProcedure = publicProcedure.input(organizationScope).use(requireMemberOrKey);
+export const memberOrKeyProcedure = publicProcedure
+  .meta({ acceptsApiKey: true })
+  .input(organizationScope)
+  .use(requireMemberOrKey);
 
 /**
  * Plan-gated: a member-or-key procedure whose organization must be entitled
