@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
 import { testConfig, uniqueKeyPrefix } from '../../../../../test/support/test-env.js';
@@ -64,6 +66,9 @@ describe('organization API keys', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorUserId: userId });
     expect(JSON.stringify(audit)).not.toContain(created.key);
+    const stored = (await first.db('api_keys').where({ id: created.id }).first()) as { keyHash: Buffer };
+    expect(stored.keyHash).toEqual(createHash('sha256').update(created.key).digest());
+    expect(JSON.stringify(stored)).not.toContain(created.key.slice(8));
   });
 
   test('when a key is used, then its call passes the same plan gate as a member (no plan: PAYMENT_REQUIRED)', async () => {
