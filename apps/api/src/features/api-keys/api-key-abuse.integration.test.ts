@@ -131,3 +131,34 @@ describe('API key rate limit', () => {
     expect(other).toHaveLength(1);
   });
 });
+
+describe('API keys of a live deployment', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    // A live Stripe key pointed at nothing: the keys' prefix follows the mode; no Stripe call is made here.
+    const config = testConfig({
+      DATABASE_URL: database.url,
+      STRIPE_SECRET_KEY: 'sk_live_not_a_real_key',
+      STRIPE_API_BASE: 'http://127.0.0.1:9',
+    });
+    api = await startTestApi(config);
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  test('when the Stripe key is live, then keys are gw_live_ and a gw_test_ key is refused before any lookup', async () => {
+    const { organizationId, key, byKey } = await keyOf(api, ['read']);
+    const testKey = apiClient(api.url, { token: generateApiKey('test').key });
+
+    const members = await byKey.organizations.members.query({ organizationId });
+    const statements = await apiKeyStatementsDuring(api, async () => {
+      const refused = await failureOf(testKey.organizations.members.query({ organizationId }));
+      expect(refused.data?.code).toBe('UNAUTHORIZED');
+    });
+
+    expect(key).toMatch(/^gw_live_/);
+    expect(members).toHaveLength(1);
+    expect(statements).toEqual([]);
+  });
+});
