@@ -80,6 +80,31 @@ describe('organization API keys', () => {
     expect(refused.data?.code).toBe('PAYMENT_REQUIRED');
   });
 
+  test('when a key is used on the REST view, then its documented operation answers for its organization', async () => {
+    const { owner, organizationId, userId } = await ownerWithOrganization(first);
+    const { key } = await owner.apiKeys.create.mutate({ organizationId, name: 'rest', scopes: ['read'] });
+
+    const response = await fetch(`${first.url}/api/organizations/${organizationId}/members`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { userId: string }[]).map((member) => member.userId)).toEqual([userId]);
+  });
+
+  test('when a revoked key is revoked again, then NOT_FOUND and one revocation is audited', async () => {
+    const { owner, organizationId } = await ownerWithOrganization(first);
+    const { id } = await owner.apiKeys.create.mutate({ organizationId, name: 'twice', scopes: ['read'] });
+    await owner.apiKeys.revoke.mutate({ organizationId, apiKeyId: id });
+
+    const again = await failureOf(owner.apiKeys.revoke.mutate({ organizationId, apiKeyId: id }));
+    const rotated = await failureOf(owner.apiKeys.rotate.mutate({ organizationId, apiKeyId: id }));
+
+    expect(again.data?.code).toBe('NOT_FOUND');
+    expect(rotated.data?.code).toBe('NOT_FOUND');
+    expect(await first.db('audit_events').where({ organizationId, type: 'api_key.revoked' })).toHaveLength(1);
+  });
+
   test('when a key is revoked on one instance, then the second instance refuses it on the very next call', async () => {
     // Arrange: the key is cached on the second instance.
     const { owner, organizationId } = await ownerWithOrganization(first);
