@@ -68,7 +68,7 @@ export function createContextFactory(options: { services: Services; exposeErrorD
     const bearer = BEARER.exec(req.headers.authorization ?? '')?.[1];
     // From the per-instance cache in the steady state: no I/O before the admission's round trip.
     const apiKey = bearer && looksLikeApiKey(bearer) ? await options.services.apiKeys.authenticate(bearer) : null;
-    const claims = bearer && !apiKey ? auth.verifyAccessToken(bearer) : null;
+    const claims = bearer && !looksLikeApiKey(bearer) ? auth.verifyAccessToken(bearer) : null;
     const ip = req.ip ?? 'unknown';
     // The REST adapter may not say how many calls there are: it makes one per request.
     const calls = (info as Partial<typeof info> | undefined)?.calls?.length ?? 1;
