@@ -1,5 +1,6 @@
 import {
   createApiClient,
+  createApiKeyClient,
   createMemoryTokenStore,
   errorDetails,
   isPaymentRequired,
@@ -113,5 +114,35 @@ describe('the typed client against the real API over HTTP', () => {
 
     expect(refused?.status).toBe('rejected');
     expect(isRateLimited(refused?.status === 'rejected' ? refused.reason : null)?.retryAfterMs).toBeGreaterThan(0);
+  });
+});
+
+describe('the API key client against the real API over HTTP', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi(testConfig({ DATABASE_URL: database.url }));
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  test("when a script uses an API key client, then its calls act on the key's organization and a revoked key fails as UNAUTHORIZED without a refresh", async () => {
+    const { tokens, user } = await createApiClient({
+      url: api.url,
+      tokenStore: createMemoryTokenStore(),
+    }).auth.signup.mutate(buildSignup());
+    const owner = createApiClient({ url: api.url, tokenStore: createMemoryTokenStore(tokens) });
+    const organizationId = (await owner.auth.me.query()).memberships[0]?.organization.id ?? '';
+    const created = await owner.apiKeys.create.mutate({ organizationId, name: 'script', scopes: ['read'] });
+    const { counter, fetch } = countingFetch();
+    const script = createApiKeyClient({ url: api.url, apiKey: created.key, fetch });
+
+    const members = await script.organizations.members.query({ organizationId });
+    await owner.apiKeys.revoke.mutate({ organizationId, apiKeyId: created.id });
+    const refused = await script.organizations.members.query({ organizationId }).catch((error: unknown) => error);
+
+    expect(members.map((member) => member.userId)).toEqual([user.id]);
+    expect(isUnauthorized(refused)).toBe(true);
+    expect(counter.refreshes).toBe(0);
   });
 });

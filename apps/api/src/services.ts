@@ -23,6 +23,9 @@ import type { RedisClient } from '@groundwork/queue';
 import { randomUUID } from 'node:crypto';
 
 import { createAnalyticsService } from './features/analytics/analytics.service.js';
+import { createApiKeyCache } from './features/api-keys/api-key-cache.js';
+import { createApiKeysService } from './features/api-keys/api-keys.service.js';
+import { createLastUsedRecorder } from './features/api-keys/last-used-recorder.js';
 import { createApiMetrics } from './observability/api-metrics.js';
 import { createEnqueueRetry } from './features/billing/enqueue-retry.js';
 import { createEntitlementCache } from './features/billing/entitlement-cache.js';
@@ -119,6 +122,27 @@ export function createServices(deps: {
     ttlMs: config.auth.validAfterCacheTtlMs,
     logger,
   });
+  const lastUsed = createLastUsedRecorder({
+    apiKeys: uow.repositories.apiKeys,
+    // Last use is batched like usage, on the same schedule (ADR 025).
+    flushIntervalMs: config.billing.usageFlushIntervalMs,
+    logger,
+  });
+  const apiKeys = createApiKeysService({
+    uow,
+    cache: createApiKeyCache({
+      read: (keyHash) => uow.repositories.apiKeys.findUsableByHash(keyHash),
+      ttlMs: config.auth.apiKeys.cacheTtlMs,
+      redis,
+      subscriber: deps.subscriber,
+      keyPrefix,
+      logger,
+    }),
+    lastUsed,
+    environment: config.billing.livemode ? 'live' : 'test',
+    rotationGraceSeconds: config.auth.apiKeys.rotationGraceSeconds,
+    ...(deps.clock ? { now: () => deps.clock?.now() ?? Date.now() } : {}),
+  });
   const auth = createAuth({
     uow,
     redis,
@@ -175,6 +199,7 @@ export function createServices(deps: {
   return {
     system: createSystemService({ version: deps.version, startedAt: deps.startedAt }),
     auth,
+    apiKeys,
     organizations: createOrganizationsService({ organizations, memberships }),
     invitations,
     members: createMembersService({ uow, memberships }),
@@ -220,13 +245,20 @@ export function createServices(deps: {
     queues: [stripeEvents.queue, ...dashboardQueues.map((producer) => producer.queue)],
     /** Starts background parts (pub/sub subscription, usage flushing). */
     async start() {
-      await Promise.all([entitlements.start(), tokensValidAfter.start(), memberships.start(), gatedCallQuota.start()]);
+      await Promise.all([
+        entitlements.start(),
+        tokensValidAfter.start(),
+        memberships.start(),
+        gatedCallQuota.start(),
+        apiKeys.start(),
+      ]);
       usageRecorder.start();
+      lastUsed.start();
     },
     /** Flushes usage and closes the producer; connections are closed by the caller. */
     async stop() {
       stripeEventEnqueue.stop();
-      await Promise.all([usageRecorder.stop(), gatedCallQuota.stop()]);
+      await Promise.all([usageRecorder.stop(), gatedCallQuota.stop(), lastUsed.stop()]);
       await Promise.all([stripeEvents.close(), ...dashboardQueues.map((producer) => producer.close())]);
     },
     /** The public keys for `/.well-known/jwks.json` (asymmetric signing only). */

@@ -7,6 +7,7 @@ export {
   type RouterOutputs,
   TRPCClientError,
 } from './create-api-client.js';
+export { type ApiKeyClient, type ApiKeyClientOptions, createApiKeyClient } from './create-api-key-client.js';
 export {
   type ApiErrorCode,
   type ApiErrorData,

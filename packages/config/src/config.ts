@@ -86,6 +86,10 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
         challengeTtlSeconds: env.AUTH_MFA_CHALLENGE_TTL_SECONDS,
       },
       stepUpWindowSeconds: env.AUTH_STEP_UP_WINDOW_SECONDS,
+      apiKeys: {
+        cacheTtlMs: env.API_KEY_CACHE_TTL_MS,
+        rotationGraceSeconds: env.API_KEY_ROTATION_GRACE_SECONDS,
+      },
     },
     billing: {
       stripeSecretKey: env.STRIPE_SECRET_KEY ?? null,

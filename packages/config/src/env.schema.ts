@@ -112,6 +112,15 @@ export const envSchema = z.object({
   AUTH_STEP_UP_WINDOW_SECONDS: positiveInt.min(60).max(3600).default(600),
   // An invitation link is a bearer secret sent by e-mail: a month at most bounds how long a leaked one works.
   INVITATION_TTL_DAYS: positiveInt.max(30).default(7),
+  // How long an API instance trusts its cached copy of an API key (revocations are also pushed over pub/sub).
+  API_KEY_CACHE_TTL_MS: durationMs.max(300_000).default(30_000),
+  // How long a rotated API key keeps working beside its successor: at most 7 days.
+  API_KEY_ROTATION_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(86_400),
 
   RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
   RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),

@@ -87,6 +87,14 @@ describe('loadConfig', () => {
     expect(lines.at(-1)).toMatch(/^See \.env\.example/);
   });
 
+  test('when API key settings are not given, then a 30 s cache and a 24 h rotation grace apply; longer ones are refused', () => {
+    expect(loadConfig(minimal).auth.apiKeys).toEqual({ cacheTtlMs: 30_000, rotationGraceSeconds: 86_400 });
+    expect(issuesOf({ ...minimal, API_KEY_CACHE_TTL_MS: '300001' })[0]?.variable).toBe('API_KEY_CACHE_TTL_MS');
+    expect(issuesOf({ ...minimal, API_KEY_ROTATION_GRACE_SECONDS: String(7 * 86_400 + 1) })[0]?.variable).toBe(
+      'API_KEY_ROTATION_GRACE_SECONDS',
+    );
+  });
+
   test('when body limit or batch size exceed the security bar, then they are refused', () => {
     expect(issuesOf({ ...minimal, HTTP_BODY_LIMIT_BYTES: String(100 * 1024 + 1) })[0]?.variable).toBe(
       'HTTP_BODY_LIMIT_BYTES',

@@ -110,3 +110,12 @@ export {
   type TwoFactorCredential,
   type TwoFactorRepository,
 } from './two-factor/two-factor.repository.js';
+export { API_KEY_SCOPES, ApiKeyModel, type ApiKeyScope } from './api-keys/api-key.model.js';
+export {
+  type ApiKeyRepository,
+  createApiKeyRepository,
+  type ListedApiKey,
+  type LiveApiKey,
+  type NewApiKey,
+  type UsableApiKey,
+} from './api-keys/api-key.repository.js';

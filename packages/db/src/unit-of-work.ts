@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { createAccountErasureRepository } from './account-deletion/account-erasure.repository.js';
 import { createOrganizationDeletionRepository } from './account-deletion/organization-deletion.repository.js';
 import { createAccountTokenRepository } from './account-tokens/account-token.repository.js';
+import { createApiKeyRepository } from './api-keys/api-key.repository.js';
 import { createAuditEventRepository } from './audit-events/audit-event.repository.js';
 import { createInvitationRepository } from './invitations/invitation.repository.js';
 import { createOutboundEmailRepository } from './outbound-emails/outbound-email.repository.js';
@@ -23,6 +24,7 @@ export function createRepositories(executor: Knex) {
   return {
     accountErasure: createAccountErasureRepository(executor),
     accountTokens: createAccountTokenRepository(executor),
+    apiKeys: createApiKeyRepository(executor),
     audit: createAuditEventRepository(executor),
     invitations: createInvitationRepository(executor),
     organizationDeletions: createOrganizationDeletionRepository(executor),

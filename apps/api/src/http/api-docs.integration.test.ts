@@ -59,6 +59,19 @@ describe('API docs and the REST view', () => {
     ]);
   });
 
+  test('when /openapi.json is fetched, then the API key scheme is documented and offered only where a key is accepted', async () => {
+    const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
+      components: { securitySchemes: Record<string, { scheme: string }> };
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+
+    expect(document.components.securitySchemes.ApiKey?.scheme).toBe('bearer');
+    expect(document.paths['/analytics/limits']?.get?.security).toEqual([{ Authorization: [] }, { ApiKey: [] }]);
+    expect(document.paths['/organizations/{organizationId}/members']?.get?.security).toContainEqual({ ApiKey: [] });
+    expect(document.paths['/organizations/{organizationId}/api-keys']?.post?.security).toEqual([{ Authorization: [] }]);
+    expect(document.paths['/auth/me']?.get?.security).toEqual([{ Authorization: [] }]);
+  });
+
   test('when each documented operation is called at its documented server, then a route answers (never a 404)', async () => {
     const document = (await (await fetch(`${api.url}/openapi.json`)).json()) as {
       servers: { url: string }[];

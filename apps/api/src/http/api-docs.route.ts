@@ -5,6 +5,8 @@ import type { AnyRouter } from '@trpc/server';
 import express, { Router } from 'express';
 import { generateOpenApiDocument, type OpenApiRouter } from 'trpc-to-openapi';
 
+import type { ProcedureMeta } from '../trpc/t.js';
+
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 /**
@@ -30,6 +32,44 @@ const WEBHOOK_PATH = {
     },
   },
 };
+
+const SECURITY_SCHEMES = {
+  Authorization: {
+    type: 'http' as const,
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token from auth.login, auth.signup or auth.refresh.',
+  },
+  ApiKey: {
+    type: 'http' as const,
+    scheme: 'bearer',
+    bearerFormat: 'gw_live_… / gw_test_… organization API key',
+    description:
+      'An organization API key (`Authorization: Bearer gw_live_…`), only on operations that list it: its own organization only, the read scope for GET, the write scope for POST.',
+  },
+};
+
+type Operation = { operationId?: string; security?: Record<string, string[]>[] };
+
+/**
+ * trpc-to-openapi offers every scheme on every protected operation; an API key is offered
+ * only where the procedure accepts one (`meta.acceptsApiKey`, set by memberOrKeyProcedure).
+ */
+function withApiKeyAccess<TDocument extends { paths?: object }>(document: TDocument, router: AnyRouter): TDocument {
+  const procedures = router._def.procedures as Record<string, { _def: { meta?: ProcedureMeta } }>;
+  const acceptsKey = new Set(
+    Object.entries(procedures)
+      .filter(([, procedure]) => procedure._def.meta?.acceptsApiKey === true)
+      .map(([path, procedure]) => procedure._def.meta?.openapi?.operationId ?? path.replaceAll('.', '-')),
+  );
+  for (const item of Object.values(document.paths ?? {}) as Record<string, Operation>[]) {
+    for (const operation of Object.values(item)) {
+      if (!operation.security || acceptsKey.has(operation.operationId ?? '')) continue;
+      operation.security = operation.security.filter((requirement) => !('ApiKey' in requirement));
+    }
+  }
+  return document;
+}
 
 /** An initializer without inline script, so the strict Content-Security-Policy stays on. */
 const INITIALIZER = `window.addEventListener('load', function () {
@@ -57,12 +97,13 @@ export function apiDocsRoutes(options: { router: AnyRouter; version: string; res
         'REST view of the tRPC API. TypeScript apps should use @groundwork/client instead. Errors use the tRPC error shape; PAYMENT_REQUIRED (402) carries data.details.',
       version: options.version,
       baseUrl: options.restBasePath,
-      securitySchemes: { Authorization: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: SECURITY_SCHEMES,
       paths: WEBHOOK_PATH,
     });
+  const buildWithKeyAccess = () => withApiKeyAccess(build(), options.router);
   const routes = Router();
   routes.get('/openapi.json', (_req, res) => {
-    document ??= build();
+    document ??= buildWithKeyAccess();
     res.json(document);
   });
   routes.get('/docs', (_req, res) => {

@@ -88,8 +88,14 @@ export function createRequestAdmission(options: {
   }
 
   return {
-    async admit(request: { ip: string; calls: number; sessionId: string | null }): Promise<Admission> {
-      const key = clientKey(request.ip);
+    /** `apiKeyId`: a key-authenticated request counts against its key's own limit, not its IP's. */
+    async admit(request: {
+      ip: string;
+      calls: number;
+      sessionId: string | null;
+      apiKeyId?: string | null;
+    }): Promise<Admission> {
+      const key = request.apiKeyId ? `key:${request.apiKeyId}` : clientKey(request.ip);
       const calls = Math.max(1, request.calls);
       if (redis.status !== 'ready') return inMemory(key, calls);
       const limitKey = `${limiterPrefix}:${key}`;

@@ -3,6 +3,7 @@ import type { Logger } from '@groundwork/core';
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import { parse as parseCookies } from 'cookie';
 
+import { type ApiKeyPrincipal, looksLikeApiKey } from '../features/api-keys/api-keys.public.js';
 import type { Admission } from '../rate-limit/request-admission.js';
 import { requestIdOf } from '../http/request-context.js';
 import type { Services } from '../services.js';
@@ -17,6 +18,11 @@ export type RequestInfo = RequestMeta & {
 
 export type ContextInner = {
   session: Session | null;
+  /**
+   * Set instead of `session` when the request carries an organization API key: a principal
+   * of its own, which only procedures that accept keys let through (ADR 025).
+   */
+  apiKey?: ApiKeyPrincipal | null;
   services: Services;
   logger: Logger;
   request: RequestInfo;
@@ -53,20 +59,28 @@ function clientGone(res: CreateExpressContextOptions['res']): AbortSignal {
 
 /**
  * Per-request context for the HTTP adapter. The access token is taken only
- * from `Authorization: Bearer` and checked once per HTTP request (a batch
- * shares it); an invalid, expired or revoked token means anonymous.
+ * (or an organization API key) is taken only from `Authorization: Bearer` and checked once
+ * per HTTP request (a batch shares it); an invalid, expired or revoked one means anonymous.
  */
 export function createContextFactory(options: { services: Services; exposeErrorDetails: boolean }) {
   const { auth, requestAdmission } = options.services;
   return async function createContext({ req, res, info }: CreateExpressContextOptions): Promise<Context> {
     const bearer = BEARER.exec(req.headers.authorization ?? '')?.[1];
-    const claims = bearer ? auth.verifyAccessToken(bearer) : null;
+    // From the per-instance cache in the steady state: no I/O before the admission's round trip.
+    const apiKey = bearer && looksLikeApiKey(bearer) ? await options.services.apiKeys.authenticate(bearer) : null;
+    const claims = bearer && !looksLikeApiKey(bearer) ? auth.verifyAccessToken(bearer) : null;
     const ip = req.ip ?? 'unknown';
     // The REST adapter may not say how many calls there are: it makes one per request.
     const calls = (info as Partial<typeof info> | undefined)?.calls?.length ?? 1;
-    const admission = await requestAdmission.admit({ ip, calls, sessionId: claims?.sid ?? null });
+    const admission = await requestAdmission.admit({
+      ip,
+      calls,
+      sessionId: claims?.sid ?? null,
+      apiKeyId: apiKey?.apiKeyId ?? null,
+    });
     return createContextInner({
       session: claims ? await auth.sessionFor(claims, admission.revocation) : null,
+      apiKey,
       admission: { ...admission, used: 0 },
       services: options.services,
       logger: req.log,

@@ -82,8 +82,8 @@ describe('the plan-gated hot path budget (ADR 010)', () => {
     await redis?.stop();
   });
 
-  test(`when ${COUNTED_CALLS} warm plan-gated calls are made, then each makes exactly one Redis command (the admission script) and none makes SQL`, async () => {
-    // Arrange: a member of an organization on the business plan, caches warmed by a few calls.
+  /** A member of an organization on the business plan, and a signed-in client of theirs. */
+  async function memberOnBusinessPlan() {
     const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const client = apiClient(api.url, { token: tokens.accessToken });
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
@@ -98,20 +98,46 @@ describe('the plan-gated hot path budget (ADR 010)', () => {
       currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
       stripeCreatedAt: new Date(),
     });
+    return { client, organizationId };
+  }
+
+  /** The Redis commands and SQL statements of COUNTED_CALLS warm calls to `analytics.limits`. */
+  async function countWarmCalls(client: ReturnType<typeof apiClient>, organizationId: string) {
     for (let call = 0; call < WARM_CALLS; call += 1) await client.analytics.limits.query({ organizationId });
     const monitor = await monitorCommands(redis.url);
     await monitor.take();
     const statements: string[] = [];
     const onQuery = (query: { sql: string }) => statements.push(query.sql);
     api.db.on('query', onQuery);
-
-    // Act
     const answers = [];
     for (let call = 0; call < COUNTED_CALLS; call += 1)
       answers.push(await client.analytics.limits.query({ organizationId }));
     const commands = await monitor.take();
     api.db.off('query', onQuery);
     monitor.close();
+    return { answers, statements, commands };
+  }
+
+  test(`when ${COUNTED_CALLS} warm plan-gated calls are made, then each makes exactly one Redis command (the admission script) and none makes SQL`, async () => {
+    // Arrange: a member of an organization on the business plan, caches warmed by a few calls.
+    const { client, organizationId } = await memberOnBusinessPlan();
+
+    // Act
+    const { answers, statements, commands } = await countWarmCalls(client, organizationId);
+
+    // Assert
+    expect(answers.every((answer) => answer.plan === 'business')).toBe(true);
+    expect(statements).toEqual([]);
+    expect(commands.map((args) => args[0]?.toLowerCase())).toEqual(Array(COUNTED_CALLS).fill('evalsha'));
+  });
+
+  test(`when ${COUNTED_CALLS} warm plan-gated calls are made with an API key, then each makes exactly one Redis command and none makes SQL (last use is batched)`, async () => {
+    // Arrange: the same organization reached through a read key (ADR 025).
+    const { client, organizationId } = await memberOnBusinessPlan();
+    const { key } = await client.apiKeys.create.mutate({ organizationId, name: 'budget', scopes: ['read'] });
+
+    // Act
+    const { answers, statements, commands } = await countWarmCalls(apiClient(api.url, { token: key }), organizationId);
 
     // Assert
     expect(answers.every((answer) => answer.plan === 'business')).toBe(true);

@@ -5,6 +5,7 @@ import { mapAppError } from './middlewares/map-app-error.js';
 import { observeProcedure } from './middlewares/observe-procedure.js';
 import { rateLimit } from './middlewares/rate-limit.js';
 import { requireFeature } from './middlewares/require-feature.js';
+import { requireMemberOrKey } from './middlewares/require-member-or-key.js';
 import { requireMembership } from './middlewares/require-membership.js';
 import { requireRecentAuthentication } from './middlewares/require-recent-authentication.js';
 import { requireSession } from './middlewares/require-session.js';
@@ -34,7 +35,24 @@ export const organizationProcedure = (minimumRole: Role = 'member') =>
   protectedProcedure.input(organizationScope).use(requireMembership(minimumRole));
 
 /**
- * Plan-gated: an organization procedure whose organization must be entitled
+ * An organization procedure that is also sensitive (minting API keys): the
+ * caller's role as above, and an authentication within the step-up window.
+ */
+export const recentOrganizationProcedure = (minimumRole: Role = 'member') =>
+  recentAuthProcedure.input(organizationScope).use(requireMembership(minimumRole));
+
+/**
+ * What any member may do, callable with a member's session or with an API key of the
+ * organization within its scopes (read: queries, write: mutations). Adds `ctx.principal`
+ * (`user` or `apiKey`) and `ctx.membership`; there is no `ctx.session` guarantee here.
+ */
+export const memberOrKeyProcedure = publicProcedure
+  .meta({ acceptsApiKey: true })
+  .input(organizationScope)
+  .use(requireMemberOrKey);
+
+/**
+ * Plan-gated: a member-or-key procedure whose organization must be entitled
  * to `feature`, else PAYMENT_REQUIRED. Adds `ctx.entitlements`.
  */
-export const planProcedure = (feature: Feature) => organizationProcedure('member').use(requireFeature(feature));
+export const planProcedure = (feature: Feature) => memberOrKeyProcedure.use(requireFeature(feature));

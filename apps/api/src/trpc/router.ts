@@ -1,4 +1,5 @@
 import { analyticsRouter } from '../features/analytics/analytics.router.js';
+import { apiKeysRouter } from '../features/api-keys/api-keys.router.js';
 import { authRouter } from '../features/auth/auth.router.js';
 import { billingRouter } from '../features/billing/billing.router.js';
 import { organizationsRouter } from '../features/organizations/organizations.router.js';
@@ -7,6 +8,7 @@ import { router } from './t.js';
 
 export const appRouter = router({
   analytics: analyticsRouter,
+  apiKeys: apiKeysRouter,
   auth: authRouter,
   billing: billingRouter,
   organizations: organizationsRouter,

@@ -39,6 +39,9 @@ export const AUDIT_EVENT_TYPES = [
   'organization.member_left',
   'organization.role_changed',
   'organization.ownership_transferred',
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.rotated',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { organizationProcedure, publicProcedure } from '../../trpc/procedures.js';
+import { memberOrKeyProcedure, organizationProcedure, publicProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 import { organizationInput } from '../organizations/organizations.public.js';
 import { checkoutInput, entitlementsOutput, plansOutput, syncCheckoutInput } from './billing.schema.js';
@@ -16,7 +16,7 @@ export const billingRouter = router({
     .output(plansOutput)
     .query(({ ctx }) => ctx.services.billing.service.plans()),
 
-  subscription: organizationProcedure('member')
+  subscription: memberOrKeyProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -63,7 +63,7 @@ export const billingRouter = router({
     .output(z.object({ url: z.string() }))
     .mutation(({ ctx, input }) => ctx.services.billing.service.createPortalSession(input.organizationId)),
 
-  syncCheckout: organizationProcedure('member')
+  syncCheckout: memberOrKeyProcedure
     .meta({
       openapi: {
         method: 'POST',

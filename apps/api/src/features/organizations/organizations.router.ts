@@ -1,5 +1,5 @@
 import { okOutput } from '../../http/shared.schema.js';
-import { organizationProcedure } from '../../trpc/procedures.js';
+import { memberOrKeyProcedure, organizationProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 import { invitationProcedures } from './invitations.router.js';
 import { memberProcedures } from './members.router.js';
@@ -28,7 +28,7 @@ export const organizationsRouter = router({
     .output(organizationOutput)
     .query(({ ctx, input }) => ctx.services.organizations.get(input.organizationId, ctx.session.userId)),
 
-  members: organizationProcedure('member')
+  members: memberOrKeyProcedure
     .meta({
       openapi: {
         method: 'GET',

@@ -1,0 +1,29 @@
+import { AppError } from '@groundwork/core';
+import type { ApiKeyScope } from '@groundwork/db';
+
+/** Who a key-authenticated request acts for: the key's organization, within its scopes. */
+export type ApiKeyPrincipal = {
+  kind: 'apiKey';
+  apiKeyId: string;
+  organizationId: string;
+  scopes: readonly ApiKeyScope[];
+};
+
+/** Queries read, mutations write: the scope a procedure call needs follows from its type. */
+export const scopeFor = (procedureType: 'query' | 'mutation' | 'subscription'): ApiKeyScope =>
+  procedureType === 'query' ? 'read' : 'write';
+
+/**
+ * A key acts only on its own organization and only within its scopes.
+ *
+ * @throws AppError NOT_FOUND for another organization (the same answer a non-member gets)
+ * @throws AppError FORBIDDEN when the key lacks the scope, with `{ requiredScope, scopes }`
+ */
+export function requireKeyAccess(principal: ApiKeyPrincipal, organizationId: string, scope: ApiKeyScope): void {
+  if (principal.organizationId !== organizationId) throw new AppError('NOT_FOUND', 'Organization not found');
+  if (!principal.scopes.includes(scope)) {
+    throw new AppError('FORBIDDEN', `This API key lacks the ${scope} scope`, {
+      details: { requiredScope: scope, scopes: principal.scopes.join(',') },
+    });
+  }
+}
