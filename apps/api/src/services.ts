@@ -1,13 +1,23 @@
-import { createAccessTokens, createAuth, createPasswordHasher, type SigningKeys } from '@groundwork/auth';
+import {
+  createAccessTokens,
+  createAuth,
+  createPasswordHasher,
+  type RequestMeta,
+  type SigningKeys,
+} from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
 import { currentTraceCarrier, type Logger } from '@groundwork/core';
 import { createOrganizationRepository, createUnitOfWork, createUsageRepository, type Knex } from '@groundwork/db';
 import { createBillingFromSettings, createWebhookInbox } from '@groundwork/billing';
+import { createEmailOutbox } from '@groundwork/email';
 import {
   billingQueue,
   createProducer,
+  EMAIL_JOB_NAME,
+  emailsQueue,
   housekeepingQueue,
   organizationDeletionJobId,
+  PASSWORD_RESET_REQUEST,
   stripeEventJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
@@ -56,8 +66,17 @@ export function createServices(deps: {
   const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
   const stripeEvents = createProducer(stripeEventsQueue, producerOptions);
   const billingJobs = createProducer(billingQueue, producerOptions);
+  const housekeepingJobs = createProducer(housekeepingQueue, producerOptions);
+  const emailJobs = createProducer(emailsQueue, producerOptions);
   // For the operators' dashboard: every queue of the registry, seen from the API.
-  const dashboardQueues = [createProducer(housekeepingQueue, producerOptions), billingJobs];
+  const dashboardQueues = [housekeepingJobs, billingJobs, emailJobs];
+  // The one outbox of the API: messages are recorded in the use case's transaction and queued after it commits.
+  const emailOutbox = createEmailOutbox({
+    dispatch: async (emailId) => {
+      await emailJobs.enqueue(EMAIL_JOB_NAME, { emailId }, { jobId: emailId });
+    },
+    logger,
+  });
   const usage = createUsageRepository(db);
   const usageRecorder = createUsageRecorder({
     usage,
@@ -118,6 +137,7 @@ export function createServices(deps: {
       refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
       refreshReuseGraceSeconds: config.auth.refreshReuseGraceSeconds,
     },
+    email: { outbox: emailOutbox, links: config.links },
     logger,
   });
   const stripeEventEnqueue = createEnqueueRetry({
@@ -133,6 +153,25 @@ export function createServices(deps: {
   return {
     system: createSystemService({ version: deps.version, startedAt: deps.startedAt }),
     auth,
+    emailOutbox,
+    /**
+     * Hands a password-reset request to the worker, which looks the address up: the
+     * API's answer and its timing are the same whether or not the address has an account.
+     * The job is removed once run, so no address lingers in Redis.
+     */
+    async requestPasswordReset(email: string, meta: RequestMeta): Promise<void> {
+      await housekeepingJobs.enqueue(
+        PASSWORD_RESET_REQUEST,
+        {
+          task: PASSWORD_RESET_REQUEST,
+          email,
+          ip: meta.ip,
+          ...(meta.userAgent ? { userAgent: meta.userAgent.slice(0, 512) } : {}),
+          requestId: meta.requestId.slice(0, 128),
+        },
+        { removeOnComplete: true, removeOnFail: true },
+      );
+    },
     organizations: createOrganizationsService({ organizations, memberships }),
     requestAdmission: createRequestAdmission({
       redis,

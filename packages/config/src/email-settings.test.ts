@@ -61,6 +61,13 @@ describe('e-mail settings', () => {
     expect(variablesRefused({ ...production, ...smtp, APP_URL: undefined as unknown as string })).toEqual(['APP_URL']);
   });
 
+  test('when production would let more than 20 account e-mails an hour through, then start-up is refused naming RATE_LIMIT_ACCOUNT_EMAIL', () => {
+    expect(variablesRefused({ ...production, ...smtp, RATE_LIMIT_ACCOUNT_EMAIL: '1/minute' })).toEqual([
+      'RATE_LIMIT_ACCOUNT_EMAIL',
+    ]);
+    expect(variablesRefused({ ...production, ...smtp, RATE_LIMIT_ACCOUNT_EMAIL: '20/hour' })).toEqual([]);
+  });
+
   test('when a setting has the wrong shape or an unsafe value, then it is named', () => {
     const refused = variablesRefused({
       ...development,

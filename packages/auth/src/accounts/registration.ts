@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '@groundwork/db';
+import type { Repositories, UnitOfWork } from '@groundwork/db';
 
 import { auditTrail } from '../audit/audit-trail.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
@@ -6,6 +6,11 @@ import { assertAcceptablePassword } from '../passwords/password-policy.js';
 import type { RequestMeta } from '../sessions/session.js';
 
 export type SignupInput = { email: string; password: string; displayName: string };
+
+type Created = Awaited<ReturnType<Repositories['users']['insertWithPersonalOrganization']>>;
+
+/** A step that must commit or roll back with the new account (e.g. recording its verification e-mail). */
+export type WithNewAccount<T> = (repositories: Repositories, created: Created) => Promise<T>;
 
 /**
  * Account creation, the first half of signup: the password policy, the
@@ -17,7 +22,11 @@ export function createRegistration(deps: { uow: UnitOfWork; hasher: Pick<Passwor
     /**
      * @throws AppError INVALID when the password fails the policy, CONFLICT when the e-mail is taken
      */
-    async register(input: SignupInput, meta: RequestMeta) {
+    async register<T = undefined>(
+      input: SignupInput,
+      meta: RequestMeta,
+      withNewAccount?: WithNewAccount<T>,
+    ): Promise<Created & { extra: T | undefined }> {
       assertAcceptablePassword(input.password);
       // Hashed before the transaction opens: no connection waits on bcrypt.
       const passwordHash = await deps.hasher.hash(input.password, meta.signal);
@@ -32,7 +41,8 @@ export function createRegistration(deps: { uow: UnitOfWork; hasher: Pick<Passwor
           userId: created.user.id,
           organizationId: created.organizationId,
         });
-        return created;
+        const extra = withNewAccount ? await withNewAccount(repositories, created) : undefined;
+        return { ...created, extra };
       });
     },
   };
