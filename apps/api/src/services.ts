@@ -187,6 +187,7 @@ export function createServices(deps: {
         default: config.rateLimits.default,
         signup: config.rateLimits.signup,
         refresh: config.rateLimits.refresh,
+        accountEmail: config.rateLimits.accountEmail,
       },
     }),
     refreshCookies: createRefreshCookies({
