@@ -33,11 +33,12 @@ function variablesRefused(env: Record<string, string>): string[] {
 }
 
 describe('e-mail settings', () => {
-  test('when nothing is set in development, then mail goes to the local catcher and links to the local front end, 30-minute resets', () => {
+  test('when nothing is set in development, then mail goes to the local catcher and links to the local front end, 30-minute resets, 5 account e-mails an hour', () => {
     const config = loadConfig(development);
 
     expect(config.email).toMatchObject({ enabled: true, smtp: { url: 'smtp://127.0.0.1:1025' } });
     expect(config.links).toEqual({ appUrl: 'http://localhost:5173', verificationTtlHours: 24, resetTtlMinutes: 30 });
+    expect(config.rateLimits.accountEmail).toEqual({ points: 5, durationSeconds: 3600 });
   });
 
   test('when production has no SMTP settings, then start-up is refused naming SMTP_URL and MAIL_FROM', () => {
