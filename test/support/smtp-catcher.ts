@@ -16,6 +16,8 @@ export type ScriptedReply = { code: number; message: string };
 export async function startSmtpCatcher(options: { port?: number } = {}) {
   const received: ParsedMail[] = [];
   const scripted: ScriptedReply[] = [];
+  // Re-checked after each delivered message: awaited instead of polling.
+  const onReceived = new Set<() => void>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -30,6 +32,7 @@ export async function startSmtpCatcher(options: { port?: number } = {}) {
         .then((mail) => {
           received.push(mail);
           callback();
+          onReceived.forEach((check) => check());
         })
         .catch(callback);
     },
@@ -41,6 +44,29 @@ export async function startSmtpCatcher(options: { port?: number } = {}) {
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
+    /**
+     * Resolves with the first message to `address` received at or after index `from`
+     * (`received.length` before the action that sends it) whose subject matches, already there or still to come.
+     */
+    mailTo(address: string, from = 0, subject = /./): Promise<ParsedMail> {
+      const find = () =>
+        received
+          .slice(from)
+          .find(
+            (mail) =>
+              JSON.stringify(mail.to).toLowerCase().includes(address.toLowerCase()) && subject.test(mail.subject ?? ''),
+          );
+      return new Promise((resolve) => {
+        const check = () => {
+          const mail = find();
+          if (!mail) return;
+          onReceived.delete(check);
+          resolve(mail);
+        };
+        onReceived.add(check);
+        check();
+      });
+    },
     /** The next RCPT TO gets this reply (a 4xx is transient, a 5xx permanent). */
     replyNext(reply: ScriptedReply) {
       scripted.push(reply);

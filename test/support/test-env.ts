@@ -77,6 +77,7 @@ export function testEnv(overrides: EnvSource & { DATABASE_URL: string }): Record
     RATE_LIMIT_DEFAULT: '100000/minute',
     RATE_LIMIT_SIGNUP: '100000/minute',
     RATE_LIMIT_REFRESH: '100000/minute',
+    RATE_LIMIT_ACCOUNT_EMAIL: '100000/minute',
     PASSWORD_HASH_QUEUE: '1000',
     // Tests of the daily limit reconcile explicitly; no timer's Redis commands land inside another test's counts.
     GATED_CALL_SYNC_INTERVAL_MS: '60000',

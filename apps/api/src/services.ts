@@ -4,6 +4,7 @@ import {
   createAccessTokens,
   createAuth,
   createPasswordHasher,
+  type RequestMeta,
   type SigningKeys,
 } from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
@@ -14,8 +15,11 @@ import { createEmailOutbox } from '@groundwork/email';
 import {
   billingQueue,
   createProducer,
+  EMAIL_JOB_NAME,
+  emailsQueue,
   housekeepingQueue,
   organizationDeletionJobId,
+  PASSWORD_RESET_REQUEST,
   stripeEventJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
@@ -75,8 +79,17 @@ export function createServices(deps: {
   const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
   const stripeEvents = createProducer(stripeEventsQueue, producerOptions);
   const billingJobs = createProducer(billingQueue, producerOptions);
+  const housekeepingJobs = createProducer(housekeepingQueue, producerOptions);
+  const emailJobs = createProducer(emailsQueue, producerOptions);
   // For the operators' dashboard: every queue of the registry, seen from the API.
-  const dashboardQueues = [createProducer(housekeepingQueue, producerOptions), billingJobs];
+  const dashboardQueues = [housekeepingJobs, billingJobs, emailJobs];
+  // The one outbox of the API: messages are recorded in the use case's transaction and queued after it commits.
+  const emailOutbox = createEmailOutbox({
+    dispatch: async (emailId) => {
+      await emailJobs.enqueue(EMAIL_JOB_NAME, { emailId }, { jobId: emailId });
+    },
+    logger,
+  });
   const usage = createUsageRepository(db);
   const usageRecorder = createUsageRecorder({
     usage,
@@ -171,13 +184,10 @@ export function createServices(deps: {
       mfaChallengeTtlSeconds: config.auth.twoFactor.challengeTtlSeconds,
       stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
     },
+    email: { outbox: emailOutbox, links: config.links },
     logger,
   });
-  // merged with email-flows: that branch brings APP_URL, the one link builder of @groundwork/auth and
-  // `emailOutbox` whose dispatch enqueues on the `emails` queue; until then messages stay recorded in the outbox.
-  const emailOutbox = createEmailOutbox({ dispatch: () => Promise.resolve(), logger });
   const acceptInvitationUrl = (token: string) => buildAccountLink(config.links.appUrl, 'acceptInvitation', token);
-  // end merged with email-flows
   const invitations = createInvitationsService({
     uow,
     outbox: emailOutbox,
@@ -200,6 +210,25 @@ export function createServices(deps: {
     system: createSystemService({ version: deps.version, startedAt: deps.startedAt }),
     auth,
     apiKeys,
+    emailOutbox,
+    /**
+     * Hands a password-reset request to the worker, which looks the address up: the
+     * API's answer and its timing are the same whether or not the address has an account.
+     * The job is removed once run, so no address lingers in Redis.
+     */
+    async requestPasswordReset(email: string, meta: RequestMeta): Promise<void> {
+      await housekeepingJobs.enqueue(
+        PASSWORD_RESET_REQUEST,
+        {
+          task: PASSWORD_RESET_REQUEST,
+          email,
+          ip: meta.ip,
+          ...(meta.userAgent ? { userAgent: meta.userAgent.slice(0, 512) } : {}),
+          requestId: meta.requestId.slice(0, 128),
+        },
+        { removeOnComplete: true, removeOnFail: true },
+      );
+    },
     organizations: createOrganizationsService({ organizations, memberships }),
     invitations,
     members: createMembersService({ uow, memberships }),
@@ -217,6 +246,7 @@ export function createServices(deps: {
         default: config.rateLimits.default,
         signup: config.rateLimits.signup,
         refresh: config.rateLimits.refresh,
+        accountEmail: config.rateLimits.accountEmail,
       },
     }),
     refreshCookies: createRefreshCookies({

@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 
+import { createPasswordResetLinks } from '@groundwork/auth';
 import { createBillingFromSettings } from '@groundwork/billing';
 import type { Config } from '@groundwork/config';
 import { createShutdown, type Logger, metricsAccess, type ShutdownStep } from '@groundwork/core';
 import { createDb, createUnitOfWork } from '@groundwork/db';
-import { createEmailDelivery, createSmtpTransport } from '@groundwork/email';
+import { createEmailDelivery, createEmailOutbox, createSmtpTransport } from '@groundwork/email';
 import {
   billingQueue,
   closeRedis,
@@ -79,7 +80,18 @@ export function createWorkerRuntime(options: RuntimeOptions) {
       organizationDeletionJobId(deletionId),
     );
 
-  const outbox = createUnitOfWork(db).repositories.outboundEmails;
+  const uow = createUnitOfWork(db);
+  const outbox = uow.repositories.outboundEmails;
+  // The worker's side of password reset: the lookup and the link, off the API's request path.
+  const passwordResetLinks = createPasswordResetLinks({
+    uow,
+    outbox: createEmailOutbox({
+      dispatch: async (emailId) =>
+        void (await producers.emails.enqueue(EMAIL_JOB_NAME, { emailId }, { jobId: emailId })),
+      logger,
+    }),
+    settings: config.links,
+  });
   // E-mail off (EMAIL_DELIVERY=disabled): no SMTP connection at all; recorded messages are dead-lettered unsent.
   const smtp = config.email.enabled ? createSmtpTransport(config.email.smtp) : null;
   const deliverEmail = smtp
@@ -103,6 +115,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
         keyPrefix,
         heartbeatIntervalMs: config.worker.heartbeatIntervalMs,
         sweepEmailOutbox: () => sweepEmailOutbox({ graceMs: config.email.outboxSweepGraceMs }),
+        sendPasswordResetLink: (email, meta) => passwordResetLinks.sendLink(email, meta),
       },
       billing: {
         billing,

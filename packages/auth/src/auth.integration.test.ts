@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { createLogger } from '@groundwork/core';
 import { createUnitOfWork, type Knex } from '@groundwork/db';
+import { createEmailOutbox } from '@groundwork/email';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -29,6 +30,8 @@ const openThrottle: LoginThrottle = {
 };
 /** What the worker's queue does with a deletion; a test can make it fail as Redis would. */
 let enqueueDeletion: (deletionId: string) => Promise<unknown> = async () => undefined;
+/** The ids the outbox dispatched (the API queues them for the worker). */
+const dispatched: string[] = [];
 const neverVoided: TokensValidAfter = { isVoided: async () => false, announce: async () => undefined };
 
 describe('auth use cases, on PostgreSQL and Redis', () => {
@@ -63,6 +66,13 @@ describe('auth use cases, on PostgreSQL and Redis', () => {
         mfaChallengeTtlSeconds: 300,
         stepUpWindowSeconds: 600,
       },
+      email: {
+        outbox: createEmailOutbox({
+          dispatch: async (emailId) => void dispatched.push(emailId),
+          logger: createLogger({ service: 'test', level: 'silent' }),
+        }),
+        links: { appUrl: 'https://app.example.test', verificationTtlHours: 24, resetTtlMinutes: 30 },
+      },
       logger: createLogger({ service: 'test', level: 'silent' }),
       onRefreshReuse: () => {
         reusesSeen += 1;
@@ -73,16 +83,39 @@ describe('auth use cases, on PostgreSQL and Redis', () => {
     await Promise.all([db.destroy(), redis.quit()]);
   });
 
+  test('when signing up, then a verification e-mail is recorded with the account and dispatched once it committed', async () => {
+    const input = signupInput();
+    const { user } = await auth.signup(input, meta);
+
+    const emails: { id: string; template: string }[] = await db('outboundEmails')
+      .where({ recipient: input.email })
+      .select('id', 'template');
+    expect(emails.map((email) => email.template)).toEqual(['email-verification']);
+    expect(dispatched).toContain(emails[0]?.id);
+    expect(user.emailVerifiedAt).toBeNull();
+  });
+
+  test('when a signup is refused for a taken address, then no second verification e-mail is recorded', async () => {
+    const input = signupInput();
+    await auth.signup(input, meta);
+    await expect(auth.signup(input, meta)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await db('outboundEmails').where({ recipient: input.email })).toHaveLength(1);
+  });
+
   test('when signing up, then the account, its organization and the signup record exist and the access token is a session', async () => {
     const { user, tokens } = await auth.signup(signupInput(), meta);
 
     const session = await auth.authenticate(tokens.accessToken);
     const me = await auth.me({ userId: user.id, sessionId: tokens.sessionId });
-    const events: { type: string; organizationId: string }[] = await db('auditEvents')
+    const events = (await db('auditEvents')
       .where({ actorUserId: user.id })
-      .select('type', 'organizationId');
+      .select('type', 'organizationId')
+      .orderBy('type')) as { type: string; organizationId: string | null }[];
     expect(session).toEqual({ userId: user.id, sessionId: tokens.sessionId });
-    expect(events).toEqual([{ type: 'signup', organizationId: me.memberships[0]?.organization.id }]);
+    expect(events).toEqual([
+      { type: 'email.verification_sent', organizationId: null },
+      { type: 'signup', organizationId: me.memberships[0]?.organization.id },
+    ]);
   });
 
   test('when the deletion job cannot be queued, then the account is still deleted and the deletion stays recorded for the sweeper', async () => {

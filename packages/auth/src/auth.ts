@@ -1,7 +1,11 @@
 import type { Logger } from '@groundwork/core';
 import type { UnitOfWork } from '@groundwork/db';
+import type { EmailOutbox } from '@groundwork/email';
 import type { Cluster, Redis } from 'ioredis';
 
+import { createEmailVerification } from './account-links/email-verification.js';
+import type { AccountLinkSettings } from './account-links/link-settings.js';
+import { type CompletePasswordResetInput, createPasswordReset } from './account-links/password-reset.js';
 import { createAccountDeletion } from './accounts/account-deletion.js';
 import { createChangePassword } from './accounts/change-password.js';
 import { createLogin } from './accounts/login.js';
@@ -60,6 +64,8 @@ export type AuthOptions = {
   settings: AuthSettings;
   /** Defaults to the system clock; tests move time with their own. */
   clock?: Clock;
+  /** Account e-mail: the outbox messages are recorded in, and where links point (`config.links`). */
+  email: { outbox: EmailOutbox; links: AccountLinkSettings };
   logger: Logger;
   /** Told of every detected refresh-token reuse (a metric). */
   onRefreshReuse?: () => void;
@@ -67,7 +73,7 @@ export type AuthOptions = {
 
 /**
  * Wires the auth use cases: accounts (signup, login, password change, me),
- * account deletion, sessions (refresh rotation with reuse detection, logout,
+ * account e-mail (verification, password reset), account deletion, sessions (refresh rotation with reuse detection, logout,
  * listing) and their revocation. Repositories come from the unit of work and stay inside.
  *
  * @param options connections, primitives and the process's caches, see {@link AuthOptions}
@@ -122,6 +128,18 @@ export function createAuth(options: AuthOptions) {
     sessions,
     recentAuthentications,
   };
+  const emailVerification = createEmailVerification({
+    uow: options.uow,
+    outbox: options.email.outbox,
+    settings: options.email.links,
+  });
+  const passwordReset = createPasswordReset({
+    uow: options.uow,
+    outbox: options.email.outbox,
+    hasher: options.hasher,
+    sessions,
+    settings: options.email.links,
+  });
 
   return {
     ...createSessionAuthenticator({
@@ -134,7 +152,18 @@ export function createAuth(options: AuthOptions) {
 
     /** @param within more work that commits with the account or not at all (joining through an invitation) */
     async signup(input: SignupInput, meta: RequestMeta, within?: WithinSignup) {
-      const { user } = await registration.register(input, meta, within);
+      // The verification e-mail commits with the account, and is queued once both exist; an
+      // invitation's link already proved the address (its `within` marks it verified).
+      const { user, extra: verificationEmailId } = await registration.register(
+        input,
+        meta,
+        async (repositories, created) => {
+          await within?.(repositories, created);
+          const current = within ? await repositories.users.findById(created.user.id) : created.user;
+          return current?.emailVerifiedAt ? null : emailVerification.issue(repositories, created.user, meta);
+        },
+      );
+      if (verificationEmailId) await options.email.outbox.dispatch(verificationEmailId);
       const tokens = await sessions.start(user.id, meta);
       await recentAuthentications.record(tokens.sessionId);
       return { user, tokens };
@@ -178,6 +207,12 @@ export function createAuth(options: AuthOptions) {
     }),
     ...createSessionManagement({ repositories, sessions }),
     me: createProfile({ repositories }),
+    /** @throws AppError INVALID when the link is unknown, used, superseded or expired */
+    verifyEmail: (token: string, meta: RequestMeta) => emailVerification.verify(token, meta),
+    /** @throws AppError CONFLICT when already verified (the caller rate-limits it) */
+    resendVerification: (session: Session, meta: RequestMeta) => emailVerification.resend(session, meta),
+    /** Sets a new password with an e-mailed link; every session ends. The link itself is sent by the worker. */
+    resetPassword: (input: CompletePasswordResetInput, meta: RequestMeta) => passwordReset.complete(input, meta),
   };
 }
 

@@ -4,6 +4,11 @@ export {
   type AccountLinkSettings,
   buildAccountLink,
 } from './account-links/link-settings.js';
+export {
+  type CompletePasswordResetInput,
+  createPasswordResetLinks,
+  type PasswordResetLinks,
+} from './account-links/password-reset.js';
 export { type Auth, type AuthOptions, type AuthSettings, createAuth } from './auth.js';
 export { type AccountDeletionOutcome, type DeleteAccountInput } from './accounts/account-deletion.js';
 export { type ChangePasswordInput } from './accounts/change-password.js';

@@ -137,6 +137,7 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
       default: env.RATE_LIMIT_DEFAULT,
       signup: env.RATE_LIMIT_SIGNUP,
       refresh: env.RATE_LIMIT_REFRESH,
+      accountEmail: env.RATE_LIMIT_ACCOUNT_EMAIL,
       login: {
         maxConsecutiveFailures: env.LOGIN_MAX_CONSECUTIVE_FAILURES,
         lockoutSeconds: env.LOGIN_LOCKOUT_SECONDS,

@@ -34,11 +34,12 @@ function variablesRefused(env: Record<string, string>): string[] {
 }
 
 describe('e-mail settings', () => {
-  test('when nothing is set in development, then mail goes to the local catcher and links to the local front end, 30-minute resets', () => {
+  test('when nothing is set in development, then mail goes to the local catcher and links to the local front end, 30-minute resets, 5 account e-mails an hour', () => {
     const config = loadConfig(development);
 
     expect(config.email).toMatchObject({ enabled: true, smtp: { url: 'smtp://127.0.0.1:1025' } });
     expect(config.links).toEqual({ appUrl: 'http://localhost:5173', verificationTtlHours: 24, resetTtlMinutes: 30 });
+    expect(config.rateLimits.accountEmail).toEqual({ points: 5, durationSeconds: 3600 });
   });
 
   test('when production has no SMTP settings, then start-up is refused naming SMTP_URL and MAIL_FROM', () => {
@@ -60,6 +61,13 @@ describe('e-mail settings', () => {
   test('when production links would point to a plain http front end, then start-up is refused naming APP_URL', () => {
     expect(variablesRefused({ ...production, ...smtp, APP_URL: 'http://app.example.com' })).toEqual(['APP_URL']);
     expect(variablesRefused({ ...production, ...smtp, APP_URL: undefined as unknown as string })).toEqual(['APP_URL']);
+  });
+
+  test('when production would let more than 20 account e-mails an hour through, then start-up is refused naming RATE_LIMIT_ACCOUNT_EMAIL', () => {
+    expect(variablesRefused({ ...production, ...smtp, RATE_LIMIT_ACCOUNT_EMAIL: '1/minute' })).toEqual([
+      'RATE_LIMIT_ACCOUNT_EMAIL',
+    ]);
+    expect(variablesRefused({ ...production, ...smtp, RATE_LIMIT_ACCOUNT_EMAIL: '20/hour' })).toEqual([]);
   });
 
   test('when a setting has the wrong shape or an unsafe value, then it is named', () => {

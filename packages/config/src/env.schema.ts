@@ -125,6 +125,9 @@ export const envSchema = z.object({
   RATE_LIMIT_DEFAULT: rateLimit.default({ points: 100, durationSeconds: 60 }),
   RATE_LIMIT_SIGNUP: rateLimit.default({ points: 10, durationSeconds: 3600 }),
   RATE_LIMIT_REFRESH: rateLimit.default({ points: 30, durationSeconds: 60 }),
+  // Calls that send account e-mail (resend verification, request a password reset), counted per IP
+  // and separately per account or address: each one can put a message in someone's inbox.
+  RATE_LIMIT_ACCOUNT_EMAIL: rateLimit.default({ points: 5, durationSeconds: 3600 }),
   LOGIN_MAX_CONSECUTIVE_FAILURES: positiveInt.max(100).default(10),
   LOGIN_LOCKOUT_SECONDS: positiveInt.max(86_400).default(900),
   LOGIN_MAX_FAILURES_PER_IP_PER_DAY: positiveInt.max(100_000).default(100),

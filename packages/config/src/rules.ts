@@ -7,6 +7,7 @@ import { weakSecretReason } from './secrets.js';
 const WEBHOOK_SECRET_PREFIX = 'whsec_';
 /** Past this, instances learn of each other's plan-gated calls so late that the daily limit means little. */
 const MAX_PRODUCTION_GATED_CALL_SYNC_MS = 60_000;
+const MAX_ACCOUNT_EMAILS_PER_HOUR = 20;
 
 /**
  * The schema the rules below read: every variable that parsed, with the
@@ -51,6 +52,14 @@ function emailProblems(env: RuleInput): Problem[] {
   const problems: Problem[] = [];
   if (!env.APP_URL.startsWith('https://')) {
     problems.push({ variable: 'APP_URL', problem: 'must be an https:// URL in production (links carry secrets)' });
+  }
+  // More than this turns the reset and resend procedures into a way to flood someone's inbox.
+  const perHour = (env.RATE_LIMIT_ACCOUNT_EMAIL.points * 3600) / env.RATE_LIMIT_ACCOUNT_EMAIL.durationSeconds;
+  if (perHour > MAX_ACCOUNT_EMAILS_PER_HOUR) {
+    problems.push({
+      variable: 'RATE_LIMIT_ACCOUNT_EMAIL',
+      problem: `must allow at most ${MAX_ACCOUNT_EMAILS_PER_HOUR} per hour in production`,
+    });
   }
   if (env.EMAIL_DELIVERY === 'disabled') return problems;
   for (const variable of ['SMTP_URL', 'MAIL_FROM'] as const) {

@@ -17,7 +17,12 @@ export {
   type StallOptions,
 } from './define-queue.js';
 export { createProducer, type Producer } from './producer.js';
-export { type HousekeepingPayload, housekeepingQueue, workerHeartbeatKey } from './queues/housekeeping.queue.js';
+export {
+  type HousekeepingPayload,
+  housekeepingQueue,
+  PASSWORD_RESET_REQUEST,
+  workerHeartbeatKey,
+} from './queues/housekeeping.queue.js';
 export { type QueueDefinitions, type QueueName, queueDefinitions } from './registry.js';
 export { type BillingJob, billingQueue, organizationDeletionJobId } from './queues/billing.queue.js';
 export { EMAIL_JOB_NAME, type EmailJob, emailsQueue } from './queues/emails.queue.js';

@@ -8,6 +8,11 @@ export type HousekeepingDeps = {
   heartbeatIntervalMs: number;
   /** Queues outbox e-mail whose enqueue was lost; resolves with how many (see `createEmailOutboxSweep`). */
   sweepEmailOutbox: () => Promise<number>;
+  /** Sends a reset link if the address has an account (`createPasswordResetLinks`); does nothing otherwise. */
+  sendPasswordResetLink: (
+    email: string,
+    meta: { ip: string; userAgent: string | null; requestId: string },
+  ) => Promise<{ sent: boolean }>;
   now?: () => Date;
 };
 
@@ -25,6 +30,15 @@ export function createHousekeepingHandler(deps: HousekeepingDeps) {
       }
       case 'sweep-email-outbox': {
         return { task: payload.task, enqueued: await deps.sweepEmailOutbox() };
+      }
+      case 'password-reset-request': {
+        await deps.sendPasswordResetLink(payload.email, {
+          ip: payload.ip,
+          userAgent: payload.userAgent ?? null,
+          requestId: payload.requestId ?? 'password-reset-request',
+        });
+        // Whether a link went out stays in the audit trail and the outbox, not in the job's result.
+        return { task: payload.task };
       }
     }
   };

@@ -15,16 +15,13 @@ import { type AccountLinkSettings, LINK_TOKEN_PATTERN } from './link-settings.js
 export type CompletePasswordResetInput = { token: string; newPassword: string };
 
 /**
- * Password reset by e-mailed link. `sendLink` does the work behind a request
- * and is meant to run off the request path (the worker), so the API answers a
- * request the same way and in the same time whether or not the address has an
- * account. Completing a reset voids every token and ends every session.
+ * The half of password reset that runs off the request path (the worker):
+ * sends a reset link if the address has an account, and does nothing
+ * otherwise, so the API can answer every request the same way in the same time.
  */
-export function createPasswordReset(deps: {
+export function createPasswordResetLinks(deps: {
   uow: UnitOfWork;
   outbox: EmailOutbox;
-  hasher: Pick<PasswordHasher, 'hash'>;
-  sessions: Pick<SessionEnder, 'endAllOfUser'>;
   settings: AccountLinkSettings;
 }) {
   const { settings } = deps;
@@ -52,6 +49,24 @@ export function createPasswordReset(deps: {
       await deps.outbox.dispatch(emailId);
       return { sent: true };
     },
+  };
+}
+
+export type PasswordResetLinks = ReturnType<typeof createPasswordResetLinks>;
+
+/**
+ * Password reset by e-mailed link: `sendLink` (see {@link createPasswordResetLinks})
+ * and `complete`. Completing a reset voids every token and ends every session.
+ */
+export function createPasswordReset(deps: {
+  uow: UnitOfWork;
+  outbox: EmailOutbox;
+  hasher: Pick<PasswordHasher, 'hash'>;
+  sessions: Pick<SessionEnder, 'endAllOfUser'>;
+  settings: AccountLinkSettings;
+}) {
+  return {
+    ...createPasswordResetLinks(deps),
 
     /**
      * Sets the new password with a valid link, once, then ends every session.

@@ -7,6 +7,11 @@ import type { RequestMeta } from '../sessions/session.js';
 
 export type SignupInput = { email: string; password: string; displayName: string };
 
+type Created = Awaited<ReturnType<Repositories['users']['insertWithPersonalOrganization']>>;
+
+/** A step that must commit or roll back with the new account (e.g. recording its verification e-mail). */
+export type WithNewAccount<T> = (repositories: Repositories, created: Created) => Promise<T>;
+
 /**
  * More work that must commit with the new account or not at all (joining an
  * organization through an invitation), run last in the signup transaction.
@@ -24,7 +29,11 @@ export function createRegistration(deps: { uow: UnitOfWork; hasher: Pick<Passwor
      * @param within more work for the same transaction (see {@link WithinSignup})
      * @throws AppError INVALID when the password fails the policy, CONFLICT when the e-mail is taken
      */
-    async register(input: SignupInput, meta: RequestMeta, within?: WithinSignup) {
+    async register<T = undefined>(
+      input: SignupInput,
+      meta: RequestMeta,
+      withNewAccount?: WithNewAccount<T>,
+    ): Promise<Created & { extra: T | undefined }> {
       assertAcceptablePassword(input.password);
       // Hashed before the transaction opens: no connection waits on bcrypt.
       const passwordHash = await deps.hasher.hash(input.password, meta.signal);
@@ -39,8 +48,8 @@ export function createRegistration(deps: { uow: UnitOfWork; hasher: Pick<Passwor
           userId: created.user.id,
           organizationId: created.organizationId,
         });
-        await within?.(repositories, created);
-        return created;
+        const extra = withNewAccount ? await withNewAccount(repositories, created) : undefined;
+        return { ...created, extra };
       });
     },
   };

@@ -38,8 +38,15 @@ describe('accounts', () => {
         role: 'owner',
       },
     ]);
-    const events = await api.db('auditEvents').where({ actorUserId: user.id }).select('type', 'organizationId');
-    expect(events).toEqual([{ type: 'signup', organizationId: me.memberships[0]?.organization.id }]);
+    const events = await api
+      .db('auditEvents')
+      .where({ actorUserId: user.id })
+      .select('type', 'organizationId')
+      .orderBy('type');
+    expect(events).toEqual([
+      { type: 'email.verification_sent', organizationId: null },
+      { type: 'signup', organizationId: me.memberships[0]?.organization.id },
+    ]);
   });
 
   test('when signup carries extra fields (role, plan, id), then it is refused and nothing is created', async () => {

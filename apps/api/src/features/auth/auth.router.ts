@@ -12,10 +12,14 @@ import {
   meOutput,
   publicUserOutput,
   refreshInput,
+  requestPasswordResetInput,
+  resetPasswordInput,
   revokeSessionInput,
   sessionsOutput,
   signupInput,
   tokensOutput,
+  verifyEmailInput,
+  verifyEmailOutput,
 } from './auth.schema.js';
 import { clearRefreshCookie, deliverRefreshCookie, presentedRefreshToken } from './refresh-cookie.middleware.js';
 import { twoFactorRouter } from './two-factor.router.js';
@@ -195,4 +199,71 @@ export const authRouter = router({
     .input(z.void())
     .output(meOutput)
     .query(({ ctx }) => ctx.services.auth.me(ctx.session)),
+
+  verifyEmail: publicProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/verify-email',
+        tags,
+        summary: 'Verify the e-mail address with the e-mailed link (works once, newest link only)',
+      },
+    })
+    .input(verifyEmailInput)
+    .output(verifyEmailOutput)
+    .mutation(({ ctx, input }) => ctx.services.auth.verifyEmail(input.token, ctx.request)),
+
+  resendVerification: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/resend-verification',
+        tags,
+        protect: true,
+        summary: 'E-mail a fresh verification link (earlier links stop working)',
+      },
+    })
+    .use(rateLimit('accountEmail'))
+    .input(z.void())
+    .output(okOutput)
+    .mutation(async ({ ctx }) => {
+      await ctx.services.requestLimits.consumeFor('accountEmail', `user:${ctx.session.userId}`);
+      await ctx.services.auth.resendVerification(ctx.session, ctx.request);
+      return { ok: true as const };
+    }),
+
+  requestPasswordReset: publicProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/request-password-reset',
+        tags,
+        summary: 'E-mail a password-reset link if the address has an account; the answer is the same either way',
+      },
+    })
+    .use(rateLimit('accountEmail'))
+    .input(requestPasswordResetInput)
+    .output(okOutput)
+    .mutation(async ({ ctx, input }) => {
+      // Counted per address whether or not it has an account, so the limit reveals nothing either.
+      await ctx.services.requestLimits.consumeFor('accountEmail', `address:${input.email}`);
+      await ctx.services.requestPasswordReset(input.email, ctx.request);
+      return { ok: true as const };
+    }),
+
+  resetPassword: publicProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/reset-password',
+        tags,
+        summary: 'Set a new password with the e-mailed link; every session ends',
+      },
+    })
+    .input(resetPasswordInput)
+    .output(okOutput)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.auth.resetPassword(input, ctx.request);
+      return { ok: true as const };
+    }),
 });

@@ -51,6 +51,16 @@ export const deleteAccountOutput = z.strictObject({
   leftOrganizations: z.number().int(),
 });
 
+/** Any string of a sane length: the auth domain judges the token itself (INVALID, like a used or expired one). */
+const accountLinkToken = z.string().min(1).max(200);
+
+export const verifyEmailInput = z.strictObject({ token: accountLinkToken });
+export const verifyEmailOutput = z.strictObject({ email: z.string() });
+
+export const requestPasswordResetInput = z.strictObject({ email: emailInput });
+
+export const resetPasswordInput = z.strictObject({ token: accountLinkToken, newPassword: newPasswordInput });
+
 export const revokeSessionInput = z.strictObject({ sessionId: z.uuid() });
 
 export const publicUserOutput = z.object({
