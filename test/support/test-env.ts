@@ -112,6 +112,8 @@ export function productionTestConfig(overrides: EnvSource & { DATABASE_URL: stri
     SMTP_URL: 'smtp://127.0.0.1:2525',
     MAIL_FROM: 'Groundwork <no-reply@example.test>',
     APP_URL: 'https://app.example.test',
+    // Production caps account e-mail at 20 an hour; the suite's generous default would be refused.
+    RATE_LIMIT_ACCOUNT_EMAIL: '20/hour',
     ...overrides,
     NODE_ENV: 'production',
     DATABASE_URL: strong.toString(),
