@@ -154,7 +154,7 @@ describe('on a Redis Cluster', () => {
     await heard;
     const refused = await failureOf(onSecond.organizations.get.query({ organizationId }));
 
-    expect(refused.data?.code).toBe('NOT_FOUND');
+    expect(refused.data?.code).toBe('FORBIDDEN');
   });
 
   test('when two instances sync plan-gated call counts of many organizations, then each reads the shared totals in one pipeline', async () => {

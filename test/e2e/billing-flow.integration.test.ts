@@ -122,7 +122,7 @@ describe('the billing journey, over HTTP with the real Stripe SDK against the em
     expect(stored.stripeCustomerId).toBe([...emulator.state.customers.values()].at(-1)?.id);
   });
 
-  test('when a plain member or another tenant asks for billing, then FORBIDDEN or NOT_FOUND, and no customer is created', async () => {
+  test('when a plain member or another tenant asks for billing, then FORBIDDEN, and no customer is created', async () => {
     const owner = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const ownerClient = apiClient(api.url, { token: owner.tokens.accessToken });
     const organizationId = (await ownerClient.auth.me.query()).memberships[0]?.organization.id ?? '';
@@ -136,8 +136,8 @@ describe('the billing journey, over HTTP with the real Stripe SDK against the em
       strangerClient.billing.syncCheckout.mutate({ organizationId, sessionId: 'cs_test_doesnotmatter' }),
     );
 
-    expect(foreign.data?.code).toBe('NOT_FOUND');
-    expect(foreignSync.data?.code).toBe('NOT_FOUND');
+    expect(foreign.data?.code).toBe('FORBIDDEN');
+    expect(foreignSync.data?.code).toBe('FORBIDDEN');
     const stored: { stripeCustomerId: string | null } = await api
       .db('organizations')
       .where({ id: organizationId })

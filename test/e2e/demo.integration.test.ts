@@ -76,7 +76,7 @@ describe('the demo journeys with API and worker as separate processes, as in pro
     });
 
     expect(steps.filter((line) => line.startsWith('✔'))).toHaveLength(7);
-    expect(steps).toContain('  404 NOT_FOUND: Organization not found');
+    expect(steps).toContain('  403 FORBIDDEN: You are not a member of this organization, or it does not exist');
     expect(steps.at(-1)).toMatch(/^Done in \d+ ms\.$/);
   });
 });

@@ -49,13 +49,13 @@ describe('API key abuse', () => {
     expect(refused.message).toContain('read');
   });
 
-  test('when a key of organization A names organization B, then NOT_FOUND, as for a non-member', async () => {
+  test('when a key of organization A names organization B, then FORBIDDEN NOT_A_MEMBER, as for a non-member', async () => {
     const a = await keyOf(api, ['read']);
     const b = await keyOf(api, ['read']);
 
     const refused = await failureOf(a.byKey.organizations.members.query({ organizationId: b.organizationId }));
 
-    expect(refused.data?.code).toBe('NOT_FOUND');
+    expect(refused.data).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NOT_A_MEMBER' } });
   });
 
   test('when a key calls key management, auth, admin or billing session procedures, then FORBIDDEN and no key is minted', async () => {

@@ -1,5 +1,6 @@
 import { AppError } from '@groundwork/core';
 import type { ApiKeyScope } from '@groundwork/db';
+import { notAMember } from '../organizations/organizations.public.js';
 
 /** Who a key-authenticated request acts for: the key's organization, within its scopes. */
 export type ApiKeyPrincipal = {
@@ -16,11 +17,11 @@ export const scopeFor = (procedureType: 'query' | 'mutation' | 'subscription'): 
 /**
  * A key acts only on its own organization and only within its scopes.
  *
- * @throws AppError NOT_FOUND for another organization (the same answer a non-member gets)
+ * @throws AppError FORBIDDEN `NOT_A_MEMBER` for another organization (the same answer a non-member gets)
  * @throws AppError FORBIDDEN when the key lacks the scope, with `{ requiredScope, scopes }`
  */
 export function requireKeyAccess(principal: ApiKeyPrincipal, organizationId: string, scope: ApiKeyScope): void {
-  if (principal.organizationId !== organizationId) throw new AppError('NOT_FOUND', 'Organization not found');
+  if (principal.organizationId !== organizationId) throw notAMember();
   if (!principal.scopes.includes(scope)) {
     throw new AppError('FORBIDDEN', `This API key lacks the ${scope} scope`, {
       details: { requiredScope: scope, scopes: principal.scopes.join(',') },

@@ -145,7 +145,7 @@ describe('organizations: invitations', () => {
     expect(refused.data?.code).toBe('FORBIDDEN');
     expect(forged.data?.code).toBe('BAD_REQUEST');
     await expect(other.client.organizations.get.query({ organizationId: owner.organizationId })).rejects.toMatchObject({
-      data: { code: 'NOT_FOUND' },
+      data: { code: 'FORBIDDEN', details: { reason: 'NOT_A_MEMBER' } },
     });
     await expect(invitee.client.organizations.acceptInvitation.mutate({ token })).resolves.toMatchObject({
       organizationId: owner.organizationId,
@@ -211,7 +211,7 @@ describe('organizations: invitations', () => {
     expect([crossRevoke.data?.code, crossResend.data?.code, foreignList.data?.code]).toEqual([
       'NOT_FOUND',
       'NOT_FOUND',
-      'NOT_FOUND',
+      'FORBIDDEN',
     ]);
     expect(revoked.data?.code).toBe('BAD_REQUEST');
     expect(await owner.client.organizations.invitations.query({ organizationId: owner.organizationId })).toEqual([]);

@@ -7,6 +7,7 @@ import { generateInvitationToken, hashInvitationToken, INVITATION_TOKEN_PATTERN 
 import { assertMayGrant } from './member-rules.js';
 import { auditMembershipChange as audit } from './organization-audit.js';
 import { assertSeatAvailable, type ReadEntitlements } from './seat-limit.js';
+import { notAMember } from './not-a-member.js';
 
 const INVALID_INVITATION = 'This invitation is invalid, was already used, revoked or has expired';
 const DAY_MS = 86_400_000;
@@ -60,7 +61,7 @@ export function createInvitationsService(deps: InvitationsDeps) {
 
   async function lockOrganization(repositories: Repositories, organizationId: string) {
     const organization = await repositories.organizations.lockForMembershipChange(organizationId);
-    if (!organization) throw new AppError('NOT_FOUND', 'Organization not found');
+    if (!organization) throw notAMember();
     return organization;
   }
 

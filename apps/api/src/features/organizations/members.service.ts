@@ -6,6 +6,7 @@ import type { Actor } from './invitations.service.js';
 import type { MembershipCache } from './membership-cache.js';
 import { assertMayGrant, assertMayManage, assertOwnerRemains } from './member-rules.js';
 import { auditMembershipChange as audit } from './organization-audit.js';
+import { notAMember } from './not-a-member.js';
 
 /**
  * Changing who is in an organization and with which role. Each change runs
@@ -23,10 +24,10 @@ export function createMembersService(deps: { uow: UnitOfWork; memberships: Pick<
   ): Promise<void> {
     const changedUserIds = await deps.uow.transaction(async (repositories) => {
       if (!(await repositories.organizations.lockForMembershipChange(organizationId))) {
-        throw new AppError('NOT_FOUND', 'Organization not found');
+        throw notAMember();
       }
       const actorRole = await repositories.organizations.findRole(organizationId, actorId);
-      if (!actorRole) throw new AppError('NOT_FOUND', 'Organization not found');
+      if (!actorRole) throw notAMember();
       return change(repositories, actorRole);
     });
     await Promise.all(changedUserIds.map((userId) => deps.memberships.announce(organizationId, userId)));

@@ -43,7 +43,7 @@ describe('membership cache across instances', () => {
     await heard;
     const refused = await failureOf(onSecond.organizations.get.query({ organizationId }));
 
-    expect(refused.data?.code).toBe('NOT_FOUND');
+    expect(refused.data).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NOT_A_MEMBER' } });
   });
 
   test('when a role is lowered on one instance, then another instance applies it on the next call', async () => {

@@ -36,7 +36,7 @@ describe('organizations', () => {
     ]);
   });
 
-  test("when a user reaches for another organization's data, then NOT_FOUND, the same as for one that does not exist, and nothing changes", async () => {
+  test("when a user reaches for another organization's data, then FORBIDDEN, the same as for one that does not exist, and nothing changes", async () => {
     const victim = await member();
     const intruder = await member();
 
@@ -48,7 +48,7 @@ describe('organizations', () => {
       intruder.client.organizations.get.query({ organizationId: '00000000-0000-4000-8000-000000000000' }),
     );
 
-    expect([read.data?.code, rename.data?.code, missing.data?.code]).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    expect([read.data?.code, rename.data?.code, missing.data?.code]).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
     expect(read.message).toBe(missing.message);
     expect(await victim.client.organizations.get.query({ organizationId: victim.organizationId })).toMatchObject({
       name: "Test User's workspace",
@@ -85,7 +85,7 @@ describe('organizations', () => {
     expect((await owner.client.organizations.get.query({ organizationId: owner.organizationId })).name).toBe(
       'Renamed by admin',
     );
-    expect(removed.data?.code).toBe('NOT_FOUND');
+    expect(removed.data?.code).toBe('FORBIDDEN');
   });
 
   test('when the organization id is not a uuid or extra keys are sent, then BAD_REQUEST', async () => {

@@ -3,6 +3,7 @@ import type { OrganizationRepository, Role } from '@groundwork/db';
 
 import { hasRole } from './member-rules.js';
 import type { MembershipCache } from './membership-cache.js';
+import { notAMember } from './not-a-member.js';
 
 export function createOrganizationsService(deps: {
   organizations: OrganizationRepository;
@@ -12,12 +13,12 @@ export function createOrganizationsService(deps: {
     /**
      * The caller's role, read from the database or the membership cache (never from a token).
      *
-     * @throws AppError NOT_FOUND when the organization does not exist or the caller is not a member:
+     * @throws AppError FORBIDDEN `NOT_A_MEMBER` when the organization does not exist or the caller is not a member:
      *   the two are indistinguishable on purpose.
      */
     async requireMembership(organizationId: string, userId: string, minimumRole: Role = 'member'): Promise<Role> {
       const role = await deps.memberships.role(organizationId, userId);
-      if (!role) throw new AppError('NOT_FOUND', 'Organization not found');
+      if (!role) throw notAMember();
       if (!hasRole(role, minimumRole)) {
         throw new AppError('FORBIDDEN', `This needs the ${minimumRole} role or higher`, {
           details: { requiredRole: minimumRole, role },
@@ -28,7 +29,7 @@ export function createOrganizationsService(deps: {
 
     async get(organizationId: string, userId: string) {
       const organization = await deps.organizations.findForMember(organizationId, userId);
-      if (!organization) throw new AppError('NOT_FOUND', 'Organization not found');
+      if (!organization) throw notAMember();
       return organization;
     },
 
