@@ -86,9 +86,11 @@ describe('an app outside the workspaces installs the packed client', () => {
       [
         './dist/app-router.d.ts',
         './dist/create-api-client.d.ts',
+        './dist/create-api-key-client.d.ts',
         './dist/errors.d.ts',
         './dist/index.d.ts',
         './dist/index.js',
+        './dist/mfa.d.ts',
         './dist/token-store.d.ts',
       ].sort(),
     );
