@@ -56,7 +56,12 @@ describe('the queue dashboard at /admin/queues', () => {
 
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<html');
-    expect(listed.queues.map((entry) => entry.name).sort()).toEqual(['billing', 'emails', 'housekeeping', 'stripe-events']);
+    expect(listed.queues.map((entry) => entry.name).sort()).toEqual([
+      'billing',
+      'emails',
+      'housekeeping',
+      'stripe-events',
+    ]);
     expect(listed.queues.find((entry) => entry.name === 'stripe-events')?.counts.failed).toBe(1);
     expect(retry.status).toBe(200);
     expect(await (await queue.getJob('evt_dashboard_test'))?.getState()).toBe('waiting');
