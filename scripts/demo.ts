@@ -1,21 +1,28 @@
 /**
  * `npm run demo`: runs the whole billing journey against the running dev stack
  * (`npm run dev` in another terminal). API_URL and STRIPE_EMULATOR_URL
- * override where it looks.
+ * override where it looks. The verification link is read from the e-mail outbox
+ * in the development database.
  */
-import { readEnv } from '@groundwork/config';
+import { loadConfigOrExit, readEnv } from '@groundwork/config';
+import { createDb } from '@groundwork/db';
 
 import { runDemo } from './lib/demo.js';
+import { outboxLinks } from './lib/outbox-links.js';
 
 const env = readEnv();
+const db = createDb(loadConfigOrExit().db);
 try {
   await runDemo({
     apiUrl: env.API_URL ?? `http://127.0.0.1:${env.PORT ?? '3000'}`,
     emulatorUrl: env.STRIPE_EMULATOR_URL ?? `http://127.0.0.1:${env.DEV_STRIPE_EMULATOR_PORT ?? '12111'}`,
+    verificationLink: outboxLinks(db).verificationLink,
     log: (line) => console.log(line),
   });
 } catch (error) {
   console.error(`✘ ${error instanceof Error ? error.message : String(error)}`);
   console.error('Is `npm run dev` running (API, worker and the local Stripe emulator)?');
-  process.exit(1);
+  process.exitCode = 1;
+} finally {
+  await db.destroy();
 }

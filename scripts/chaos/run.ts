@@ -133,7 +133,7 @@ async function main(): Promise<number> {
     const emitted: StripeEvent[] = [];
     stack.stripe.state.onEvent((event) => emitted.push(event));
     const apiUrls = stack.apis.map((api) => api.url);
-    const organizations = await createOrganizations({ count: options.organizations, apiUrls });
+    const organizations = await createOrganizations({ count: options.organizations, apiUrls, db });
     log(`${organizations.length} organizations signed up with a Stripe customer each`);
     const context: RoundContext = {
       stack,

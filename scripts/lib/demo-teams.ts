@@ -3,12 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { createApiClient, createMemoryTokenStore, errorDetails, isPaymentRequired } from '@groundwork/client';
 
 import { emulator, until } from './demo.js';
+import { tokenOf } from './outbox-links.js';
 
 export type TeamsDemoOptions = {
   apiUrl: string;
   emulatorUrl: string;
   /** The invitation link last e-mailed to the address (read from the outbox or an inbox). */
   invitationLink: (email: string) => Promise<string>;
+  /** The verification link last e-mailed to the address: the owner verifies before checkout and inviting. */
+  verificationLink: (email: string) => Promise<string>;
   log: (line: string) => void;
   timeoutMs?: number;
 };
@@ -41,6 +44,7 @@ export async function runTeamsDemo(options: TeamsDemoOptions): Promise<void> {
   );
   await ownerTokens.set({ accessToken: signup.tokens.accessToken });
   const organizationId = (await owner.auth.me.query()).memberships[0]?.organization.id ?? '';
+  await owner.auth.verifyEmail.mutate({ token: tokenOf(await options.verificationLink(ownerEmail)) });
   const checkout = await owner.billing.createCheckoutSession.mutate({ organizationId, plan: 'pro' });
   await emulator(options.emulatorUrl, `/_emulator/checkout/${checkout.sessionId}/complete`, {});
   await step('organization on Pro (checkout completed, webhook reconciled)', () =>

@@ -3,7 +3,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { createApiClient, createMemoryTokenStore, isPaymentRequired } from '@groundwork/client';
 
-export type DemoOptions = { apiUrl: string; emulatorUrl: string; log: (line: string) => void; timeoutMs?: number };
+import { tokenOf } from './outbox-links.js';
+
+export type DemoOptions = {
+  apiUrl: string;
+  emulatorUrl: string;
+  /** The verification link last e-mailed to the address (read from the outbox or an inbox). */
+  verificationLink: (email: string) => Promise<string>;
+  log: (line: string) => void;
+  timeoutMs?: number;
+};
 
 /** Drives the local Stripe emulator (what a customer would do on Stripe's pages). */
 export async function emulator(url: string, path: string, body: unknown) {
@@ -66,6 +75,10 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
   });
   const organizationId = (await authed.auth.me.query()).memberships[0]?.organization.id ?? '';
+  // Checkouts need a verified address: follow the e-mailed link as the user would.
+  await step('e-mail address verified through the e-mailed link', async () =>
+    authed.auth.verifyEmail.mutate({ token: tokenOf(await options.verificationLink(email)) }),
+  );
 
   await step('analytics.dashboard answers PAYMENT_REQUIRED on the free plan', async () => {
     if (!(await gateIsClosed(organizationId))) throw new Error('the gate was open without a subscription');

@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { apiClient } from '../../apps/api/src/testing/http.js';
+import { outboxLinks } from '../../scripts/lib/outbox-links.js';
+import { connectTestDatabase } from '../support/postgres-admin.js';
 import { TEST_REDIS_URL, uniqueKeyPrefix } from '../support/test-env.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
@@ -46,14 +49,14 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
 
 /**
  * What the browser may log without it being a failure: Chromium reports every
- * non-2xx answer as a console error, and two are the protocol working as meant:
+ * non-2xx answer as a console error, and three are the protocol working as meant:
  * the 401 of `auth.me` before a session exists (or before the cookie refresh),
- * and the 402 of the plan gate. Anything else (a script error, a CSP report, a
+ * the 402 of the plan gate, and the 403 of a checkout before the address is verified. Anything else (a script error, a CSP report, a
  * 5xx, a CORS refusal) fails the journey.
  */
 function isExpectedAnswer(message: ConsoleMessage, apiUrl: string): boolean {
   return (
-    /^Failed to load resource: the server responded with a status of 40[12] /.test(message.text()) &&
+    /^Failed to load resource: the server responded with a status of 40[123] /.test(message.text()) &&
     message.location().url.startsWith(`${apiUrl}/trpc/`)
   );
 }
@@ -141,7 +144,8 @@ describe('the React example in Chromium against the dev stack', () => {
     await page.getByRole('heading', { name: 'Create an account' }).waitFor();
     await shot('sign-up');
     await page.getByLabel('Name').fill('Browser Journey');
-    await page.getByLabel('Email').fill(`browser-${Date.now()}@example.test`);
+    const email = `browser-${Date.now()}@example.test`;
+    await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('Browser-journey-9f2k');
     await page.getByRole('button', { name: 'Sign up' }).click();
 
@@ -150,6 +154,18 @@ describe('the React example in Chromium against the dev stack', () => {
     await upgrade.waitFor();
     expect(await page.getByTestId('plan').textContent()).toContain('Free');
     await shot('gate');
+
+    // Checkouts need a verified address: refused until the e-mailed link is followed.
+    await upgrade.click();
+    await page.getByText('Verify your e-mail address first').waitFor();
+    await shot('verify-first');
+    const db = connectTestDatabase(database.url, { statementTimeoutMs: 10_000 });
+    try {
+      const link = new URL(await outboxLinks(db).verificationLink(email));
+      await apiClient(apiUrl).auth.verifyEmail.mutate({ token: link.searchParams.get('token') ?? '' });
+    } finally {
+      await db.destroy();
+    }
 
     // Checkout on the emulator's page, the test card prefilled.
     await upgrade.click();

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { outboxLinks } from '../../scripts/lib/outbox-links.js';
 import { type BillingStack, startBillingStack } from '../support/billing-stack.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
@@ -36,6 +37,28 @@ async function attempt(command: string, args: string[], cwd: string) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: failed.code ?? 1, output: (failed.stdout ?? '') + (failed.stderr ?? '') };
   }
+}
+
+/**
+ * Runs the journey; when it asks for the verification link (what the person
+ * would click in their inbox), answers with the one in the outbox for the
+ * address it signed up with.
+ */
+async function journeyAnsweringVerification(stack: BillingStack, cwd: string) {
+  const child = spawn(process.execPath, ['dist/journey.js', stack.api.url], { cwd });
+  let output = '';
+  const asked = new Promise<string>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const email = /^signed up as (\S+) /m.exec(output)?.[1];
+      if (email && output.includes('verification link?')) resolve(email);
+    });
+  });
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+  const email = await Promise.race([asked, exited.then(() => null)]);
+  if (email) child.stdin.end(`${await outboxLinks(stack.api.db).verificationLink(email)}\n`);
+  return { code: await exited, output };
 }
 
 describe('an app outside the workspaces installs the packed client', () => {
@@ -120,10 +143,11 @@ describe('an app outside the workspaces installs the packed client', () => {
   test('when the app runs against the API, worker and Stripe emulator, then it signs up, gets 402, subscribes and gets 200', async () => {
     stack = await startBillingStack(database.url);
 
-    const journey = await attempt(process.execPath, ['dist/journey.js', stack.api.url], app);
+    const journey = await journeyAnsweringVerification(stack, app);
 
     expect(journey.code, journey.output).toBe(0);
     expect(journey.output).toMatch(/^402 PAYMENT_REQUIRED: needs analytics, on free \(no_subscription\)$/m);
+    expect(journey.output).toMatch(/^verified: consumer-[\w-]+@example\.test$/m);
     expect(journey.output).toMatch(/^paid: 303 to http:\/\/localhost:5173\/billing\/success\?session_id=cs_test_\w+$/m);
     expect(journey.output).toMatch(/^subscribed: pro \(active\)$/m);
     expect(journey.output).toMatch(/^200 analytics\.dashboard: pro, \d+ of \d+ today$/m);

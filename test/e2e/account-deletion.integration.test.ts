@@ -7,6 +7,7 @@ import { organizationDeletionJobId } from '@groundwork/queue';
 import { Queue, UnrecoverableError, type Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { followVerificationLink } from '../../apps/api/src/testing/teams.js';
 import { apiClient, buildSignup, failureOf, tokensOf } from '../../apps/api/src/testing/http.js';
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
 import { createBillingHandler } from '../../apps/worker/src/jobs/billing.job.js';
@@ -36,6 +37,7 @@ describe('auth.deleteAccount', () => {
     const input = buildSignup();
     const { user, tokens } = await apiClient(api.url).auth.signup.mutate(input);
     const client = apiClient(api.url, { token: tokens.accessToken });
+    await followVerificationLink(api.db, client, user.email);
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
     return { input, user, tokens, client, organizationId };
   }

@@ -2,6 +2,7 @@ import { createLogger } from '@groundwork/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createBillingHandler } from '../../apps/worker/src/jobs/billing.job.js';
+import { followVerificationLink } from '../../apps/api/src/testing/teams.js';
 import { apiClient, buildSignup, failureOf } from '../../apps/api/src/testing/http.js';
 import type { TestApi } from '../../apps/api/src/testing/start-test-api.js';
 import {
@@ -31,8 +32,9 @@ describe('billing when things go wrong', () => {
   const reconciled = () => stack.reconciled();
 
   async function owner() {
-    const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
+    const { user, tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const client = apiClient(api.url, { token: tokens.accessToken });
+    await followVerificationLink(api.db, client, user.email);
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
     return { client, organizationId };
   }

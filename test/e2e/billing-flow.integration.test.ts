@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { followVerificationLink } from '../../apps/api/src/testing/teams.js';
 import { apiClient, buildSignup, failureOf } from '../../apps/api/src/testing/http.js';
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
 import { type BillingStack, startBillingStack, TEST_WEBHOOK_SECRET } from '../support/billing-stack.js';
@@ -26,8 +27,9 @@ describe('the billing journey, over HTTP with the real Stripe SDK against the em
   const reconciled = () => stack.reconciled();
 
   test('when an owner subscribes and later cancels, then the gate opens and closes on every API instance', async () => {
-    const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
+    const { user, tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const client = apiClient(api.url, { token: tokens.accessToken });
+    await followVerificationLink(api.db, client, user.email);
     const other = apiClient(otherApi.url, { token: tokens.accessToken });
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
 
@@ -68,8 +70,9 @@ describe('the billing journey, over HTTP with the real Stripe SDK against the em
   });
 
   test('when the success page syncs the checkout, then access is granted before any webhook arrives', async () => {
-    const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
+    const { user, tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const client = apiClient(api.url, { token: tokens.accessToken });
+    await followVerificationLink(api.db, client, user.email);
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
     emulator.setWebhookTarget(null); // webhooks "delayed"
 
@@ -88,8 +91,9 @@ describe('the billing journey, over HTTP with the real Stripe SDK against the em
   });
 
   test('when an organization with an active subscription starts another checkout, then it is sent to the portal instead', async () => {
-    const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
+    const { user, tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const client = apiClient(api.url, { token: tokens.accessToken });
+    await followVerificationLink(api.db, client, user.email);
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
     const checkout = await client.billing.createCheckoutSession.mutate({ organizationId, plan: 'pro' });
     emulator.completeCheckout(checkout.sessionId);
@@ -104,8 +108,9 @@ describe('the billing journey, over HTTP with the real Stripe SDK against the em
   });
 
   test('when checkout is requested many times at once, then the organization gets exactly one Stripe customer and one session', async () => {
-    const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
+    const { user, tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const client = apiClient(api.url, { token: tokens.accessToken });
+    await followVerificationLink(api.db, client, user.email);
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
     const customersBefore = emulator.state.customers.size;
 

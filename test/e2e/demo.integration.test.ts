@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { invitationLinkTo } from '../../apps/api/src/testing/teams.js';
 import { runDemo } from '../../scripts/lib/demo.js';
 import { runTeamsDemo } from '../../scripts/lib/demo-teams.js';
+import { outboxLinks } from '../../scripts/lib/outbox-links.js';
 import { billingEnv, startStripeEmulator, TEST_WEBHOOK_SECRET } from '../support/billing-stack.js';
 import { connectTestDatabase } from '../support/postgres-admin.js';
 import { type ServiceProcess, spawnService } from '../support/spawn-service.js';
@@ -22,6 +23,10 @@ describe('the demo journeys with API and worker as separate processes, as in pro
   let emulator: Awaited<ReturnType<typeof startStripeEmulator>> | undefined;
   let apiUrl = '';
   let db: Knex | undefined;
+  const outbox = () => {
+    if (!db) throw new Error('no database connection');
+    return outboxLinks(db);
+  };
   beforeAll(async () => {
     emulator = await startStripeEmulator();
     const env = testEnv({
@@ -54,11 +59,13 @@ describe('the demo journeys with API and worker as separate processes, as in pro
     await runDemo({
       apiUrl,
       emulatorUrl: emulator?.url ?? '',
+      verificationLink: (email) => outbox().verificationLink(email),
       log: (line) => steps.push(line),
       timeoutMs: 20_000,
     });
 
-    expect(steps.filter((line) => line.startsWith('✔'))).toHaveLength(8);
+    expect(steps.filter((line) => line.startsWith('✔'))).toHaveLength(9);
+    expect(steps).toContainEqual(expect.stringMatching(/^✔ e-mail address verified through the e-mailed link/));
     expect(steps.at(-1)).toMatch(/^Done in \d+ ms\.$/);
   });
 
@@ -71,6 +78,7 @@ describe('the demo journeys with API and worker as separate processes, as in pro
         if (!db) throw new Error('no database connection');
         return (await invitationLinkTo(db, email)).url.toString();
       },
+      verificationLink: (email) => outbox().verificationLink(email),
       log: (line) => steps.push(line),
       timeoutMs: 20_000,
     });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 
+import { followVerificationLink } from '../../apps/api/src/testing/teams.js';
 import { apiClient, buildSignup, failureOf } from '../../apps/api/src/testing/http.js';
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
 import { billingEnv, startStripeEmulator, testDb, TEST_WEBHOOK_SECRET } from '../support/billing-stack.js';
@@ -65,8 +66,9 @@ describe('issue 11: recovery after Redis loses its data', () => {
     const [first, second] = apis.map((api) => api.url) as [string, string];
     const organizations = await Promise.all(
       Array.from({ length: ORGANIZATIONS }, async (_, index) => {
-        const { tokens } = await apiClient(first).auth.signup.mutate(buildSignup());
+        const { user, tokens } = await apiClient(first).auth.signup.mutate(buildSignup());
         const client = apiClient(first, { token: tokens.accessToken });
+        await followVerificationLink(db, client, user.email);
         const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
         const checkout = await client.billing.createCheckoutSession.mutate({ organizationId, plan: 'pro' });
         const subscription = emulator.completeCheckout(checkout.sessionId);

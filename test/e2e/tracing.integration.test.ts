@@ -2,6 +2,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, startTracing } from '@ground
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { followVerificationLink } from '../../apps/api/src/testing/teams.js';
 import { apiClient, buildSignup } from '../../apps/api/src/testing/http.js';
 import { type BillingStack, startBillingStack } from '../support/billing-stack.js';
 import { useTestDatabase } from '../support/use-test-database.js';
@@ -27,8 +28,9 @@ describe('tracing a Stripe event from the webhook through the queue to the Strip
 
   test('when a webhook is received and processed, then one trace spans the webhook, the job and the Stripe call, and the job carries the request id', async () => {
     const { emulator, api, worker } = stack;
-    const { tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
+    const { user, tokens } = await apiClient(api.url).auth.signup.mutate(buildSignup());
     const client = apiClient(api.url, { token: tokens.accessToken });
+    await followVerificationLink(api.db, client, user.email);
     const organizationId = (await client.auth.me.query()).memberships[0]?.organization.id ?? '';
     const checkout = await client.billing.createCheckoutSession.mutate({ organizationId, plan: 'pro' });
     // The span ends after the job's work commits, so wait for the job itself, not for the database row.

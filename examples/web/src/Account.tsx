@@ -1,4 +1,4 @@
-import { errorDetails, type RouterOutputs } from '@groundwork/client';
+import { errorDetails, isEmailNotVerified, type RouterOutputs } from '@groundwork/client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
@@ -69,6 +69,9 @@ function Usage({ organizationId }: { organizationId: string }) {
         <button onClick={() => checkout.mutate({ organizationId, plan: 'pro' })} disabled={checkout.isPending}>
           Upgrade to Pro
         </button>
+        {isEmailNotVerified(checkout.error) && (
+          <p role="alert">Verify your e-mail address first: follow the link we sent you, then upgrade.</p>
+        )}
       </section>
     );
   }

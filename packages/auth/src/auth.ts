@@ -6,6 +6,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { createEmailVerification } from './account-links/email-verification.js';
 import type { AccountLinkSettings } from './account-links/link-settings.js';
 import { type CompletePasswordResetInput, createPasswordReset } from './account-links/password-reset.js';
+import { createVerifiedEmailPolicy } from './account-links/verified-email-policy.js';
 import { createAccountDeletion } from './accounts/account-deletion.js';
 import { createChangePassword } from './accounts/change-password.js';
 import { createLogin } from './accounts/login.js';
@@ -209,6 +210,11 @@ export function createAuth(options: AuthOptions) {
     me: createProfile({ repositories }),
     /** @throws AppError INVALID when the link is unknown, used, superseded or expired */
     verifyEmail: (token: string, meta: RequestMeta) => emailVerification.verify(token, meta),
+    /**
+     * Checkouts and invitations need a proven address (issue 13): throws FORBIDDEN with
+     * `{ reason: 'EMAIL_NOT_VERIFIED' }` until the user has followed the verification link.
+     */
+    requireVerifiedEmail: createVerifiedEmailPolicy({ repositories }),
     /** @throws AppError CONFLICT when already verified (the caller rate-limits it) */
     resendVerification: (session: Session, meta: RequestMeta) => emailVerification.resend(session, meta),
     /** Sets a new password with an e-mailed link; every session ends. The link itself is sent by the worker. */

@@ -31,6 +31,7 @@ export {
   type TokensValidAfter,
 } from './ports.js';
 export { STEP_UP_REQUIRED } from './step-up/recent-authentications.js';
+export { EMAIL_NOT_VERIFIED } from './account-links/verified-email-policy.js';
 export { type ReauthenticateInput } from './step-up/reauthenticate.js';
 export { type CompleteMfaInput } from './two-factor/complete-mfa.js';
 export { RECOVERY_CODE_COUNT } from './two-factor/recovery-codes.js';

@@ -1,7 +1,14 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, test } from 'vitest';
 
-import { type ApiErrorData, errorDetails, isRateLimited, isStepUpRequired, memberLimitReached } from './errors.js';
+import {
+  type ApiErrorData,
+  errorDetails,
+  isEmailNotVerified,
+  isRateLimited,
+  isStepUpRequired,
+  memberLimitReached,
+} from './errors.js';
 import { isMfaChallenge } from './mfa.js';
 
 function apiError(message: string, data: Partial<ApiErrorData> & Pick<ApiErrorData, 'code'>) {
@@ -126,6 +133,27 @@ describe('isStepUpRequired', () => {
     const role = apiError('Needs admin', { code: 'FORBIDDEN', httpStatus: 403, details: { requiredRole: 'admin' } });
 
     expect([isStepUpRequired(stepUp), isStepUpRequired(role), isStepUpRequired(new Error('x'))]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+});
+
+describe('isEmailNotVerified', () => {
+  test('when a checkout or invitation is refused for an unverified address, then it says so; step-up does not', () => {
+    const unverified = apiError('Verify your e-mail address first', {
+      code: 'FORBIDDEN',
+      httpStatus: 403,
+      details: { reason: 'EMAIL_NOT_VERIFIED' },
+    });
+    const stepUp = apiError('Needs a recent sign-in', {
+      code: 'FORBIDDEN',
+      httpStatus: 403,
+      details: { reason: 'STEP_UP_REQUIRED' },
+    });
+
+    expect([isEmailNotVerified(unverified), isEmailNotVerified(stepUp), isEmailNotVerified(new Error('x'))]).toEqual([
       true,
       false,
       false,

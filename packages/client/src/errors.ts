@@ -190,3 +190,12 @@ export function isStepUpRequired(error: unknown): error is TRPCClientError<never
   const data = dataOf(error);
   return data?.code === 'FORBIDDEN' && data.details?.reason === 'STEP_UP_REQUIRED';
 }
+
+/**
+ * Checkouts and invitations need a verified e-mail address: ask the user to
+ * follow the link we sent (or `auth.resendVerification`), then retry.
+ */
+export function isEmailNotVerified(error: unknown): error is TRPCClientError<never> {
+  const data = dataOf(error);
+  return data?.code === 'FORBIDDEN' && data.details?.reason === 'EMAIL_NOT_VERIFIED';
+}

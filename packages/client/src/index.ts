@@ -20,6 +20,7 @@ export {
   type FlattenedZodError,
   isPaymentRequired,
   isRateLimited,
+  isEmailNotVerified,
   isStepUpRequired,
   isUnauthorized,
   memberLimitReached,

@@ -1,7 +1,7 @@
 import { renderEmail } from '@groundwork/email';
 import type { Knex } from '@groundwork/db';
 
-import { apiClient, buildSignup } from './http.js';
+import { type ApiClient, apiClient, buildSignup } from './http.js';
 
 /** A new account through the real API, with its client and personal organization. */
 export async function signedUp(baseUrl: string, overrides: Parameters<typeof buildSignup>[0] = {}) {
@@ -29,4 +29,34 @@ export async function invitationLinkTo(db: Knex, email: string): Promise<{ url: 
   if (!link) throw new Error('the invitation e-mail carries no link');
   const url = new URL(link);
   return { url, token: url.searchParams.get('token') ?? '', text };
+}
+
+/** The token of the newest verification e-mail to `email`, read from its link's `token=` parameter. */
+export async function verificationTokenFor(db: Knex, email: string): Promise<string> {
+  const row: { data: { verifyUrl?: string } } | undefined = await db('outboundEmails')
+    .where({ recipient: email, template: 'email-verification' })
+    .orderBy('createdAt', 'desc')
+    .first('data');
+  const token = row?.data.verifyUrl ? new URL(row.data.verifyUrl).searchParams.get('token') : null;
+  if (!token) throw new Error(`no verification e-mail to ${email}`);
+  return token;
+}
+
+/**
+ * Follows the account's verification link through the real flow (auth.verifyEmail), as a
+ * user would before creating a checkout or inviting (the verified-address policy).
+ */
+export async function verified<Account extends SignedUp>(db: Knex, account: Account): Promise<Account> {
+  await followVerificationLink(db, account.client, account.user.email);
+  return account;
+}
+
+/** Posts the newest verification link's token for `email` to auth.verifyEmail, as the e-mailed page does. */
+export async function followVerificationLink(db: Knex, client: ApiClient, email: string): Promise<void> {
+  await client.auth.verifyEmail.mutate({ token: await verificationTokenFor(db, email) });
+}
+
+/** A new account that has already verified its address, see {@link verified}. */
+export async function verifiedSignup(baseUrl: string, db: Knex, overrides: Parameters<typeof buildSignup>[0] = {}) {
+  return verified(db, await signedUp(baseUrl, overrides));
 }

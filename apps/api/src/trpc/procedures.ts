@@ -9,6 +9,7 @@ import { requireMemberOrKey } from './middlewares/require-member-or-key.js';
 import { requireMembership } from './middlewares/require-membership.js';
 import { requireRecentAuthentication } from './middlewares/require-recent-authentication.js';
 import { requireSession } from './middlewares/require-session.js';
+import { requireVerifiedEmail } from './middlewares/require-verified-email.js';
 import { organizationScope } from './organization-scope.js';
 import { baseProcedure } from './t.js';
 
@@ -33,6 +34,17 @@ export const recentAuthProcedure = protectedProcedure.use(requireRecentAuthentic
  */
 export const organizationProcedure = (minimumRole: Role = 'member') =>
   protectedProcedure.input(organizationScope).use(requireMembership(minimumRole));
+
+/**
+ * Verified-address policy (issue 13): actions that spend money or reach other
+ * people need a user who followed the verification link, else FORBIDDEN with
+ * `data.details.reason === 'EMAIL_NOT_VERIFIED'`. The procedures built on it are
+ * exactly these; extend the list when you add one:
+ * - billing.createCheckoutSession
+ * - organizations.invite
+ */
+export const verifiedOrganizationProcedure = (minimumRole: Role = 'member') =>
+  organizationProcedure(minimumRole).use(requireVerifiedEmail);
 
 /**
  * An organization procedure that is also sensitive (minting API keys): the

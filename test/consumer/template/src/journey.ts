@@ -1,9 +1,11 @@
 /**
  * What an app outside the monorepo does with the published client: sign up,
- * meet the plan gate (402), subscribe through Checkout, and use the gated
- * call (200). Usage: node dist/journey.js <api url>
+ * meet the plan gate (402), verify the address with the e-mailed link (read
+ * from stdin, where the test writes it), subscribe through Checkout, and use
+ * the gated call (200). Usage: node dist/journey.js <api url>
  */
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
 
 import { createApiClient, createMemoryTokenStore, errorDetails, type RouterOutputs } from '@groundwork/client';
 
@@ -24,7 +26,7 @@ await tokenStore.set({
 });
 // Dates arrive as JSON strings, and the types say so.
 const createdAt: string = user.createdAt;
-console.log(`signed up (${createdAt})`);
+console.log(`signed up as ${user.email} (${createdAt})`);
 
 const me: RouterOutputs['auth']['me'] = await client.auth.me.query();
 const organizationId = me.memberships[0]?.organization.id;
@@ -39,6 +41,14 @@ if (refused?.code !== 'PAYMENT_REQUIRED')
 console.log(
   `${refused.httpStatus} ${refused.code}: needs ${refused.requiredFeature}, on ${refused.plan} (${refused.reason})`,
 );
+
+// Checkouts need a verified address: the person opens the e-mailed link, whose page posts its token.
+console.log('verification link?');
+const lines = createInterface({ input: process.stdin });
+const link = await new Promise<string>((resolve) => lines.once('line', resolve));
+lines.close();
+const verification = await client.auth.verifyEmail.mutate({ token: new URL(link).searchParams.get('token') ?? '' });
+console.log(`verified: ${verification.email}`);
 
 const checkout = await client.billing.createCheckoutSession.mutate({ organizationId, plan: 'pro' });
 if (!checkout.url) throw new Error('no checkout url');

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-import { memberOrKeyProcedure, organizationProcedure, publicProcedure } from '../../trpc/procedures.js';
+import {
+  memberOrKeyProcedure,
+  organizationProcedure,
+  publicProcedure,
+  verifiedOrganizationProcedure,
+} from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 import { organizationInput } from '../organizations/organizations.public.js';
 import { checkoutInput, entitlementsOutput, plansOutput, syncCheckoutInput } from './billing.schema.js';
@@ -30,7 +35,7 @@ export const billingRouter = router({
     .output(entitlementsOutput)
     .query(({ ctx, input }) => ctx.services.entitlements.get(input.organizationId)),
 
-  createCheckoutSession: organizationProcedure('admin')
+  createCheckoutSession: verifiedOrganizationProcedure('admin')
     .meta({
       openapi: {
         method: 'POST',

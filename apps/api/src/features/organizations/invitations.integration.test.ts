@@ -6,7 +6,7 @@ import { testConfig } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
 import { apiClient, failureOf } from '../../testing/http.js';
 import { startTestApi, type TestApi } from '../../testing/start-test-api.js';
-import { invitationLinkTo, signedUp } from '../../testing/teams.js';
+import { invitationLinkTo, signedUp, verifiedSignup } from '../../testing/teams.js';
 
 const database = useTestDatabase();
 const newAddress = () => `invitee-${randomUUID()}@example.test`;
@@ -44,7 +44,7 @@ describe('organizations: invitations', () => {
 
   test('when an owner invites an existing account, then the e-mailed link lets that account join with the role, once', async () => {
     // Arrange
-    const owner = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
     const invitee = await signedUp(api.url);
 
     // Act
@@ -79,7 +79,7 @@ describe('organizations: invitations', () => {
   });
 
   test('when someone signs up through the link, then the account has the invited address, verified, and joined; the link is spent', async () => {
-    const owner = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
     const email = newAddress();
     await owner.client.organizations.invite.mutate({ organizationId: owner.organizationId, email, role: 'member' });
     const { token } = await invitationLinkTo(api.db, email);
@@ -105,7 +105,7 @@ describe('organizations: invitations', () => {
   });
 
   test('when the invited address already has an account, then signing up through the link is a CONFLICT and changes nothing', async () => {
-    const owner = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
     const invitee = await signedUp(api.url);
     await owner.client.organizations.invite.mutate({
       organizationId: owner.organizationId,
@@ -129,7 +129,7 @@ describe('organizations: invitations', () => {
   });
 
   test('when a signed-in account with another address presents the link, then FORBIDDEN and the invitation stays usable', async () => {
-    const owner = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
     const invitee = await signedUp(api.url);
     const other = await signedUp(api.url);
     await owner.client.organizations.invite.mutate({
@@ -153,7 +153,7 @@ describe('organizations: invitations', () => {
   });
 
   test('when an invitation expires, then its link is refused and the list marks it; resending sends a new link and the old one stays dead', async () => {
-    const owner = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
     const invitee = await signedUp(api.url);
     const { invitationId } = await owner.client.organizations.invite.mutate({
       organizationId: owner.organizationId,
@@ -186,7 +186,7 @@ describe('organizations: invitations', () => {
   });
 
   test('when an invitation is revoked, then its link is refused; another organization cannot revoke, resend or list it', async () => {
-    const owner = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
     const intruder = await signedUp(api.url);
     const invitee = await signedUp(api.url);
     const { invitationId } = await owner.client.organizations.invite.mutate({
@@ -219,8 +219,8 @@ describe('organizations: invitations', () => {
   });
 
   test('when an admin invites an owner or a member invites anyone, then FORBIDDEN and nothing is stored or sent', async () => {
-    const owner = await signedUp(api.url);
-    const admin = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
+    const admin = await verifiedSignup(api.url, api.db);
     const member = await signedUp(api.url);
     await api.db('memberships').insert([
       { organizationId: owner.organizationId, userId: admin.user.id, role: 'admin' },
@@ -250,7 +250,7 @@ describe('organizations: invitations', () => {
 
   test('when an invitation would pass the plan’s members limit, then PAYMENT_REQUIRED with the limit and the count, and nothing is stored', async () => {
     // Free plan: 3 members, pending invitations included.
-    const owner = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
     for (const _ of [1, 2]) {
       await owner.client.organizations.invite.mutate({
         organizationId: owner.organizationId,
@@ -271,7 +271,7 @@ describe('organizations: invitations', () => {
   });
 
   test('when a plan is downgraded below the members present, then they all stay, but no invitation is sent or accepted, and a signup through a link creates no account', async () => {
-    const owner = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
     const subscriptionId = await onPro(owner.organizationId);
     const colleagues = [await signedUp(api.url), await signedUp(api.url), await signedUp(api.url)];
     for (const colleague of colleagues) {
@@ -327,8 +327,8 @@ describe('organizations: invitations', () => {
   });
 
   test('when resending an expired invitation would take a seat the plan lacks, or an admin resends an owner’s invitation, then it is refused and the old link stays as it was', async () => {
-    const owner = await signedUp(api.url);
-    const admin = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
+    const admin = await verifiedSignup(api.url, api.db);
     await api.db('memberships').insert({ organizationId: owner.organizationId, userId: admin.user.id, role: 'admin' });
     const organizationId = owner.organizationId;
     const expiring = await owner.client.organizations.invite.mutate({
@@ -356,7 +356,7 @@ describe('organizations: invitations', () => {
   });
 
   test('when the address already belongs to a member, then inviting it is a CONFLICT, and so is a link of someone who joined meanwhile', async () => {
-    const owner = await signedUp(api.url);
+    const owner = await verifiedSignup(api.url, api.db);
     const invitee = await signedUp(api.url);
     const organizationId = owner.organizationId;
     await owner.client.organizations.invite.mutate({ organizationId, email: invitee.user.email, role: 'member' });

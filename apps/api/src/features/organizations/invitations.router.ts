@@ -1,6 +1,11 @@
 import { rateLimit } from '../../trpc/middlewares/rate-limit.js';
 import { okOutput } from '../../http/shared.schema.js';
-import { organizationProcedure, protectedProcedure, publicProcedure } from '../../trpc/procedures.js';
+import {
+  organizationProcedure,
+  protectedProcedure,
+  publicProcedure,
+  verifiedOrganizationProcedure,
+} from '../../trpc/procedures.js';
 import { deliverRefreshCookie } from '../auth/auth.public.js';
 import {
   acceptInvitationInput,
@@ -19,7 +24,7 @@ const tags = ['organizations'];
 
 /** The invitation procedures of the organizations router (merged there). */
 export const invitationProcedures = {
-  invite: organizationProcedure('admin')
+  invite: verifiedOrganizationProcedure('admin')
     .meta({
       openapi: {
         method: 'POST',
