@@ -70,6 +70,7 @@ describe('npm run db:seed', () => {
       BILLING_PORTAL_RETURN_URL: 'https://app.example.test/back',
       APP_URL: 'https://app.example.test',
       EMAIL_DELIVERY: 'disabled',
+      RATE_LIMIT_ACCOUNT_EMAIL: '20/hour',
     });
 
     await expect(seed(env)).rejects.toMatchObject({
