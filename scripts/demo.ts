@@ -11,7 +11,12 @@ import { runDemo } from './lib/demo.js';
 import { outboxLinks } from './lib/outbox-links.js';
 
 const env = readEnv();
-const db = createDb(loadConfigOrExit().db);
+// A rehearsal or a remote stack names its database; `npm run dev`'s comes from the development config.
+const db = createDb(
+  env.DATABASE_URL
+    ? loadConfigOrExit({ NODE_ENV: 'development', DATABASE_URL: env.DATABASE_URL }).db
+    : loadConfigOrExit().db,
+);
 try {
   await runDemo({
     apiUrl: env.API_URL ?? `http://127.0.0.1:${env.PORT ?? '3000'}`,

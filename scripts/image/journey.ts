@@ -13,6 +13,8 @@ export async function runJourney(options: {
   apiUrl: string;
   emulatorUrl: string;
   caPath: string;
+  /** The stack's database, where the demo reads the verification e-mail from the outbox (no inbox in a rehearsal). */
+  databaseUrl: string;
   log: (line: string) => void;
 }): Promise<void> {
   const demo = startProcess('demo', [join(options.nodeBin, 'node'), '--import', 'tsx', 'scripts/demo.ts'], {
@@ -22,6 +24,7 @@ export async function runJourney(options: {
       API_URL: options.apiUrl,
       STRIPE_EMULATOR_URL: options.emulatorUrl,
       NODE_EXTRA_CA_CERTS: options.caPath,
+      DATABASE_URL: options.databaseUrl,
     },
   });
   const code = await exitOf(demo, 90_000);

@@ -88,6 +88,8 @@ export async function rehearseWithDocker(options: {
       apiUrl: `http://127.0.0.1:${apiPort}`,
       emulatorUrl: `https://127.0.0.1:${stripe.port}`,
       caPath: certificate.certPath,
+      // Compose publishes PostgreSQL on the host's loopback (POSTGRES_PORT, 5432 by default).
+      databaseUrl: `postgres://${production.POSTGRES_USER ?? 'groundwork'}:${production.POSTGRES_PASSWORD ?? ''}@127.0.0.1:${production.POSTGRES_PORT ?? '5432'}/${production.POSTGRES_DB ?? 'groundwork'}`,
       log,
     });
     figures.journeyMs = Math.round(performance.now() - at);

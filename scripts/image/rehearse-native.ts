@@ -140,6 +140,7 @@ export async function rehearseNatively(options: NativeRehearsalOptions): Promise
       apiUrl: `http://127.0.0.1:${apiPort}`,
       emulatorUrl: stripe.url,
       caPath: services.certificatePath,
+      databaseUrl: `postgres://${database.user}:${database.password}@127.0.0.1:5432/${database.database}`,
       log,
     });
     figures.journeyMs = Math.round(performance.now() - at);
