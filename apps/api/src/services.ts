@@ -74,6 +74,8 @@ export function createServices(deps: {
   clock?: Clock;
 }) {
   const { config, db, redis, logger } = deps;
+  // One clock for every time-dependent part (auth windows, API key expiry); tests pass a movable one.
+  const clock: Clock = deps.clock ?? Date;
   const metrics = createApiMetrics();
   const billing = createBillingFromSettings(config.billing, { db, redis, keyPrefix: config.redis.keyPrefix, logger });
   const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
@@ -154,7 +156,7 @@ export function createServices(deps: {
     lastUsed,
     environment: config.billing.livemode ? 'live' : 'test',
     rotationGraceSeconds: config.auth.apiKeys.rotationGraceSeconds,
-    ...(deps.clock ? { now: () => deps.clock?.now() ?? Date.now() } : {}),
+    now: () => clock.now(),
   });
   const auth = createAuth({
     uow,
@@ -173,7 +175,7 @@ export function createServices(deps: {
         ),
     },
     secondFactorThrottle: createSecondFactorThrottle({ redis, keyPrefix }),
-    ...(deps.clock ? { clock: deps.clock } : {}),
+    clock,
     onRefreshReuse: () => metrics.refreshReuse.inc(),
     settings: {
       accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
