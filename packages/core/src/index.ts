@@ -19,3 +19,4 @@ export {
   type TraceCarrier,
   withTraceCarrier,
 } from './tracing.js';
+export { periodicFlush } from './periodic-flush.js';

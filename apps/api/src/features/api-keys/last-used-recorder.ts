@@ -1,4 +1,4 @@
-import type { Logger } from '@groundwork/core';
+import { type Logger, periodicFlush } from '@groundwork/core';
 import type { ApiKeyRepository } from '@groundwork/db';
 
 /**
@@ -12,7 +12,6 @@ export function createLastUsedRecorder(deps: {
   logger: Logger;
 }) {
   let pending = new Map<string, number>();
-  let timer: NodeJS.Timeout | undefined;
 
   const keepLatest = (into: Map<string, number>, id: string, at: number) => {
     if ((into.get(id) ?? 0) < at) into.set(id, at);
@@ -35,14 +34,7 @@ export function createLastUsedRecorder(deps: {
       keepLatest(pending, apiKeyId, at);
     },
     flush,
-    start(): void {
-      timer = setInterval(() => void flush(), deps.flushIntervalMs);
-      timer.unref();
-    },
-    async stop(): Promise<void> {
-      clearInterval(timer);
-      await flush();
-    },
+    ...periodicFlush(flush, deps.flushIntervalMs),
   };
 }
 

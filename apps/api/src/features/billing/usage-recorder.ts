@@ -1,4 +1,4 @@
-import type { Logger } from '@groundwork/core';
+import { type Logger, periodicFlush } from '@groundwork/core';
 import type { UsageIncrement, UsageRepository } from '@groundwork/db';
 
 export const GATED_CALLS_METRIC = 'gated_calls';
@@ -15,7 +15,6 @@ export function createUsageRecorder(deps: {
   logger: Logger;
 }) {
   let pending = new Map<string, UsageIncrement>();
-  let timer: NodeJS.Timeout | undefined;
 
   async function flush(): Promise<void> {
     if (pending.size === 0) return;
@@ -46,14 +45,7 @@ export function createUsageRecorder(deps: {
       return pending.get(`${organizationId}|${day}|${metric}`)?.count ?? 0;
     },
     flush,
-    start(): void {
-      timer = setInterval(() => void flush(), deps.flushIntervalMs);
-      timer.unref();
-    },
-    async stop(): Promise<void> {
-      clearInterval(timer);
-      await flush();
-    },
+    ...periodicFlush(flush, deps.flushIntervalMs),
   };
 }
 
