@@ -164,6 +164,18 @@ describe('auth.deleteAccount', () => {
     expect(again.user.id).not.toBe(user.id);
   });
 
+  test('when an e-mail change is pending, then deletion also removes its link and the message to the new address', async () => {
+    const { input, user, client } = await account();
+    const newEmail = buildSignup().email;
+    await client.auth.requestEmailChange.mutate({ newEmail });
+    expect(await api.db('outboundEmails').where({ recipient: newEmail })).toHaveLength(1);
+
+    await client.auth.deleteAccount.mutate({ password: input.password });
+
+    expect(await api.db('accountTokens').where({ userId: user.id })).toEqual([]);
+    expect(await api.db('outboundEmails').where({ recipient: newEmail })).toEqual([]);
+  });
+
   test('when the user solely owned an organization, then its subscription is canceled at Stripe and it is deleted, once', async () => {
     const { input, user, client, organizationId } = await account();
     const subscriptionId = await subscribe(client, organizationId);

@@ -3,6 +3,7 @@ import type { UnitOfWork } from '@groundwork/db';
 import type { EmailOutbox } from '@groundwork/email';
 import type { Cluster, Redis } from 'ioredis';
 
+import { createEmailChange } from './account-links/email-change.js';
 import { createEmailVerification } from './account-links/email-verification.js';
 import type { AccountLinkSettings } from './account-links/link-settings.js';
 import { type CompletePasswordResetInput, createPasswordReset } from './account-links/password-reset.js';
@@ -134,6 +135,11 @@ export function createAuth(options: AuthOptions) {
     outbox: options.email.outbox,
     settings: options.email.links,
   });
+  const emailChange = createEmailChange({
+    uow: options.uow,
+    outbox: options.email.outbox,
+    settings: options.email.links,
+  });
   const passwordReset = createPasswordReset({
     uow: options.uow,
     outbox: options.email.outbox,
@@ -217,6 +223,11 @@ export function createAuth(options: AuthOptions) {
     requireVerifiedEmail: createVerifiedEmailPolicy({ repositories }),
     /** @throws AppError CONFLICT when already verified (the caller rate-limits it) */
     resendVerification: (session: Session, meta: RequestMeta) => emailVerification.resend(session, meta),
+    /** Mails a link to the new address and a notice to the current one; the caller checks step-up and limits. */
+    requestEmailChange: (session: Session, newEmail: string, meta: RequestMeta) =>
+      emailChange.request(session, newEmail, meta),
+    /** Moves the account to the address its link was sent to. @throws AppError INVALID, CONFLICT */
+    confirmEmailChange: (token: string, meta: RequestMeta) => emailChange.confirm(token, meta),
     /** Sets a new password with an e-mailed link; every session ends. The link itself is sent by the worker. */
     resetPassword: (input: CompletePasswordResetInput, meta: RequestMeta) => passwordReset.complete(input, meta),
   };

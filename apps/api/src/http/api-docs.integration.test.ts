@@ -37,6 +37,8 @@ describe('API docs and the REST view', () => {
         '/auth/refresh',
         '/auth/me',
         '/auth/delete-account',
+        '/auth/request-email-change',
+        '/auth/confirm-email-change',
         '/billing/plans',
         '/billing/checkout-sessions',
         '/analytics/dashboard',

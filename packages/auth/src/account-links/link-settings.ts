@@ -11,6 +11,7 @@ export const ACCOUNT_LINK_PAGES = {
   verifyEmail: 'verify-email',
   resetPassword: 'reset-password',
   acceptInvitation: 'accept-invitation',
+  confirmEmailChange: 'confirm-email-change',
 } as const;
 
 export type AccountLinkPage = keyof typeof ACCOUNT_LINK_PAGES;

@@ -73,8 +73,9 @@ export function createAccountDeletion(deps: {
         );
       }
       const sessionIds = await erasure.deleteSessions(user.id);
-      await erasure.deleteAccountTokens(user.id);
+      const pendingNewAddresses = await erasure.deleteAccountTokens(user.id);
       await erasure.deleteEmailsTo(user.email);
+      for (const address of pendingNewAddresses) await erasure.deleteEmailChangeLinksTo(address);
       await erasure.anonymiseUser(user.id);
       const outcome = { deletedOrganizations: plan.remove.length, leftOrganizations: plan.leave.length };
       await auditTrail(repositories.audit)('account.deleted', meta, { userId: user.id, metadata: outcome });

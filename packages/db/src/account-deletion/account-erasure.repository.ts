@@ -80,8 +80,23 @@ export function createAccountErasureRepository(db: Knex) {
       return [...new Set(rows.map((row) => row.familyId))];
     },
 
-    async deleteAccountTokens(userId: string): Promise<number> {
-      return AccountTokenModel.query(db).delete().where({ userId });
+    /**
+     * Deletes the user's links. Returns the addresses that pending e-mail
+     * changes were sent to: addresses the account never had, whose messages
+     * only this account caused.
+     */
+    async deleteAccountTokens(userId: string): Promise<string[]> {
+      const rows = await AccountTokenModel.query(db)
+        .delete()
+        .where({ userId })
+        .returning(['purpose', 'email'])
+        .castTo<{ purpose: string; email: string }[]>();
+      return [...new Set(rows.filter((row) => row.purpose === 'email_change').map((row) => row.email))];
+    },
+
+    /** The confirmation messages of a pending e-mail change (another account may hold the address by now). */
+    async deleteEmailChangeLinksTo(email: string): Promise<number> {
+      return OutboundEmailModel.query(db).delete().where({ recipient: email, template: 'email-change' });
     },
 
     /** Messages to the address, sent or not: a sent one still names its recipient. */

@@ -17,6 +17,8 @@ export const AUDIT_EVENT_TYPES = [
   'session.revoked',
   'email.verification_sent',
   'email.verified',
+  'email.change_requested',
+  'email.changed',
   'password.reset_requested',
   'password.reset',
   'account.deleted',

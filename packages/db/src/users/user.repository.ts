@@ -64,6 +64,27 @@ export function createUserRepository(db: Knex) {
       return Boolean(row?.emailVerifiedAt);
     },
 
+    /**
+     * Moves the account to an address its owner has just proven (the link sent
+     * there), verified. Returns the previous address, or undefined when the user
+     * is gone; CONFLICT when another account holds the address by now.
+     */
+    async changeEmail(id: string, email: string): Promise<{ previousEmail: string } | undefined> {
+      const current = await UserModel.query(db).findById(id).select('email').forUpdate();
+      if (!current) return undefined;
+      try {
+        await UserModel.query(db)
+          .findById(id)
+          .patch({ email, emailVerifiedAt: raw('now()') });
+      } catch (error) {
+        if (error instanceof UniqueViolationError) {
+          throw new AppError('CONFLICT', 'Another account uses this e-mail address', { cause: error });
+        }
+        throw error;
+      }
+      return { previousEmail: current.email };
+    },
+
     async findCredentialsById(id: string): Promise<UserCredentials | undefined> {
       return UserModel.query(db).findById(id).select('id', 'passwordHash');
     },

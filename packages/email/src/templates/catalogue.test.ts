@@ -48,3 +48,20 @@ describe('e-mail templates', () => {
     expect(isEmailTemplateName('welcome')).toBe(false);
   });
 });
+
+describe('e-mail change notices', () => {
+  test('when the old address is told of a change, then the notice carries no link, only the hint and what to do', () => {
+    const rendered = renderEmail('email-change-notice', {
+      displayName: 'Ada',
+      newAddressHint: 'n…@example.test',
+      stage: 'requested',
+    });
+
+    for (const body of [rendered.text, rendered.html]) {
+      expect(body).toContain('n…@example.test');
+      expect(body).toContain('reset your password');
+      expect(body).not.toMatch(/https?:\/\//);
+    }
+    expect(rendered.html).not.toContain('<a ');
+  });
+});

@@ -50,6 +50,44 @@ export const emailTemplates = {
         footer: 'If you did not ask for this, ignore this message: your password stays as it is.',
       }),
   ),
+  'email-change': defineTemplate(
+    z.object({ displayName: name, confirmUrl: link, expiresInHours: z.int().positive() }),
+    (data) =>
+      renderMessage({
+        subject: 'Confirm your new e-mail address',
+        greeting: `Hello ${data.displayName},`,
+        paragraphs: [
+          'You asked to use this address for your account. Your account keeps its current address until you confirm.',
+          `The link works once and is valid for ${data.expiresInHours} hours.`,
+        ],
+        action: { label: 'Use this address', url: data.confirmUrl },
+        footer: 'If you did not ask for this, ignore this message: nothing changes without the link.',
+      }),
+  ),
+  // Sent to the address the account is leaving, which has no link to follow: it warns the owner
+  // in case someone else holds their session. The new address is only hinted at.
+  'email-change-notice': defineTemplate(
+    z.object({
+      displayName: name,
+      newAddressHint: z.string().min(1).max(254),
+      stage: z.enum(['requested', 'completed']),
+    }),
+    (data) =>
+      renderMessage({
+        subject:
+          data.stage === 'requested'
+            ? 'A change of your e-mail address was requested'
+            : 'Your e-mail address was changed',
+        greeting: `Hello ${data.displayName},`,
+        paragraphs: [
+          data.stage === 'requested'
+            ? `Someone signed in to your account asked to move it to ${data.newAddressHint}. It moves only when that address confirms.`
+            : `Your account now uses ${data.newAddressHint}. This address no longer signs in or receives its mail.`,
+        ],
+        footer:
+          'If this was not you, reset your password now: that ends every session. Then contact support if the address was changed.',
+      }),
+  ),
   invitation: defineTemplate(
     z.object({
       organizationName: name,

@@ -22,6 +22,7 @@ import {
   verifyEmailOutput,
 } from './auth.schema.js';
 import { clearRefreshCookie, deliverRefreshCookie, presentedRefreshToken } from './refresh-cookie.middleware.js';
+import { emailChangeProcedures } from './email-change.router.js';
 import { twoFactorRouter } from './two-factor.router.js';
 import {
   completeMfaInput,
@@ -33,6 +34,7 @@ import {
 const tags = ['auth'];
 
 export const authRouter = router({
+  ...emailChangeProcedures,
   signup: publicProcedure
     .meta({
       openapi: {

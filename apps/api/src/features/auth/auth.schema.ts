@@ -57,6 +57,10 @@ const accountLinkToken = z.string().min(1).max(200);
 export const verifyEmailInput = z.strictObject({ token: accountLinkToken });
 export const verifyEmailOutput = z.strictObject({ email: z.string() });
 
+export const requestEmailChangeInput = z.strictObject({ newEmail: emailInput });
+export const confirmEmailChangeInput = z.strictObject({ token: accountLinkToken });
+export const confirmEmailChangeOutput = z.strictObject({ email: z.string() });
+
 export const requestPasswordResetInput = z.strictObject({ email: emailInput });
 
 export const resetPasswordInput = z.strictObject({ token: accountLinkToken, newPassword: newPasswordInput });
