@@ -1,9 +1,9 @@
-import type { Config } from '@groundwork/config';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { startTestWorker, type TestWorker } from '../../../../../test/support/billing-stack.js';
-import { type SmtpCatcher, startSmtpCatcher } from '../../../../../test/support/smtp-catcher.js';
+import type { TestWorker } from '../../../../../test/support/billing-stack.js';
+import { type MailStack, startMailStack } from '../../../../../test/support/mail-stack.js';
+import type { SmtpCatcher } from '../../../../../test/support/smtp-catcher.js';
 import { testConfig, uniqueKeyPrefix } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf, rawCall } from '../../testing/http.js';
@@ -22,26 +22,15 @@ function linkToken(mail: ParsedMail, page: 'verify-email' | 'reset-password'): s
 
 describe('account e-mail: verification and password reset, from the API through the worker to the mailbox', () => {
   let smtp: SmtpCatcher;
-  let config: Config;
   let api: TestApi;
   let worker: TestWorker;
+  let stack: MailStack;
   beforeAll(async () => {
-    smtp = await startSmtpCatcher();
-    config = testConfig({
-      DATABASE_URL: database.url,
-      REDIS_KEY_PREFIX: uniqueKeyPrefix(),
-      SMTP_URL: smtp.url,
-      EMAIL_DELIVERY: 'smtp',
-      APP_URL: 'https://app.example.test',
-    });
-    api = await startTestApi(config);
-    worker = await startTestWorker(config);
+    stack = await startMailStack(database.url);
+    ({ smtp, api, worker } = stack);
   });
   afterAll(async () => {
-    await api.close();
-    // The catcher's close waits for connected clients: the worker's SMTP pool goes first.
-    await worker.close();
-    await smtp.close();
+    await stack.close();
   });
 
   /** Resolves when the worker has run the reset request for `email` (attach before making the request). */

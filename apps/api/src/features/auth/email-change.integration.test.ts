@@ -1,13 +1,11 @@
-import type { Config } from '@groundwork/config';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { startTestWorker, type TestWorker } from '../../../../../test/support/billing-stack.js';
-import { type SmtpCatcher, startSmtpCatcher } from '../../../../../test/support/smtp-catcher.js';
-import { testConfig, uniqueKeyPrefix } from '../../../../../test/support/test-env.js';
+import { type MailStack, startMailStack } from '../../../../../test/support/mail-stack.js';
+import type { SmtpCatcher } from '../../../../../test/support/smtp-catcher.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf, tokensOf } from '../../testing/http.js';
-import { startTestApi, type TestApi } from '../../testing/start-test-api.js';
+import type { TestApi } from '../../testing/start-test-api.js';
 
 const database = useTestDatabase();
 const STEP_UP_WINDOW_SECONDS = 300;
@@ -40,26 +38,17 @@ async function failure(call: Promise<unknown>) {
 
 describe('changing the e-mail address: step-up, a link to the new address, a notice to the old one', () => {
   let smtp: SmtpCatcher;
-  let config: Config;
   let api: TestApi;
-  let worker: TestWorker;
+  let stack: MailStack;
   beforeAll(async () => {
-    smtp = await startSmtpCatcher();
-    config = testConfig({
-      DATABASE_URL: database.url,
-      REDIS_KEY_PREFIX: uniqueKeyPrefix(),
-      SMTP_URL: smtp.url,
-      EMAIL_DELIVERY: 'smtp',
-      APP_URL: 'https://app.example.test',
-      AUTH_STEP_UP_WINDOW_SECONDS: String(STEP_UP_WINDOW_SECONDS),
+    stack = await startMailStack(database.url, {
+      env: { AUTH_STEP_UP_WINDOW_SECONDS: String(STEP_UP_WINDOW_SECONDS) },
+      api: { clock },
     });
-    api = await startTestApi(config, { clock });
-    worker = await startTestWorker(config);
+    ({ smtp, api } = stack);
   });
   afterAll(async () => {
-    await api.close();
-    await worker.close();
-    await smtp.close();
+    await stack.close();
   });
 
   async function signUp() {
