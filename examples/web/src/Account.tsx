@@ -1,6 +1,6 @@
-import { errorDetails, isEmailNotVerified, type RouterOutputs } from '@groundwork/client';
+import { errorDetails, isEmailNotVerified, isStepUpRequired, type RouterOutputs } from '@groundwork/client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 
 import { apiClient, tokenStore, useTRPC } from './api';
 
@@ -88,6 +88,60 @@ function Usage({ organizationId }: { organizationId: string }) {
   );
 }
 
+/** The address: verified or not (resend the link), and changing it, which needs a recent sign-in (step-up). */
+function EmailAddress({ user }: { user: Me['user'] }) {
+  const trpc = useTRPC();
+  const resend = useMutation(trpc.auth.resendVerification.mutationOptions());
+  const change = useMutation(trpc.auth.requestEmailChange.mutationOptions());
+  const reauthenticate = useMutation(trpc.auth.reauthenticate.mutationOptions());
+  const [newEmail, setNewEmail] = useState('');
+  const stepUp = isStepUpRequired(change.error);
+  const failure = errorDetails(reauthenticate.error ?? (stepUp ? null : change.error) ?? resend.error);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const password = new FormData(event.currentTarget).get('password');
+    if (stepUp && typeof password === 'string') await reauthenticate.mutateAsync({ password });
+    change.mutate({ newEmail });
+  }
+
+  return (
+    <section>
+      <h2>E-mail address</h2>
+      <p data-testid="email">
+        {user.email} · {user.emailVerifiedAt ? 'verified' : 'not verified yet'}
+      </p>
+      {!user.emailVerifiedAt && (
+        <button onClick={() => resend.mutate()} disabled={resend.isPending}>
+          Send a new verification link
+        </button>
+      )}
+      {resend.isSuccess && <p role="status">A new link is on its way; earlier links no longer work.</p>}
+      <form onSubmit={(event) => void submit(event)}>
+        <label>
+          New address{' '}
+          <input type="email" required value={newEmail} onChange={(event) => setNewEmail(event.target.value)} />
+        </label>
+        {stepUp && (
+          <label>
+            Confirm with your password{' '}
+            <input name="password" type="password" required autoComplete="current-password" />
+          </label>
+        )}
+        <button type="submit" disabled={change.isPending || reauthenticate.isPending}>
+          Change the address
+        </button>
+      </form>
+      {change.isSuccess && <p role="status">Follow the link we sent to {newEmail} to finish.</p>}
+      {failure && (
+        <p className="error" role="alert">
+          {failure.message}
+        </p>
+      )}
+    </section>
+  );
+}
+
 function Sessions() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -135,6 +189,7 @@ export function Account({ me }: { me: Me }) {
       <h1>
         {me.user.displayName} · {organization.name}
       </h1>
+      <EmailAddress user={me.user} />
       <Plan organizationId={organization.id} />
       <Usage organizationId={organization.id} />
       <Sessions />

@@ -4,10 +4,10 @@ import { type FormEvent, useState } from 'react';
 
 import { tokenStore, useTRPC } from './api';
 
-export function SignIn() {
+export function SignIn({ initialMode = 'signup' }: { initialMode?: 'signup' | 'login' }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [mode, setMode] = useState<'signup' | 'login'>('signup');
+  const [mode, setMode] = useState<'signup' | 'login' | 'forgot'>(initialMode);
   // Set when login answered an MFA challenge: the next submit sends the authenticator's code.
   const [challenge, setChallenge] = useState<string | null>(null);
   const onSignedIn = async (accessToken: string) => {
@@ -25,7 +25,8 @@ export function SignIn() {
   const completeMfa = useMutation(
     trpc.auth.completeMfa.mutationOptions({ onSuccess: (tokens) => onSignedIn(tokens.accessToken) }),
   );
-  const failure = errorDetails(signup.error ?? login.error ?? completeMfa.error);
+  const requestReset = useMutation(trpc.auth.requestPasswordReset.mutationOptions());
+  const failure = errorDetails(signup.error ?? login.error ?? completeMfa.error ?? requestReset.error);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -39,9 +40,38 @@ export function SignIn() {
       return;
     }
     const email = field('email');
+    if (mode === 'forgot') {
+      requestReset.mutate({ email });
+      return;
+    }
     const password = field('password');
     if (mode === 'signup') signup.mutate({ email, password, displayName: field('displayName') });
     else login.mutate({ email, password });
+  }
+
+  if (mode === 'forgot') {
+    return (
+      <form onSubmit={submit}>
+        <h1>Reset your password</h1>
+        <label>
+          Email <input name="email" type="email" required autoComplete="email" />
+        </label>
+        {requestReset.isSuccess && (
+          <p role="status">If an account uses this address, a link to choose a new password is on its way.</p>
+        )}
+        {failure && (
+          <p className="error" role="alert">
+            {failure.message}
+          </p>
+        )}
+        <button type="submit" disabled={requestReset.isPending}>
+          Send the link
+        </button>
+        <button type="button" onClick={() => setMode('login')}>
+          Back to sign in
+        </button>
+      </form>
+    );
   }
 
   return (
@@ -88,6 +118,11 @@ export function SignIn() {
       <button type="button" onClick={() => setMode(mode === 'signup' ? 'login' : 'signup')}>
         {mode === 'signup' ? 'I have an account' : 'Create an account instead'}
       </button>
+      {mode === 'login' && (
+        <button type="button" onClick={() => setMode('forgot')}>
+          Forgot your password?
+        </button>
+      )}
     </form>
   );
 }
