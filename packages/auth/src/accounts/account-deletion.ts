@@ -74,6 +74,7 @@ export function createAccountDeletion(deps: {
       }
       const sessionIds = await erasure.deleteSessions(user.id);
       await erasure.deleteAccountTokens(user.id);
+      await erasure.deletePasskeys(user.id);
       await erasure.deleteEmailsTo(user.email);
       await erasure.anonymiseUser(user.id);
       const outcome = { deletedOrganizations: plan.remove.length, leftOrganizations: plan.leave.length };
