@@ -1,3 +1,4 @@
+import { createPasskeyRepository } from '@groundwork/db';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -14,6 +15,7 @@ const RP_ID = 'localhost';
 const STEP_UP_WINDOW_SECONDS = 300;
 const MAX_CONSECUTIVE_FAILURES = 5;
 const STEP_MS = 30_000;
+const CHALLENGE_TTL_SECONDS = 120;
 
 /** The auth use cases read this clock: tests move time (step-up window, TOTP steps) instead of waiting. */
 const clock = {
@@ -39,6 +41,7 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
         DATABASE_URL: database.url,
         WEBAUTHN_RP_ID: RP_ID,
         WEBAUTHN_ORIGINS: ORIGIN,
+        WEBAUTHN_CHALLENGE_TTL_SECONDS: String(CHALLENGE_TTL_SECONDS),
         AUTH_STEP_UP_WINDOW_SECONDS: String(STEP_UP_WINDOW_SECONDS),
         LOGIN_MAX_CONSECUTIVE_FAILURES: String(MAX_CONSECUTIVE_FAILURES),
       }),
@@ -164,6 +167,90 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     expect(refused.code).toBe('UNAUTHORIZED');
     expect(await auditTypes(victim.user.id)).toContain('login.mfa_failed');
     expect(await auditTypes(victim.user.id)).not.toContain('login.succeeded');
+  });
+
+  test('when a passkey answer to the MFA step is refused, then its challenge is spent, and a TOTP code still completes the step', async () => {
+    const { input, client, authenticator } = await withPasskey();
+    const { otpauthUri } = await client.auth.twoFactor.enroll.mutate();
+    const secret = new URL(otpauthUri).searchParams.get('secret') ?? '';
+    const codeNow = () => generate({ secret, epoch: Math.floor(clock.nowMs / 1000) });
+    await client.auth.twoFactor.confirm.mutate({ code: await codeNow() });
+    clock.advanceSeconds(30);
+    const challenge = await mfaChallengeFor(input);
+    const passkeyOptions = challenge.passkeyOptions ?? { challenge: '' };
+
+    const foreignOrigin = await failure(
+      anonymous().auth.completeMfaWithPasskey.mutate({
+        challenge: challenge.challenge,
+        response: authenticator.getAssertion(passkeyOptions, { origin: 'https://evil.example' }),
+      }),
+    );
+    const retried = await failure(
+      anonymous().auth.completeMfaWithPasskey.mutate({
+        challenge: challenge.challenge,
+        response: authenticator.getAssertion(passkeyOptions),
+      }),
+    );
+    const withCode = await anonymous().auth.completeMfa.mutate({
+      challenge: challenge.challenge,
+      code: await codeNow(),
+    });
+
+    expect(challenge.methods).toEqual(['totp', 'passkey']);
+    expect([foreignOrigin.code, retried.code]).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED']);
+    expect(withCode.accessToken).toBeTruthy();
+  });
+
+  test('when passkey answers to an MFA step keep failing, then the user is limited like TOTP guesses', async () => {
+    const { input, authenticator } = await withPasskey();
+    const challenge = await mfaChallengeFor(input);
+    const attempts = [];
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const response = authenticator.getAssertion(challenge.passkeyOptions ?? { challenge: '' }, {
+        userVerified: false,
+      });
+      attempts.push(
+        (await failure(anonymous().auth.completeMfaWithPasskey.mutate({ challenge: challenge.challenge, response })))
+          .code,
+      );
+    }
+
+    const sixth = await failure(
+      anonymous().auth.completeMfaWithPasskey.mutate({
+        challenge: challenge.challenge,
+        response: authenticator.getAssertion(challenge.passkeyOptions ?? { challenge: '' }),
+      }),
+    );
+
+    expect(attempts).toEqual(Array(5).fill('UNAUTHORIZED'));
+    expect(sixth.code).toBe('TOO_MANY_REQUESTS');
+  });
+
+  test('when a sign-in challenge has outlived WEBAUTHN_CHALLENGE_TTL_SECONDS, then a right answer is refused', async () => {
+    const { authenticator } = await withPasskey();
+    const start = await anonymous().auth.passkeys.loginOptions.mutate();
+    clock.advanceSeconds(CHALLENGE_TTL_SECONDS + 1);
+
+    const late = await failure(
+      anonymous().auth.passkeys.login.mutate({
+        challengeId: start.challengeId,
+        response: authenticator.getAssertion(start.options),
+      }),
+    );
+
+    expect(late.code).toBe('UNAUTHORIZED');
+  });
+
+  test('when two verified assertions with one counter race to be recorded, then exactly one is accepted', async () => {
+    const { passkey } = await withPasskey();
+    const passkeys = createPasskeyRepository(api.db);
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => passkeys.recordUse({ id: passkey.id, newCounter: 7, backedUp: false })),
+    );
+
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    expect(await passkeys.recordUse({ id: passkey.id, newCounter: 8, backedUp: false })).toBe(true);
   });
 
   test('when a sign-in challenge is used twice, then the second use is refused', async () => {
