@@ -83,6 +83,10 @@ describe('passkey (WebAuthn) settings', () => {
     expect(
       problemsOf({ ...development, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.org' }),
     ).toEqual([{ variable: 'WEBAUTHN_ORIGINS', problem: expect.stringContaining('example.com') as string }]);
+    // With the origin derived from APP_URL, the RP ID is what is wrong.
+    expect(problemsOf({ ...production, WEBAUTHN_RP_ID: 'example.org' })).toEqual([
+      { variable: 'WEBAUTHN_RP_ID', problem: expect.stringContaining('example.org') as string },
+    ]);
     // A suffix that is not a parent domain ("badexample.com" ends with "example.com") is no match.
     expect(
       problemsOf({ ...development, WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://badexample.com' }),

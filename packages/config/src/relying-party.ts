@@ -19,14 +19,19 @@ export function relyingParty(env: RelyingPartyInput): { rpId: string; origins: s
 /** An origin may use an RP ID that is its own host or a parent domain of it (WebAuthn §5.1.3). */
 export function relyingPartyProblems(env: RelyingPartyInput, production: boolean): Problem[] {
   const { rpId, origins } = relyingParty(env);
+  // Origins derived from APP_URL: a plain http one is APP_URL's problem, reported there; a mismatch is the RP ID's.
+  const explicit = env.WEBAUTHN_ORIGINS !== undefined;
   const problems: Problem[] = [];
   for (const origin of origins) {
     const { hostname, protocol } = new URL(origin);
     if (hostname !== rpId && !hostname.endsWith(`.${rpId}`)) {
-      problems.push({ variable: 'WEBAUTHN_ORIGINS', problem: `${origin} is not on the RP ID's domain (${rpId})` });
+      problems.push({
+        variable: explicit ? 'WEBAUTHN_ORIGINS' : 'WEBAUTHN_RP_ID',
+        problem: `${origin} is not on the RP ID's domain (${rpId})`,
+      });
     }
     // Browsers allow WebAuthn on http://localhost only; anything else over http is a mistake or an attack.
-    if (production && protocol !== 'https:' && hostname !== 'localhost') {
+    if (explicit && production && protocol !== 'https:' && hostname !== 'localhost') {
       problems.push({ variable: 'WEBAUTHN_ORIGINS', problem: `${origin}: only https:// origins in production` });
     }
   }

@@ -253,6 +253,15 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     expect(await passkeys.recordUse({ id: passkey.id, newCounter: 8, backedUp: false })).toBe(true);
   });
 
+  test("when sign-in options name an e-mail, then another account's passkey cannot answer them", async () => {
+    const named = await withPasskey();
+    const other = await withPasskey();
+
+    const refused = await failure(passkeyLogin(other.authenticator, { email: named.user.email }));
+
+    expect(refused.code).toBe('UNAUTHORIZED');
+  });
+
   test('when a sign-in challenge is used twice, then the second use is refused', async () => {
     const { authenticator } = await withPasskey();
     const start = await anonymous().auth.passkeys.loginOptions.mutate();
