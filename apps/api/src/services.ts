@@ -185,6 +185,7 @@ export function createServices(deps: {
       totpIssuer: config.auth.twoFactor.issuer,
       mfaChallengeTtlSeconds: config.auth.twoFactor.challengeTtlSeconds,
       stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
+      passkeys: config.auth.passkeys,
     },
     email: { outbox: emailOutbox, links: config.links },
     logger,

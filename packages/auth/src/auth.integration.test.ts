@@ -65,6 +65,12 @@ describe('auth use cases, on PostgreSQL and Redis', () => {
         totpIssuer: 'Groundwork',
         mfaChallengeTtlSeconds: 300,
         stepUpWindowSeconds: 600,
+        passkeys: {
+          rpId: 'app.example.test',
+          rpName: 'Groundwork',
+          origins: ['https://app.example.test'],
+          challengeTtlSeconds: 300,
+        },
       },
       email: {
         outbox: createEmailOutbox({

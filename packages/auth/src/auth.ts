@@ -13,6 +13,14 @@ import { createChangePassword } from './accounts/change-password.js';
 import { createLogin } from './accounts/login.js';
 import { createProfile } from './accounts/profile.js';
 import { createRegistration, type SignupInput, type WithinSignup } from './accounts/registration.js';
+import { createDecoyCredentials } from './passkeys/decoy-credentials.js';
+import { createPasskeyAssertions } from './passkeys/passkey-assertions.js';
+import { createPasskeyChallenges } from './passkeys/passkey-challenges.js';
+import { createPasskeyReauthentication } from './passkeys/passkey-reauthentication.js';
+import { type CompleteMfaWithPasskeyInput, createPasskeySecondFactor } from './passkeys/passkey-second-factor.js';
+import { createPasskeySettings } from './passkeys/passkey-settings.js';
+import { createPasskeySignIn, type PasskeyLoginInput } from './passkeys/passkey-sign-in.js';
+import { createRelyingParty, type PasskeyAssertionResponse, type PasskeySettings } from './passkeys/relying-party.js';
 import type { PasswordHasher } from './passwords/password-hasher.js';
 import type {
   Clock,
@@ -48,6 +56,8 @@ export type AuthSettings = {
   totpIssuer: string;
   mfaChallengeTtlSeconds: number;
   stepUpWindowSeconds: number;
+  /** WebAuthn relying party and challenge lifetime (ADR 028). */
+  passkeys: PasskeySettings;
 };
 
 export type AuthOptions = {
@@ -130,6 +140,37 @@ export function createAuth(options: AuthOptions) {
     sessions,
     recentAuthentications,
   };
+  const relyingParty = createRelyingParty(options.settings.passkeys);
+  const passkeyChallenges = createPasskeyChallenges({
+    redis: options.redis,
+    keyPrefix: options.keyPrefix,
+    ttlSeconds: options.settings.passkeys.challengeTtlSeconds,
+    clock,
+  });
+  const passkeySigned = createPasskeyAssertions({ repositories, relyingParty });
+  const passkeyCeremony = { repositories, relyingParty, challenges: passkeyChallenges, passkeySigned };
+  const passkeySecondFactor = createPasskeySecondFactor({
+    ...passkeyCeremony,
+    mfaChallenges: challenges,
+    throttle: options.secondFactorThrottle,
+    sessions,
+    recentAuthentications,
+  });
+  const passkeyReauthentication = createPasskeyReauthentication({
+    ...passkeyCeremony,
+    throttle: options.secondFactorThrottle,
+    recentAuthentications,
+    windowSeconds: options.settings.stepUpWindowSeconds,
+    clock,
+  });
+  const passkeySignIn = createPasskeySignIn({
+    ...passkeyCeremony,
+    // A key of its own, derived from the two-factor secret: no new secret to configure.
+    decoyCredentials: createDecoyCredentials(options.settings.twoFactorSecret),
+    loginThrottle: options.loginThrottle,
+    sessions,
+    recentAuthentications,
+  });
   const emailVerification = createEmailVerification({
     uow: options.uow,
     outbox: options.email.outbox,
@@ -175,7 +216,10 @@ export function createAuth(options: AuthOptions) {
       await recentAuthentications.record(tokens.sessionId);
       return { user, tokens };
     },
-    login: createLogin({ ...passwordChecked, challenges }),
+    login: createLogin({ ...passwordChecked, challenges, passkeySecondFactor }),
+    /** A passkey's assertion completes the MFA challenge of a password login (ADR 028). */
+    completeMfaWithPasskey: (input: CompleteMfaWithPasskeyInput, meta: RequestMeta) =>
+      passkeySecondFactor.complete(input, meta),
     completeMfa: createCompleteMfa({ repositories, challenges, secondFactor, sessions, recentAuthentications }),
     twoFactor: createTwoFactorSettings({
       uow: options.uow,
@@ -185,6 +229,14 @@ export function createAuth(options: AuthOptions) {
       sessions,
       issuer: options.settings.totpIssuer,
     }),
+    passkeys: {
+      ...createPasskeySettings({ uow: options.uow, relyingParty, challenges: passkeyChallenges, sessions }),
+      loginOptions: (input: { email?: string | undefined }) => passkeySignIn.options(input),
+      login: (input: PasskeyLoginInput, meta: RequestMeta) => passkeySignIn.login(input, meta),
+      reauthenticationOptions: (session: Session) => passkeyReauthentication.options(session),
+      reauthenticate: (session: Session, input: { response: PasskeyAssertionResponse }, meta: RequestMeta) =>
+        passkeyReauthentication.reauthenticate(session, input, meta),
+    },
     reauthenticate: createReauthenticate({
       repositories,
       passwordMatches,

@@ -12,7 +12,7 @@ export {
 export { type Auth, type AuthOptions, type AuthSettings, createAuth } from './auth.js';
 export { type AccountDeletionOutcome, type DeleteAccountInput } from './accounts/account-deletion.js';
 export { type ChangePasswordInput } from './accounts/change-password.js';
-export { type LoginInput, type MfaChallenge } from './accounts/login.js';
+export { type LoginInput, type MfaChallenge, type MfaMethod } from './accounts/login.js';
 export { createRegistration, type Registration, type SignupInput, type WithinSignup } from './accounts/registration.js';
 export { createPasswordHasher, type PasswordHasher } from './passwords/password-hasher.js';
 export {
@@ -34,6 +34,16 @@ export { STEP_UP_REQUIRED } from './step-up/recent-authentications.js';
 export { EMAIL_NOT_VERIFIED } from './account-links/verified-email-policy.js';
 export { type ReauthenticateInput } from './step-up/reauthenticate.js';
 export { type CompleteMfaInput } from './two-factor/complete-mfa.js';
+export { type CompleteMfaWithPasskeyInput } from './passkeys/passkey-second-factor.js';
+export { type RegisterPasskeyInput } from './passkeys/passkey-settings.js';
+export { type PasskeyLoginInput, type PasskeyLoginOptions } from './passkeys/passkey-sign-in.js';
+export {
+  type PasskeyAssertionOptions,
+  type PasskeyAssertionResponse,
+  type PasskeyRegistrationOptions,
+  type PasskeyRegistrationResponse,
+  type PasskeySettings,
+} from './passkeys/relying-party.js';
 export { RECOVERY_CODE_COUNT } from './two-factor/recovery-codes.js';
 export { type ConfirmTwoFactorInput, type DisableTwoFactorInput } from './two-factor/two-factor-settings.js';
 export { type RevocationRead } from './sessions/session-authenticator.js';

@@ -9,7 +9,7 @@ import {
   isStepUpRequired,
   memberLimitReached,
 } from './errors.js';
-import { isMfaChallenge } from './mfa.js';
+import { isMfaChallenge, offersPasskey } from './mfa.js';
 
 function apiError(message: string, data: Partial<ApiErrorData> & Pick<ApiErrorData, 'code'>) {
   return TRPCClientError.from({
@@ -163,7 +163,12 @@ describe('isEmailNotVerified', () => {
 
 describe('isMfaChallenge', () => {
   test('when login answers a challenge, then it narrows to it; tokens are not a challenge', () => {
-    const challenge = { mfaRequired: true as const, challenge: 'gwm_x', challengeExpiresAt: '2026-12-01T00:00:00Z' };
+    const challenge = {
+      mfaRequired: true as const,
+      challenge: 'gwm_x',
+      challengeExpiresAt: '2026-12-01T00:00:00Z',
+      methods: ['totp' as const],
+    };
     const tokens = {
       accessToken: 'a',
       accessTokenExpiresAt: '2026-12-01T00:00:00Z',
@@ -172,5 +177,21 @@ describe('isMfaChallenge', () => {
     };
 
     expect([isMfaChallenge(challenge), isMfaChallenge(tokens)]).toEqual([true, false]);
+  });
+
+  test('when the challenge lists a passkey with its options, then offersPasskey narrows to it; TOTP only, not', () => {
+    const totpOnly = {
+      mfaRequired: true as const,
+      challenge: 'gwm_x',
+      challengeExpiresAt: '2026-12-01T00:00:00Z',
+      methods: ['totp' as const],
+    };
+    const withPasskey = {
+      ...totpOnly,
+      methods: ['totp' as const, 'passkey' as const],
+      passkeyOptions: { challenge: 'c', allowCredentials: [{ id: 'a', type: 'public-key' as const }] },
+    };
+
+    expect([offersPasskey(withPasskey), offersPasskey(totpOnly)]).toEqual([true, false]);
   });
 });

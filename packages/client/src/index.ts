@@ -28,4 +28,12 @@ export {
   type SubscriptionStatus,
 } from './errors.js';
 export { createMemoryTokenStore, type Tokens, type TokenStore } from './token-store.js';
-export { isMfaChallenge, type LoginResult, type MfaChallenge, type SignedIn } from './mfa.js';
+export {
+  isMfaChallenge,
+  type LoginResult,
+  type MfaChallenge,
+  type MfaMethod,
+  offersPasskey,
+  type PasskeyMfaChallenge,
+  type SignedIn,
+} from './mfa.js';

@@ -1,6 +1,7 @@
 import { KeyObject } from 'node:crypto';
 
 import type { Env } from './env.schema.js';
+import { relyingParty } from './relying-party.js';
 import type { ParsedSigningKeys } from './signing-keys.js';
 
 /** Signs development tokens only: production refuses it (too weak: it says "development"). */
@@ -86,6 +87,11 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
         challengeTtlSeconds: env.AUTH_MFA_CHALLENGE_TTL_SECONDS,
       },
       stepUpWindowSeconds: env.AUTH_STEP_UP_WINDOW_SECONDS,
+      passkeys: {
+        ...relyingParty(env),
+        rpName: env.WEBAUTHN_RP_NAME,
+        challengeTtlSeconds: env.WEBAUTHN_CHALLENGE_TTL_SECONDS,
+      },
       apiKeys: {
         cacheTtlMs: env.API_KEY_CACHE_TTL_MS,
         rotationGraceSeconds: env.API_KEY_ROTATION_GRACE_SECONDS,

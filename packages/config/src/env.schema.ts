@@ -108,6 +108,15 @@ export const envSchema = z.object({
     .default('Groundwork'),
   // How long an MFA challenge from login stays usable; short, since it stands for a checked password.
   AUTH_MFA_CHALLENGE_TTL_SECONDS: positiveInt.min(30).max(900).default(300),
+  // Passkeys (ADR 028). Unset: APP_URL's host and origin, the front end where the ceremonies run.
+  WEBAUTHN_RP_ID: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, 'expected a host name such as example.com (no scheme or port)')
+    .optional(),
+  WEBAUTHN_RP_NAME: z.string().min(1).max(64).default('Groundwork'),
+  WEBAUTHN_ORIGINS: corsOrigins.optional(),
+  // A passkey ceremony's challenge is single-use and lives this long: the time a person takes to touch a key.
+  WEBAUTHN_CHALLENGE_TTL_SECONDS: positiveInt.min(30).max(900).default(300),
   // Sensitive actions (password, 2FA settings, API keys, account deletion) need an authentication this recent.
   AUTH_STEP_UP_WINDOW_SECONDS: positiveInt.min(60).max(3600).default(600),
   // An invitation link is a bearer secret sent by e-mail: a month at most bounds how long a leaked one works.

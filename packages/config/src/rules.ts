@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import type { Problem } from './config-error.js';
 import { envSchema } from './env.schema.js';
+import { relyingPartyProblems } from './relying-party.js';
 import { weakSecretReason } from './secrets.js';
 
 const WEBHOOK_SECRET_PREFIX = 'whsec_';
@@ -144,6 +145,7 @@ function productionProblems(env: RuleInput): Problem[] {
 export function ruleProblems(env: RuleInput): Problem[] {
   return [
     ...crossFieldProblems(env),
+    ...relyingPartyProblems(env, env.NODE_ENV === 'production'),
     ...(env.NODE_ENV === 'production' ? [...productionProblems(env), ...emailProblems(env)] : []),
   ];
 }

@@ -119,3 +119,11 @@ export {
   type NewApiKey,
   type UsableApiKey,
 } from './api-keys/api-key.repository.js';
+export { PasskeyModel } from './passkeys/passkey.model.js';
+export {
+  createPasskeyRepository,
+  type ListedPasskey,
+  type NewPasskey,
+  type PasskeyRepository,
+  type StoredPasskey,
+} from './passkeys/passkey.repository.js';

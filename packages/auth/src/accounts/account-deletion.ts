@@ -74,6 +74,7 @@ export function createAccountDeletion(deps: {
       }
       const sessionIds = await erasure.deleteSessions(user.id);
       const pendingNewAddresses = await erasure.deleteAccountTokens(user.id);
+      await erasure.deletePasskeys(user.id);
       await erasure.deleteEmailsTo(user.email);
       for (const address of pendingNewAddresses) await erasure.deleteEmailChangeLinksTo(address);
       await erasure.anonymiseUser(user.id);

@@ -15,7 +15,7 @@ export type ReauthenticateInput = { password: string; code?: string };
  * user has one, mark this session as recently authenticated for the window.
  */
 export function createReauthenticate(deps: {
-  repositories: Pick<Repositories, 'twoFactor' | 'audit'>;
+  repositories: Pick<Repositories, 'twoFactor' | 'passkeys' | 'audit'>;
   passwordMatches: PasswordCheck;
   secondFactor: SecondFactor;
   recentAuthentications: RecentAuthentications;
@@ -33,7 +33,18 @@ export function createReauthenticate(deps: {
       await record('reauthentication.failed', meta, { userId: session.userId, metadata: { factor: 'password' } });
       throw wrongPassword();
     }
-    if (await deps.repositories.twoFactor.isEnabled(session.userId)) {
+    const totpEnabled = await deps.repositories.twoFactor.isEnabled(session.userId);
+    // Login asks a passkey owner for a second factor; re-authenticating must not ask for less.
+    if (!totpEnabled && (await deps.repositories.passkeys.hasAny(session.userId))) {
+      throw new AppError(
+        'FORBIDDEN',
+        'A passkey is registered: re-authenticate with it (auth.passkeys.reauthenticate)',
+        {
+          details: { reason: 'SECOND_FACTOR_REQUIRED', method: 'passkey' },
+        },
+      );
+    }
+    if (totpEnabled) {
       if (!input.code) {
         throw new AppError('FORBIDDEN', 'Two-factor authentication is enabled: send a code too', {
           details: { reason: 'SECOND_FACTOR_REQUIRED', field: 'code' },

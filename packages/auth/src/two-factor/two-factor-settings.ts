@@ -3,6 +3,7 @@ import type { UnitOfWork } from '@groundwork/db';
 
 import { auditTrail } from '../audit/audit-trail.js';
 import { type PasswordCheck, wrongCode, wrongPassword } from '../step-up/password-check.js';
+import { endOtherSessions } from '../sessions/end-other-sessions.js';
 import type { SessionEnder } from '../sessions/session-ender.js';
 import type { RequestMeta, Session } from '../sessions/session.js';
 import { generateRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
@@ -30,13 +31,7 @@ export function createTwoFactorSettings(deps: {
   const { twoFactor, users, refreshTokens } = deps.uow.repositories;
   const record = auditTrail(deps.uow.repositories.audit);
 
-  async function endOtherSessions(session: Session): Promise<number> {
-    const others = (await refreshTokens.listActiveSessions(session.userId)).filter(
-      (active) => active.sessionId !== session.sessionId,
-    );
-    for (const other of others) await deps.sessions.endOne({ sessionId: other.sessionId, userId: session.userId });
-    return others.length;
-  }
+  const endOthers = (session: Session) => endOtherSessions({ refreshTokens, sessions: deps.sessions }, session);
 
   return {
     /** Starts (or restarts) an enrolment; refused once two-factor is confirmed, so the secret is never shown again. */
@@ -69,7 +64,7 @@ export function createTwoFactorSettings(deps: {
         }
         await repositories.twoFactor.replaceRecoveryCodes(session.userId, recoveryCodes.map(hashRecoveryCode));
       });
-      const endedSessions = input.endOtherSessions ? await endOtherSessions(session) : 0;
+      const endedSessions = input.endOtherSessions ? await endOthers(session) : 0;
       await record('two_factor.enabled', meta, { userId: session.userId, metadata: { endedSessions } });
       return { recoveryCodes, endedSessions };
     },
@@ -92,7 +87,7 @@ export function createTwoFactorSettings(deps: {
         throw wrongCode();
       }
       await deps.uow.transaction((repositories) => repositories.twoFactor.remove(session.userId));
-      const endedSessions = input.endOtherSessions ? await endOtherSessions(session) : 0;
+      const endedSessions = input.endOtherSessions ? await endOthers(session) : 0;
       await record('two_factor.disabled', meta, { userId: session.userId, metadata: { method, endedSessions } });
       return { endedSessions };
     },

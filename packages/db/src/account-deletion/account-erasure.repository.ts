@@ -4,6 +4,7 @@ import { raw } from 'objection';
 import { AccountTokenModel } from '../account-tokens/account-token.model.js';
 import { MembershipModel, type Role } from '../organizations/organization.model.js';
 import { OutboundEmailModel } from '../outbound-emails/outbound-email.model.js';
+import { PasskeyModel } from '../passkeys/passkey.model.js';
 import { RefreshTokenModel } from '../refresh-tokens/refresh-token.model.js';
 import { UserModel } from '../users/user.model.js';
 
@@ -78,6 +79,11 @@ export function createAccountErasureRepository(db: Knex) {
         .returning('familyId')
         .castTo<{ familyId: string }[]>();
       return [...new Set(rows.map((row) => row.familyId))];
+    },
+
+    /** The user's passkeys: a public key per device is personal data, and no sign-in may use them again. */
+    async deletePasskeys(userId: string): Promise<number> {
+      return PasskeyModel.query(db).delete().where({ userId });
     },
 
     /**

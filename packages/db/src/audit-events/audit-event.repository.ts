@@ -44,6 +44,10 @@ export const AUDIT_EVENT_TYPES = [
   'api_key.created',
   'api_key.revoked',
   'api_key.rotated',
+  'passkey.registered',
+  'passkey.renamed',
+  'passkey.removed',
+  'passkey.failed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

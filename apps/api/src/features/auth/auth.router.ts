@@ -23,9 +23,11 @@ import {
 } from './auth.schema.js';
 import { clearRefreshCookie, deliverRefreshCookie, presentedRefreshToken } from './refresh-cookie.middleware.js';
 import { emailChangeProcedures } from './email-change.router.js';
+import { passkeysRouter } from './passkeys.router.js';
 import { twoFactorRouter } from './two-factor.router.js';
 import {
   completeMfaInput,
+  completeMfaWithPasskeyInput,
   mfaChallengeOutput,
   reauthenticateInput,
   reauthenticateOutput,
@@ -78,6 +80,20 @@ export const authRouter = router({
     .output(tokensOutput)
     .mutation(({ ctx, input }) => ctx.services.auth.completeMfa(input, ctx.request)),
 
+  completeMfaWithPasskey: publicProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/auth/complete-mfa-with-passkey',
+        tags,
+        summary: "Finish a sign-in: the login's MFA challenge and a passkey's answer to its passkeyOptions",
+      },
+    })
+    .use(deliverRefreshCookie())
+    .input(completeMfaWithPasskeyInput)
+    .output(tokensOutput)
+    .mutation(({ ctx, input }) => ctx.services.auth.completeMfaWithPasskey(input, ctx.request)),
+
   reauthenticate: protectedProcedure
     .meta({
       openapi: {
@@ -93,6 +109,7 @@ export const authRouter = router({
     .mutation(({ ctx, input }) => ctx.services.auth.reauthenticate(ctx.session, input, ctx.request)),
 
   twoFactor: twoFactorRouter,
+  passkeys: passkeysRouter,
 
   refresh: publicProcedure
     .meta({

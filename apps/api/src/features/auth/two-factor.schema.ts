@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { passwordInput } from './auth.schema.js';
+import { passkeyAssertionOptionsOutput, passkeyAssertionResponse } from './passkeys.schema.js';
 
 /** Six digits from the authenticator app. */
 export const totpCodeInput = z.string().regex(/^\d{6}$/, 'expected the six-digit code from the authenticator app');
@@ -31,6 +32,12 @@ export type DisableTwoFactorInput = z.infer<typeof disableTwoFactorInput>;
 export const completeMfaInput = z.strictObject({ challenge: mfaChallengeInput, code: secondFactorCodeInput });
 export type CompleteMfaInput = z.infer<typeof completeMfaInput>;
 
+export const completeMfaWithPasskeyInput = z.strictObject({
+  challenge: mfaChallengeInput,
+  response: passkeyAssertionResponse,
+});
+export type CompleteMfaWithPasskeyInput = z.infer<typeof completeMfaWithPasskeyInput>;
+
 export const reauthenticateInput = z.strictObject({ password: passwordInput, code: secondFactorCodeInput.optional() });
 export type ReauthenticateInput = z.infer<typeof reauthenticateInput>;
 
@@ -49,11 +56,15 @@ export const confirmTwoFactorOutput = z.object({
 
 export const disableTwoFactorOutput = z.object({ endedSessions: z.number() });
 
-/** What auth.login answers instead of tokens for a user with two-factor enabled. */
+/** What auth.login answers instead of tokens for a user with TOTP or a passkey. */
 export const mfaChallengeOutput = z.object({
   mfaRequired: z.literal(true),
   challenge: z.string(),
   challengeExpiresAt: z.date(),
+  /** 'totp': auth.completeMfa with a code (or a recovery code); 'passkey': auth.completeMfaWithPasskey. */
+  methods: z.array(z.enum(['totp', 'passkey'])),
+  /** With 'passkey' among the methods: the options for navigator.credentials.get(). */
+  passkeyOptions: passkeyAssertionOptionsOutput.optional(),
 });
 
 export const reauthenticateOutput = z.object({ validUntil: z.date() });
