@@ -119,3 +119,10 @@ export {
   type NewApiKey,
   type UsableApiKey,
 } from './api-keys/api-key.repository.js';
+export { PasswordResetRequestModel } from './password-reset-requests/password-reset-request.model.js';
+export {
+  createPasswordResetRequestRepository,
+  type NewPasswordResetRequest,
+  type PasswordResetRequest,
+  type PasswordResetRequestRepository,
+} from './password-reset-requests/password-reset-request.repository.js';

@@ -8,6 +8,7 @@ import { createAuditEventRepository } from './audit-events/audit-event.repositor
 import { createInvitationRepository } from './invitations/invitation.repository.js';
 import { createOutboundEmailRepository } from './outbound-emails/outbound-email.repository.js';
 import { createOrganizationRepository } from './organizations/organization.repository.js';
+import { createPasswordResetRequestRepository } from './password-reset-requests/password-reset-request.repository.js';
 import { createRefreshTokenRepository } from './refresh-tokens/refresh-token.repository.js';
 import { createStripeEventRepository } from './stripe-events/stripe-event.repository.js';
 import { createSubscriptionRepository } from './subscriptions/subscription.repository.js';
@@ -30,6 +31,7 @@ export function createRepositories(executor: Knex) {
     organizationDeletions: createOrganizationDeletionRepository(executor),
     organizations: createOrganizationRepository(executor),
     outboundEmails: createOutboundEmailRepository(executor),
+    passwordResetRequests: createPasswordResetRequestRepository(executor),
     refreshTokens: createRefreshTokenRepository(executor),
     stripeEvents: createStripeEventRepository(executor),
     subscriptions: createSubscriptionRepository(executor),

@@ -75,6 +75,7 @@ export function createAccountDeletion(deps: {
       const sessionIds = await erasure.deleteSessions(user.id);
       await erasure.deleteAccountTokens(user.id);
       await erasure.deleteEmailsTo(user.email);
+      await erasure.deletePasswordResetRequestsFor(user.email);
       await erasure.anonymiseUser(user.id);
       const outcome = { deletedOrganizations: plan.remove.length, leftOrganizations: plan.leave.length };
       await auditTrail(repositories.audit)('account.deleted', meta, { userId: user.id, metadata: outcome });
