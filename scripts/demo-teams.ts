@@ -1,17 +1,21 @@
 /**
  * `npm run demo:teams`: the teams story (invite, join through the link, use
  * the plan-gated feature, removal, refused) against the running dev stack
- * (`npm run dev` in another terminal). The invitation link is read from the
- * e-mail outbox in the development database, as is the owner's verification link. API_URL and STRIPE_EMULATOR_URL
+ * (`npm run dev` in another terminal). The invitation and verification links
+ * are read from the dev inbox of `npm run dev`, or, against another stack
+ * (API_URL set), from the e-mail outbox in its database. API_URL and STRIPE_EMULATOR_URL
  * override where it looks.
  */
 import { loadConfigOrExit, readEnv } from '@groundwork/config';
-import { createDb } from '@groundwork/db';
+import { createDb, type Knex } from '@groundwork/db';
 
 import { runTeamsDemo } from './lib/demo-teams.js';
+import { devInboxUrl, inboxLinks } from './lib/inbox-links.js';
 import { outboxLinks } from './lib/outbox-links.js';
 
 const env = readEnv();
+// The dev stack delivers its mail to the dev inbox, and a delivered message's links are erased from the outbox.
+const links = (db: Knex) => (env.API_URL ? outboxLinks(db) : inboxLinks(devInboxUrl(env)));
 const config = loadConfigOrExit();
 const db = createDb(config.db);
 
@@ -19,7 +23,7 @@ try {
   await runTeamsDemo({
     apiUrl: env.API_URL ?? `http://127.0.0.1:${env.PORT ?? '3000'}`,
     emulatorUrl: env.STRIPE_EMULATOR_URL ?? `http://127.0.0.1:${env.DEV_STRIPE_EMULATOR_PORT ?? '12111'}`,
-    ...outboxLinks(db),
+    ...links(db),
     log: (line) => console.log(line),
   });
 } catch (error) {

@@ -3,6 +3,7 @@
  * PostgreSQL: DATABASE_URL if set, else an embedded server in .data/postgres.
  * Redis: REDIS_URL (default local); if nothing answers, a local redis-server.
  * Stripe: STRIPE_SECRET_KEY if set, else the local Stripe emulator.
+ * E-mail: SMTP_URL if set, else the dev inbox (SMTP on DEV_SMTP_PORT, web page on DEV_INBOX_PORT).
  * Migrations are applied before the API and the worker start.
  * Web: the React example (examples/web) with Vite on WEB_PORT (default 5173).
  */
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, readEnv } from '@groundwork/config';
 import { createDb, migrateLatest } from '@groundwork/db';
 
+import { startDevInbox } from './lib/dev-inbox/index.js';
 import { ensureDevRedis } from './lib/dev-redis.js';
 import { webDefaults } from './lib/dev-web.js';
 import { startEmbeddedPostgres } from './lib/dev-postgres.js';
@@ -58,6 +60,22 @@ try {
     const stripe = await startDevStripe({ port: settings.stripeEmulatorPort, apiPort: settings.apiPort, log });
     cleanups.push(stripe.stop);
     Object.assign(env, stripe.env);
+  }
+  if (!settings.smtpUrl && settings.emailDelivery === 'smtp') {
+    const inbox = await startDevInbox({ smtpPort: settings.smtpPort, httpPort: settings.inboxPort, log }).catch(
+      (error: unknown) => {
+        throw new Error(
+          `could not start the dev inbox (${String(error)}): set DEV_SMTP_PORT and DEV_INBOX_PORT to free ports, or SMTP_URL to your own mail server`,
+        );
+      },
+    );
+    cleanups.push(() => inbox.stop());
+    env.SMTP_URL = inbox.smtpUrl;
+    log(`dev inbox: ${inbox.url} (mail the worker sends, received at ${inbox.smtpUrl})`);
+  } else if (settings.smtpUrl) {
+    log('e-mail goes to SMTP_URL (no dev inbox)');
+  } else {
+    log('e-mail is off (EMAIL_DELIVERY=disabled): no dev inbox');
   }
 
   if (!env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) {

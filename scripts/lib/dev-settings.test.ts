@@ -11,6 +11,9 @@ describe('loadDevSettings', () => {
       stripeEmulatorPort: 12111,
       apiPort: 3000,
       webPort: 5173,
+      smtpPort: 1025,
+      inboxPort: 1080,
+      emailDelivery: 'smtp',
     });
   });
 

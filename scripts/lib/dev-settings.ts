@@ -11,6 +11,9 @@ const port = z.coerce.number({ error: 'expected a port number' }).int().min(0).m
 export const devToolingSchema = z.object({
   DEV_POSTGRES_PORT: port.default(54329),
   DEV_STRIPE_EMULATOR_PORT: port.default(12111),
+  // The dev inbox's SMTP port is the one an unset SMTP_URL means outside production (smtp://127.0.0.1:1025).
+  DEV_SMTP_PORT: port.default(1025),
+  DEV_INBOX_PORT: port.default(1080),
   WEB_PORT: port.default(5173),
   VITE_API_URL: z.url().optional(),
 });
@@ -19,9 +22,16 @@ export const DEV_TOOLING_SETTINGS: readonly string[] = Object.keys(devToolingSch
 
 /** The dev settings plus the product settings the dev scripts need before a full config can exist. */
 const devSettingsSchema = devToolingSchema.extend(
-  envSchema.pick({ REDIS_URL: true, PORT: true, DATABASE_URL: true, STRIPE_SECRET_KEY: true }).partial({
-    DATABASE_URL: true,
-  }).shape,
+  envSchema
+    .pick({
+      REDIS_URL: true,
+      PORT: true,
+      DATABASE_URL: true,
+      STRIPE_SECRET_KEY: true,
+      SMTP_URL: true,
+      EMAIL_DELIVERY: true,
+    })
+    .partial({ DATABASE_URL: true }).shape,
 );
 
 export type DevSettings = {
@@ -30,8 +40,12 @@ export type DevSettings = {
   stripeEmulatorPort: number;
   apiPort: number;
   webPort: number;
+  smtpPort: number;
+  inboxPort: number;
+  emailDelivery: 'smtp' | 'disabled';
   databaseUrl?: string;
   stripeSecretKey?: string;
+  smtpUrl?: string;
 };
 
 /**
@@ -54,7 +68,11 @@ export function loadDevSettings(source: EnvSource): DevSettings {
     stripeEmulatorPort: env.DEV_STRIPE_EMULATOR_PORT,
     apiPort: env.PORT,
     webPort: env.WEB_PORT,
+    smtpPort: env.DEV_SMTP_PORT,
+    inboxPort: env.DEV_INBOX_PORT,
+    emailDelivery: env.EMAIL_DELIVERY,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.STRIPE_SECRET_KEY ? { stripeSecretKey: env.STRIPE_SECRET_KEY } : {}),
+    ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
   };
 }

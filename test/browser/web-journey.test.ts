@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { outboxLinks } from '../../scripts/lib/outbox-links.js';
-import { connectTestDatabase } from '../support/postgres-admin.js';
+import { inboxLinks } from '../../scripts/lib/inbox-links.js';
 import { TEST_REDIS_URL, uniqueKeyPrefix } from '../support/test-env.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
@@ -64,10 +63,12 @@ describe('the React example in Chromium against the dev stack', () => {
   let dev: ChildProcess | undefined;
   let devOutput = '';
   let browser: Browser | undefined;
-  const ports = { api: 0, web: 0, emulator: 0, worker: 0 };
+  const ports = { api: 0, web: 0, emulator: 0, worker: 0, smtp: 0, inbox: 0 };
 
   beforeAll(async () => {
-    [ports.api, ports.web, ports.emulator, ports.worker] = await Promise.all([
+    [ports.api, ports.web, ports.emulator, ports.worker, ports.smtp, ports.inbox] = await Promise.all([
+      freePort(),
+      freePort(),
       freePort(),
       freePort(),
       freePort(),
@@ -89,6 +90,9 @@ describe('the React example in Chromium against the dev stack', () => {
         WORKER_HEALTH_PORT: String(ports.worker),
         DEV_STRIPE_EMULATOR_PORT: String(ports.emulator),
         WEB_PORT: String(ports.web),
+        // No SMTP_URL: e-mail goes to the dev inbox, as on a developer's machine.
+        DEV_SMTP_PORT: String(ports.smtp),
+        DEV_INBOX_PORT: String(ports.inbox),
         BCRYPT_COST: '4',
         LOG_LEVEL: 'warn',
       },
@@ -121,12 +125,15 @@ describe('the React example in Chromium against the dev stack', () => {
     const context = await (browser as Browser).newContext();
     const page: Page = await context.newPage();
     const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !isExpectedAnswer(message, apiUrl)) {
-        problems.push(`${message.text()} (${message.location().url})`);
-      }
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    const watch = (target: Page) => {
+      target.on('console', (message) => {
+        if (message.type() === 'error' && !isExpectedAnswer(message, apiUrl)) {
+          problems.push(`${message.text()} (${message.location().url})`);
+        }
+      });
+      target.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    };
+    watch(page);
     // Any CSP violation on any page of the journey (the site's or the emulator's) becomes a console error.
     await context.addInitScript({
       content: `document.addEventListener('securitypolicyviolation', (event) =>
@@ -158,17 +165,23 @@ describe('the React example in Chromium against the dev stack', () => {
     await upgrade.click();
     await page.getByText('Verify your e-mail address first').waitFor();
     await shot('verify-first');
-    const db = connectTestDatabase(database.url, { statementTimeoutMs: 10_000 });
-    let verificationLink: string;
-    try {
-      verificationLink = await outboxLinks(db).verificationLink(email);
-    } finally {
-      await db.destroy();
-    }
+    // The verification mail in the dev inbox that `npm run dev` started and announced.
+    const inboxUrl = `http://127.0.0.1:${ports.inbox}`;
+    expect(devOutput).toContain(`dev inbox: ${inboxUrl}`);
+    const link = await inboxLinks(inboxUrl).verificationLink(email);
+    expect(new URL(link).origin + new URL(link).pathname).toBe(`${web}/verify-email`);
+    const inbox = await context.newPage();
+    watch(inbox);
+    await inbox.goto(inboxUrl);
+    await inbox.getByRole('link', { name: 'Confirm your e-mail address' }).first().click();
+    expect(await inbox.getByRole('link', { name: link, exact: true }).getAttribute('href')).toBe(link);
+    const htmlPart = inbox.frameLocator('iframe[title="HTML part"]');
+    expect(await htmlPart.getByRole('link', { name: 'Confirm my address' }).getAttribute('href')).toBe(link);
+    await inbox.screenshot({ path: `${OUTPUT}inbox.png`, fullPage: true });
+    await inbox.close();
     // The e-mailed link opens the example's page (APP_URL), which verifies and takes the token out of the address bar.
-    expect(verificationLink.startsWith(`${web}/verify-email?token=`)).toBe(true);
     const verifyCall = page.waitForRequest((request) => request.url().includes('/trpc/auth.verifyEmail'));
-    await page.goto(verificationLink);
+    await page.goto(link);
     await page.getByText(`${email} is verified.`).waitFor();
     // No Referer leaves the page that held the token.
     expect((await verifyCall).headers().referer ?? '').toBe('');

@@ -121,6 +121,10 @@ describe('auth.deleteAccount', () => {
     );
     const otherInstance = await startTestApi(stack.config);
     await api.db('outboundEmails').insert({ template: 'password-reset', recipient: input.email, data: {} });
+    // A reset request the worker has not served yet (Redis down, say) holds the address and an IP.
+    await api
+      .db('passwordResetRequests')
+      .insert({ email: input.email.toUpperCase(), ip: '192.0.2.7', requestId: 'pending-reset' });
     try {
       // Warm the other instance's caches with the session first.
       await apiClient(otherInstance.url, { token: secondDevice.accessToken }).auth.me.query();
@@ -153,6 +157,7 @@ describe('auth.deleteAccount', () => {
     expect(await api.db('refreshTokens').where({ userId: user.id })).toEqual([]);
     expect(await api.db('accountTokens').where({ userId: user.id })).toEqual([]);
     expect(await api.db('outboundEmails').where({ recipient: input.email })).toEqual([]);
+    expect(await api.db('passwordResetRequests').where({ email: input.email })).toEqual([]);
     expect(await api.db('auditEvents').where({ actorUserId: user.id }).pluck('type')).toEqual(
       expect.arrayContaining(['signup', 'login.succeeded', 'account.deleted']),
     );

@@ -84,7 +84,9 @@ describe('the demo journeys with API and worker as separate processes, as in pro
     });
 
     expect(steps.filter((line) => line.startsWith('✔'))).toHaveLength(7);
-    expect(steps).toContain('  403 FORBIDDEN: You are not a member of this organization, or it does not exist');
+    expect(steps).toContain(
+      '  403 FORBIDDEN: You are not a member of this organization, or it does not exist: check the organization id, or ask an owner or admin of the organization to invite you',
+    );
     expect(steps.at(-1)).toMatch(/^Done in \d+ ms\.$/);
   });
 });

@@ -33,6 +33,8 @@ export async function startPrivateRedis(extraArgs: string[] = []) {
       await server.start();
     },
     stop: server.kill,
+    /** After `stop`: the server again on the same port, empty. */
+    start: server.start,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   createAccessTokens,
   createAuth,
   createPasswordHasher,
+  createPasswordResetRequests,
   type RequestMeta,
   type SigningKeys,
 } from '@groundwork/auth';
@@ -20,6 +21,7 @@ import {
   housekeepingQueue,
   organizationDeletionJobId,
   PASSWORD_RESET_REQUEST,
+  passwordResetRequestJobId,
   stripeEventJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
@@ -190,6 +192,16 @@ export function createServices(deps: {
     email: { outbox: emailOutbox, links: config.links },
     logger,
   });
+  const passwordResetRequests = createPasswordResetRequests({
+    requests: uow.repositories.passwordResetRequests,
+    enqueue: (resetRequestId, requestId) =>
+      housekeepingJobs.enqueue(
+        PASSWORD_RESET_REQUEST,
+        { task: PASSWORD_RESET_REQUEST, resetRequestId, requestId },
+        { jobId: passwordResetRequestJobId(resetRequestId) },
+      ),
+    logger,
+  });
   const acceptInvitationUrl = (token: string) => buildAccountLink(config.links.appUrl, 'acceptInvitation', token);
   const invitations = createInvitationsService({
     uow,
@@ -215,23 +227,11 @@ export function createServices(deps: {
     apiKeys,
     emailOutbox,
     /**
-     * Hands a password-reset request to the worker, which looks the address up: the
-     * API's answer and its timing are the same whether or not the address has an account.
-     * The job is removed once run, so no address lingers in Redis.
+     * Stores a password-reset request and hands it to the worker, which looks the address up: the
+     * API's answer and its timing are the same whether or not the address has an account, and a
+     * request whose job is not queued (Redis down) or lost is queued again by the sweeper (ADR 030).
      */
-    async requestPasswordReset(email: string, meta: RequestMeta): Promise<void> {
-      await housekeepingJobs.enqueue(
-        PASSWORD_RESET_REQUEST,
-        {
-          task: PASSWORD_RESET_REQUEST,
-          email,
-          ip: meta.ip,
-          ...(meta.userAgent ? { userAgent: meta.userAgent.slice(0, 512) } : {}),
-          requestId: meta.requestId.slice(0, 128),
-        },
-        { removeOnComplete: true, removeOnFail: true },
-      );
-    },
+    requestPasswordReset: (email: string, meta: RequestMeta) => passwordResetRequests.record(email, meta),
     organizations: createOrganizationsService({ organizations, memberships }),
     invitations,
     members: createMembersService({ uow, memberships }),

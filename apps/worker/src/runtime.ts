@@ -16,12 +16,15 @@ import {
   emailsQueue,
   housekeepingQueue,
   organizationDeletionJobId,
+  PASSWORD_RESET_REQUEST,
+  passwordResetRequestJobId,
   stripeEventsQueue,
 } from '@groundwork/queue';
 
 import { createHealthServer } from './health-server.js';
 import { createEventSweep, createOrganizationDeletionSweep } from './jobs/billing.job.js';
 import { createEmailDeadLetter, createEmailOutboxSweep } from './jobs/email.job.js';
+import { createPasswordResetRequestSweep } from './jobs/password-reset-request.job.js';
 import { createStripeEventDeadLetter } from './jobs/stripe-event.job.js';
 import { createProcessors } from './processors.js';
 import { keepSchedules } from './schedules.js';
@@ -103,6 +106,15 @@ export function createWorkerRuntime(options: RuntimeOptions) {
         logger,
       })
     : null;
+  const sweepPasswordResetRequests = createPasswordResetRequestSweep({
+    requests: uow.repositories.passwordResetRequests,
+    requeue: (resetRequestId) =>
+      producers.housekeeping.requeue(
+        PASSWORD_RESET_REQUEST,
+        { task: PASSWORD_RESET_REQUEST, resetRequestId },
+        passwordResetRequestJobId(resetRequestId),
+      ),
+  });
   const sweepEmailOutbox = createEmailOutboxSweep({
     emails: outbox,
     requeue: (emailId) => producers.emails.requeue(EMAIL_JOB_NAME, { emailId }, emailId),
@@ -115,7 +127,9 @@ export function createWorkerRuntime(options: RuntimeOptions) {
         keyPrefix,
         heartbeatIntervalMs: config.worker.heartbeatIntervalMs,
         sweepEmailOutbox: () => sweepEmailOutbox({ graceMs: config.email.outboxSweepGraceMs }),
-        sendPasswordResetLink: (email, meta) => passwordResetLinks.sendLink(email, meta),
+        // The outbox's grace: a request younger than that is left to its own enqueue.
+        sweepPasswordResetRequests: () => sweepPasswordResetRequests({ graceMs: config.email.outboxSweepGraceMs }),
+        servePasswordResetRequest: (resetRequestId) => passwordResetLinks.serve(resetRequestId),
       },
       billing: {
         billing,
@@ -166,11 +180,13 @@ export function createWorkerRuntime(options: RuntimeOptions) {
     connection: workerRedis,
     checkIntervalMs: config.worker.scheduleCheckIntervalMs,
     retryDelayMs: 5_000,
-    // Jobs vanished with Redis's data: queue every stored but unprocessed event, deletion and e-mail now, without the grace.
+    // Jobs vanished with Redis's data: queue every stored but unprocessed event, deletion, e-mail and reset request
+    // now, without the grace.
     onDataLoss: async () => {
       await sweepEvents({ graceMs: 0, limit: 10_000 });
       await sweepOrganizationDeletions({ graceMs: 0, limit: 10_000 });
       await sweepEmailOutbox({ graceMs: 0, limit: 10_000 });
+      await sweepPasswordResetRequests({ graceMs: 0, limit: 10_000 });
     },
     logger,
   });

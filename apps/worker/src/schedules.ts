@@ -45,6 +45,13 @@ function scheduleList(producers: ScheduleProducers, intervals: ScheduleIntervals
       every: intervals.emailOutboxSweepIntervalMs,
       template: { name: 'sweep-email-outbox', data: { task: 'sweep-email-outbox' } },
     },
+    {
+      // The outbox's cadence: both re-drive mail whose enqueue was lost.
+      queue: producers.housekeeping.queue,
+      id: 'password-reset-request-sweeper',
+      every: intervals.emailOutboxSweepIntervalMs,
+      template: { name: 'sweep-password-reset-requests', data: { task: 'sweep-password-reset-requests' } },
+    },
   ];
 }
 

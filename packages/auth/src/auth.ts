@@ -202,19 +202,16 @@ export function createAuth(options: AuthOptions) {
     async signup(input: SignupInput, meta: RequestMeta, within?: WithinSignup) {
       // The verification e-mail commits with the account, and is queued once both exist; an
       // invitation's link already proved the address (its `within` marks it verified).
-      const { user, extra: verificationEmailId } = await registration.register(
-        input,
-        meta,
-        async (repositories, created) => {
-          await within?.(repositories, created);
-          const current = within ? await repositories.users.findById(created.user.id) : created.user;
-          return current?.emailVerifiedAt ? null : emailVerification.issue(repositories, created.user, meta);
-        },
-      );
-      if (verificationEmailId) await options.email.outbox.dispatch(verificationEmailId);
-      const tokens = await sessions.start(user.id, meta);
+      const { extra } = await registration.register(input, meta, async (repositories, created) => {
+        const user = within ? { ...created.user, ...(await within(repositories, created)) } : created.user;
+        const emailId = user.emailVerifiedAt ? null : await emailVerification.issue(repositories, user, meta);
+        return { user, emailId };
+      });
+      if (!extra) throw new Error('signup committed without its account');
+      if (extra.emailId) await options.email.outbox.dispatch(extra.emailId);
+      const tokens = await sessions.start(extra.user.id, meta);
       await recentAuthentications.record(tokens.sessionId);
-      return { user, tokens };
+      return { user: extra.user, tokens };
     },
     login: createLogin({ ...passwordChecked, challenges, passkeySecondFactor }),
     /** A passkey's assertion completes the MFA challenge of a password login (ADR 028). */

@@ -9,6 +9,7 @@ export {
   createPasswordResetLinks,
   type PasswordResetLinks,
 } from './account-links/password-reset.js';
+export { createPasswordResetRequests, type PasswordResetRequests } from './account-links/password-reset-request.js';
 export { type Auth, type AuthOptions, type AuthSettings, createAuth } from './auth.js';
 export { type AccountDeletionOutcome, type DeleteAccountInput } from './accounts/account-deletion.js';
 export { type ChangePasswordInput } from './accounts/change-password.js';

@@ -127,3 +127,10 @@ export {
   type PasskeyRepository,
   type StoredPasskey,
 } from './passkeys/passkey.repository.js';
+export { PasswordResetRequestModel } from './password-reset-requests/password-reset-request.model.js';
+export {
+  createPasswordResetRequestRepository,
+  type NewPasswordResetRequest,
+  type PasswordResetRequest,
+  type PasswordResetRequestRepository,
+} from './password-reset-requests/password-reset-request.repository.js';

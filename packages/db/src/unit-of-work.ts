@@ -9,6 +9,7 @@ import { createInvitationRepository } from './invitations/invitation.repository.
 import { createOutboundEmailRepository } from './outbound-emails/outbound-email.repository.js';
 import { createOrganizationRepository } from './organizations/organization.repository.js';
 import { createPasskeyRepository } from './passkeys/passkey.repository.js';
+import { createPasswordResetRequestRepository } from './password-reset-requests/password-reset-request.repository.js';
 import { createRefreshTokenRepository } from './refresh-tokens/refresh-token.repository.js';
 import { createStripeEventRepository } from './stripe-events/stripe-event.repository.js';
 import { createSubscriptionRepository } from './subscriptions/subscription.repository.js';
@@ -32,6 +33,7 @@ export function createRepositories(executor: Knex) {
     organizations: createOrganizationRepository(executor),
     outboundEmails: createOutboundEmailRepository(executor),
     passkeys: createPasskeyRepository(executor),
+    passwordResetRequests: createPasswordResetRequestRepository(executor),
     refreshTokens: createRefreshTokenRepository(executor),
     stripeEvents: createStripeEventRepository(executor),
     subscriptions: createSubscriptionRepository(executor),

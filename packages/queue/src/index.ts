@@ -21,6 +21,7 @@ export {
   type HousekeepingPayload,
   housekeepingQueue,
   PASSWORD_RESET_REQUEST,
+  passwordResetRequestJobId,
   workerHeartbeatKey,
 } from './queues/housekeeping.queue.js';
 export { type QueueDefinitions, type QueueName, queueDefinitions } from './registry.js';

@@ -8,11 +8,10 @@ export type HousekeepingDeps = {
   heartbeatIntervalMs: number;
   /** Queues outbox e-mail whose enqueue was lost; resolves with how many (see `createEmailOutboxSweep`). */
   sweepEmailOutbox: () => Promise<number>;
-  /** Sends a reset link if the address has an account (`createPasswordResetLinks`); does nothing otherwise. */
-  sendPasswordResetLink: (
-    email: string,
-    meta: { ip: string; userAgent: string | null; requestId: string },
-  ) => Promise<{ sent: boolean }>;
+  /** Queues stored password-reset requests whose enqueue was lost; resolves with how many. */
+  sweepPasswordResetRequests: () => Promise<number>;
+  /** Serves a stored reset request: a link if the address has an account (`createPasswordResetLinks().serve`). */
+  servePasswordResetRequest: (resetRequestId: string) => Promise<{ served: boolean }>;
   now?: () => Date;
 };
 
@@ -31,14 +30,12 @@ export function createHousekeepingHandler(deps: HousekeepingDeps) {
       case 'sweep-email-outbox': {
         return { task: payload.task, enqueued: await deps.sweepEmailOutbox() };
       }
+      case 'sweep-password-reset-requests': {
+        return { task: payload.task, enqueued: await deps.sweepPasswordResetRequests() };
+      }
       case 'password-reset-request': {
-        await deps.sendPasswordResetLink(payload.email, {
-          ip: payload.ip,
-          userAgent: payload.userAgent ?? null,
-          requestId: payload.requestId ?? 'password-reset-request',
-        });
         // Whether a link went out stays in the audit trail and the outbox, not in the job's result.
-        return { task: payload.task };
+        return { task: payload.task, ...(await deps.servePasswordResetRequest(payload.resetRequestId)) };
       }
     }
   };

@@ -1,5 +1,5 @@
 import { AppError } from '@groundwork/core';
-import type { UnitOfWork } from '@groundwork/db';
+import type { Repositories, UnitOfWork } from '@groundwork/db';
 import type { EmailOutbox } from '@groundwork/email';
 
 import { auditTrail } from '../audit/audit-trail.js';
@@ -25,29 +25,52 @@ export function createPasswordResetLinks(deps: {
   settings: AccountLinkSettings;
 }) {
   const { settings } = deps;
+
+  /** In the caller's transaction: the link and its message if the address has an account; the message id or null. */
+  async function issueFor(repositories: Repositories, email: string, meta: RequestMeta): Promise<string | null> {
+    const user = await repositories.users.findByEmail(email);
+    if (!user) return null;
+    return issueAccountLink(repositories, deps.outbox, {
+      user,
+      purpose: 'password_reset',
+      ttlMs: settings.resetTtlMinutes * 60_000,
+      appUrl: settings.appUrl,
+      page: 'resetPassword',
+      audit: { type: 'password.reset_requested', meta },
+      message: (resetUrl) => ({
+        template: 'password-reset',
+        to: user.email,
+        data: { displayName: user.displayName, resetUrl, expiresInMinutes: settings.resetTtlMinutes },
+      }),
+    });
+  }
+
   return {
     /** Sends a reset link if the address has an account; does nothing otherwise. */
     async sendLink(email: string, meta: RequestMeta): Promise<{ sent: boolean }> {
-      const emailId = await deps.uow.transaction(async (repositories) => {
-        const user = await repositories.users.findByEmail(email);
-        if (!user) return null;
-        return issueAccountLink(repositories, deps.outbox, {
-          user,
-          purpose: 'password_reset',
-          ttlMs: settings.resetTtlMinutes * 60_000,
-          appUrl: settings.appUrl,
-          page: 'resetPassword',
-          audit: { type: 'password.reset_requested', meta },
-          message: (resetUrl) => ({
-            template: 'password-reset',
-            to: user.email,
-            data: { displayName: user.displayName, resetUrl, expiresInMinutes: settings.resetTtlMinutes },
-          }),
-        });
-      });
+      const emailId = await deps.uow.transaction((repositories) => issueFor(repositories, email, meta));
       if (emailId === null) return { sent: false };
       await deps.outbox.dispatch(emailId);
       return { sent: true };
+    },
+
+    /**
+     * Serves a stored request (see `createPasswordResetRequests`): takes it and
+     * issues the link in one transaction, so a failure leaves the request stored
+     * for the sweeper, and a served one is gone with its address. A request
+     * already served (a duplicate job, a sweep after the job) changes nothing.
+     */
+    async serve(resetRequestId: string): Promise<{ served: boolean }> {
+      const emailId = await deps.uow.transaction(async (repositories) => {
+        const request = await repositories.passwordResetRequests.take(resetRequestId);
+        if (!request) return undefined;
+        const meta = { ip: request.ip, userAgent: request.userAgent, requestId: request.requestId };
+        return issueFor(repositories, request.email, meta);
+      });
+      if (emailId === undefined) return { served: false };
+      if (emailId !== null) await deps.outbox.dispatch(emailId);
+      // Whether a link went out stays in the audit trail and the outbox, not in what the job reports.
+      return { served: true };
     },
   };
 }

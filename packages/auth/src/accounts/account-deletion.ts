@@ -77,6 +77,7 @@ export function createAccountDeletion(deps: {
       await erasure.deletePasskeys(user.id);
       await erasure.deleteEmailsTo(user.email);
       for (const address of pendingNewAddresses) await erasure.deleteEmailChangeLinksTo(address);
+      await erasure.deletePasswordResetRequestsFor(user.email);
       await erasure.anonymiseUser(user.id);
       const outcome = { deletedOrganizations: plan.remove.length, leftOrganizations: plan.leave.length };
       await auditTrail(repositories.audit)('account.deleted', meta, { userId: user.id, metadata: outcome });

@@ -14,9 +14,14 @@ export type WithNewAccount<T> = (repositories: Repositories, created: Created) =
 
 /**
  * More work that must commit with the new account or not at all (joining an
- * organization through an invitation), run last in the signup transaction.
+ * organization through an invitation), run last in the signup transaction. It
+ * answers whether it left the address verified (an invitation's link proves
+ * it), so signup knows without reading the account again.
  */
-export type WithinSignup = (repositories: Repositories, created: { user: PublicUser }) => Promise<void>;
+export type WithinSignup = (
+  repositories: Repositories,
+  created: { user: PublicUser },
+) => Promise<{ emailVerifiedAt: Date | null }>;
 
 /**
  * Account creation, the first half of signup: the password policy, the

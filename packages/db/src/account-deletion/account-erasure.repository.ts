@@ -5,6 +5,7 @@ import { AccountTokenModel } from '../account-tokens/account-token.model.js';
 import { MembershipModel, type Role } from '../organizations/organization.model.js';
 import { OutboundEmailModel } from '../outbound-emails/outbound-email.model.js';
 import { PasskeyModel } from '../passkeys/passkey.model.js';
+import { PasswordResetRequestModel } from '../password-reset-requests/password-reset-request.model.js';
 import { RefreshTokenModel } from '../refresh-tokens/refresh-token.model.js';
 import { UserModel } from '../users/user.model.js';
 
@@ -108,6 +109,11 @@ export function createAccountErasureRepository(db: Knex) {
     /** Messages to the address, sent or not: a sent one still names its recipient. */
     async deleteEmailsTo(email: string): Promise<number> {
       return OutboundEmailModel.query(db).delete().where({ recipient: email });
+    },
+
+    /** Password-reset requests for the address the worker has not served yet: they hold it and an IP. */
+    async deletePasswordResetRequestsFor(email: string): Promise<number> {
+      return PasswordResetRequestModel.query(db).delete().where({ email });
     },
 
     /**

@@ -52,16 +52,16 @@ export function createUserRepository(db: Knex) {
     /**
      * Marks the address verified, only if it is still the user's address: a
      * link sent to an earlier address proves nothing about the current one.
-     * Returns whether the user's address is (now) verified.
+     * Returns when the user's address was verified (now or before), or null if it is not.
      */
-    async markEmailVerified(id: string, email: string): Promise<boolean> {
+    async markEmailVerified(id: string, email: string): Promise<Date | null> {
       await UserModel.query(db)
         .findById(id)
         .where({ email })
         .whereNull('emailVerifiedAt')
         .patch({ emailVerifiedAt: raw('now()') });
       const row = await UserModel.query(db).findById(id).where({ email }).select('emailVerifiedAt');
-      return Boolean(row?.emailVerifiedAt);
+      return row?.emailVerifiedAt ?? null;
     },
 
     /**

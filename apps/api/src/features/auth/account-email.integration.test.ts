@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -33,13 +35,15 @@ describe('account e-mail: verification and password reset, from the API through 
     await stack.close();
   });
 
-  /** Resolves when the worker has run the reset request for `email` (attach before making the request). */
-  function resetRequestHandled(email: string): Promise<void> {
+  /** Resolves when the worker has served the reset request sent with `requestId` (attach before making it). */
+  function resetRequestHandled(requestId: string): Promise<void> {
     const housekeeping = worker.running.workers.find((candidate) => candidate.name === 'housekeeping');
     if (!housekeeping) throw new Error('no housekeeping worker');
     return new Promise((resolve) => {
       const onCompleted = (job: { name: string; data: unknown }) => {
-        if (job.name !== 'password-reset-request' || (job.data as { email?: string }).email !== email) return;
+        if (job.name !== 'password-reset-request' || (job.data as { requestId?: string }).requestId !== requestId) {
+          return;
+        }
         housekeeping.off('completed', onCompleted);
         resolve();
       };
@@ -89,10 +93,14 @@ describe('account e-mail: verification and password reset, from the API through 
     const { input, from } = await signUp();
     const unknown = buildSignup().email;
 
-    const strangerHandled = resetRequestHandled(unknown);
+    const strangerRequestId = `reset-stranger-${randomUUID()}`;
+    const strangerHandled = resetRequestHandled(strangerRequestId);
 
     const known = await rawCall(api.url, 'auth.requestPasswordReset', { body: { email: input.email } });
-    const stranger = await rawCall(api.url, 'auth.requestPasswordReset', { body: { email: unknown } });
+    const stranger = await rawCall(api.url, 'auth.requestPasswordReset', {
+      body: { email: unknown },
+      headers: { 'x-request-id': strangerRequestId },
+    });
 
     expect(known.status).toBe(200);
     expect(stranger.status).toBe(known.status);

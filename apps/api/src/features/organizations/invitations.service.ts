@@ -68,12 +68,13 @@ export function createInvitationsService(deps: InvitationsDeps) {
   /**
    * Joins the user through the invitation in the caller's transaction: the
    * organization locked, a seat free, the invitation consumed (one conditional
-   * UPDATE, so a link works once), the membership added, the address verified.
+   * UPDATE, so a link works once), the membership added, the address verified
+   * (its time returned, so a signup through the link need not read the user again).
    */
   async function join(
     repositories: Repositories,
     joining: { tokenHash: Buffer; userId: string; organizationId: string; meta: RequestMeta },
-  ): Promise<{ organizationId: string; role: Role }> {
+  ): Promise<{ organizationId: string; role: Role; emailVerifiedAt: Date | null }> {
     await lockOrganization(repositories, joining.organizationId);
     if (await repositories.organizations.findRole(joining.organizationId, joining.userId)) {
       throw new AppError('CONFLICT', 'You are already a member of this organization');
@@ -85,14 +86,14 @@ export function createInvitationsService(deps: InvitationsDeps) {
     const accepted = await repositories.invitations.accept(joining.tokenHash, joining.userId);
     if (!accepted) throw invalidInvitation();
     await repositories.organizations.addMember(accepted.organizationId, joining.userId, accepted.role);
-    await repositories.users.markEmailVerified(joining.userId, accepted.email);
+    const emailVerifiedAt = await repositories.users.markEmailVerified(joining.userId, accepted.email);
     await audit(repositories, 'organization.invitation_accepted', {
       actorUserId: joining.userId,
       organizationId: accepted.organizationId,
       meta: joining.meta,
       metadata: { invitationId: accepted.id, role: accepted.role },
     });
-    return { organizationId: accepted.organizationId, role: accepted.role };
+    return { organizationId: accepted.organizationId, role: accepted.role, emailVerifiedAt };
   }
 
   async function findPending(token: string) {
@@ -228,7 +229,13 @@ export function createInvitationsService(deps: InvitationsDeps) {
         if (user.email.toLowerCase() !== invitation.email.toLowerCase()) {
           throw new AppError('FORBIDDEN', 'This invitation was sent to another e-mail address');
         }
-        return join(repositories, { tokenHash, userId, organizationId: invitation.organizationId, meta });
+        const { organizationId, role } = await join(repositories, {
+          tokenHash,
+          userId,
+          organizationId: invitation.organizationId,
+          meta,
+        });
+        return { organizationId, role };
       });
     },
 
@@ -245,17 +252,18 @@ export function createInvitationsService(deps: InvitationsDeps) {
         { email: invitation.email, displayName: input.displayName, password: input.password },
         meta,
         async (repositories, created) => {
-          joined = await join(repositories, {
+          const { emailVerifiedAt, ...membership } = await join(repositories, {
             tokenHash,
             userId: created.user.id,
             organizationId: invitation.organizationId,
             meta,
           });
+          joined = membership;
+          return { emailVerifiedAt };
         },
       );
       if (!joined) throw new Error('signup committed without joining the organization');
-      const verified = await deps.uow.repositories.users.findById(user.id);
-      return { user: verified ?? user, tokens, ...joined };
+      return { user, tokens, ...joined };
     },
   };
 }
