@@ -186,7 +186,7 @@ export function createServices(deps: {
       mfaChallengeTtlSeconds: config.auth.twoFactor.challengeTtlSeconds,
       stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
     },
-    email: { outbox: emailOutbox, links: config.links },
+    email: { outbox: emailOutbox, links: config.links, deliveryEnabled: config.email.enabled },
     logger,
   });
   const acceptInvitationUrl = (token: string) => buildAccountLink(config.links.appUrl, 'acceptInvitation', token);
@@ -194,6 +194,7 @@ export function createServices(deps: {
     uow,
     outbox: emailOutbox,
     acceptUrl: acceptInvitationUrl,
+    linksMailed: config.email.enabled,
     readEntitlements: billing.readEntitlements,
     signup: (input, meta, within) => auth.signup(input, meta, within),
     settings: { invitationTtlDays: config.organizations.invitationTtlDays },
