@@ -1,27 +1,33 @@
 /**
  * `npm run demo`: runs the whole billing journey against the running dev stack
  * (`npm run dev` in another terminal). API_URL and STRIPE_EMULATOR_URL
- * override where it looks. The verification link is read from the e-mail outbox
- * in the development database.
+ * override where it looks. The verification link is read from the mail the
+ * stack delivered when MAIL_INBOX_URL names an inbox (the image rehearsal's
+ * catcher), else from the e-mail outbox in the development database.
  */
 import { loadConfigOrExit, readEnv } from '@groundwork/config';
 import { createDb } from '@groundwork/db';
 
+import { deliveredMailLinks } from './lib/delivered-mail-links.js';
 import { runDemo } from './lib/demo.js';
 import { outboxLinks } from './lib/outbox-links.js';
 
 const env = readEnv();
 // A rehearsal or a remote stack names its database; `npm run dev`'s comes from the development config.
-const db = createDb(
-  env.DATABASE_URL
-    ? loadConfigOrExit({ NODE_ENV: 'development', DATABASE_URL: env.DATABASE_URL }).db
-    : loadConfigOrExit().db,
-);
+const db = env.MAIL_INBOX_URL
+  ? null
+  : createDb(
+      env.DATABASE_URL
+        ? loadConfigOrExit({ NODE_ENV: 'development', DATABASE_URL: env.DATABASE_URL }).db
+        : loadConfigOrExit().db,
+    );
 try {
   await runDemo({
     apiUrl: env.API_URL ?? `http://127.0.0.1:${env.PORT ?? '3000'}`,
     emulatorUrl: env.STRIPE_EMULATOR_URL ?? `http://127.0.0.1:${env.DEV_STRIPE_EMULATOR_PORT ?? '12111'}`,
-    verificationLink: outboxLinks(db).verificationLink,
+    verificationLink: db
+      ? outboxLinks(db).verificationLink
+      : deliveredMailLinks(env.MAIL_INBOX_URL ?? '').verificationLink,
     log: (line) => console.log(line),
   });
 } catch (error) {
@@ -29,5 +35,5 @@ try {
   console.error('Is `npm run dev` running (API, worker and the local Stripe emulator)?');
   process.exitCode = 1;
 } finally {
-  await db.destroy();
+  await db?.destroy();
 }
