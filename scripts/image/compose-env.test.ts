@@ -50,6 +50,31 @@ describe('docker-compose.yml against the production config', () => {
     }
   });
 
+  test('when SMTP_URL or MAIL_FROM is left empty, then compose refuses to start and names it: e-mail is a decision made explicitly', async () => {
+    const complete = fillProductionEnv(await readProductionExample());
+
+    for (const name of ['SMTP_URL', 'MAIL_FROM']) {
+      await expect(composeEnvironment('api', { ...complete, [name]: '' }), name).rejects.toThrow(
+        new RegExp(`${name}: .*none with EMAIL_DELIVERY=disabled`),
+      );
+    }
+  });
+
+  test('when e-mail is turned off as the example says (EMAIL_DELIVERY=disabled, none in SMTP_URL and MAIL_FROM), then every app service starts with e-mail off', async () => {
+    const example = await readProductionExample();
+    const variables = fillProductionEnv(example, { EMAIL_DELIVERY: 'disabled', SMTP_URL: 'none', MAIL_FROM: 'none' });
+
+    expect(example.filter((entry) => entry.required).map((entry) => entry.name)).toEqual(
+      expect.arrayContaining(['EMAIL_DELIVERY', 'SMTP_URL', 'MAIL_FROM']),
+    );
+    expect(example.find((entry) => entry.name === 'EMAIL_DELIVERY')?.value).toBe('smtp');
+    for (const service of APP_SERVICES) {
+      const environment = await composeEnvironment(service, variables);
+      expect(problemsOf(environment), service).toEqual([]);
+      expect(loadConfig(environment).email.enabled, service).toBe(false);
+    }
+  });
+
   test('when compose passes a setting, then it is one the config schema reads, and every variable it uses is in the example', async () => {
     const compose = await readComposeFile();
     const documented = new Set((await readProductionExample()).map((entry) => entry.name));

@@ -27,6 +27,9 @@ function generate(name: string): string {
   if (name.startsWith('STRIPE_PRICE_')) return `price_${hex(8)}`;
   if (name === 'JWT_SECRET' || name === 'AUTH_TWO_FACTOR_SECRET') return randomBytes(32).toString('base64');
   if (/(PASSWORD|SECRET|TOKEN)$/.test(name)) return hex(24);
+  // A provider's shape on a host that never resolves (.invalid): whoever runs the stack points it at a real server.
+  if (name === 'SMTP_URL') return `smtps://apikey:${hex(16)}@smtp.example.invalid:465`;
+  if (name === 'MAIL_FROM') return 'Groundwork <no-reply@example.com>';
   throw new Error(`${PRODUCTION_ENV_EXAMPLE}: no way to fill the required ${name}; give it a value`);
 }
 

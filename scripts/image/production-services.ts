@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { readEnv } from '@groundwork/config';
 import type { StripeEmulator } from '@groundwork/stripe-emulator';
 
+import { type MailCatcher, startMailCatcher } from './mail-catcher.js';
 import { fillProductionEnv, readProductionExample } from './production-env.js';
 import {
   createScratchDatabase,
@@ -17,13 +18,15 @@ import {
 } from './services.js';
 
 export type ProductionServices = {
-  /** `.env.production.example` filled in as its comments ask, with this database's password. */
+  /** `.env.production.example` filled in as its comments ask, with this database's password and SMTP server. */
   production: Record<string, string>;
   database: ScratchDatabase;
   redisUrl: string;
   /** A key prefix of its own, removed by `close`. */
   keyPrefix: string;
   stripe: StripeEmulator;
+  /** The SMTP server the stack delivers its e-mail to (SMTP_URL), with an inbox to read it. */
+  mail: MailCatcher;
   /** The CA the apps must trust for the https Stripe (`NODE_EXTRA_CA_CERTS`), readable by any user. */
   certificatePath: string;
   apiPort: number;
@@ -35,8 +38,9 @@ export type ProductionServices = {
 /**
  * What production needs around the built processes, on this machine: a
  * PostgreSQL role with a production-strength password and its database, a Redis
- * key prefix, and Stripe as the emulator over https (production refuses an http
- * Stripe), seeded with the price ids of the filled production example. Shared
+ * key prefix, an SMTP server that keeps what it receives, and Stripe as the
+ * emulator over https (production refuses an http Stripe), seeded with the
+ * price ids of the filled production example. Shared
  * by the image rehearsal and the benchmarks; `close` removes all of it.
  */
 export async function startProductionServices(options: { name: string }): Promise<ProductionServices> {
@@ -51,7 +55,12 @@ export async function startProductionServices(options: { name: string }): Promis
   const redisUrl = env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const keyPrefix = `${options.name.replaceAll('-', '_')}_${randomBytes(3).toString('hex')}`;
   const apiPort = await freePort();
-  const production = fillProductionEnv(await readProductionExample(), { POSTGRES_PASSWORD: database.password });
+  const mail = await startMailCatcher({ smtpHost: '127.0.0.1' });
+  const production = fillProductionEnv(await readProductionExample(), {
+    POSTGRES_PASSWORD: database.password,
+    SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}`,
+    MAIL_FROM: 'Groundwork <no-reply@rehearsal.test>',
+  });
   const certificate = await selfSignedCertificate(work, { ips: ['127.0.0.1'], dns: [] });
   await chmod(certificate.certPath, 0o644);
   const stripe = await startHttpsStripe({
@@ -69,6 +78,7 @@ export async function startProductionServices(options: { name: string }): Promis
     redisUrl,
     keyPrefix,
     stripe,
+    mail,
     certificatePath: certificate.certPath,
     apiPort,
     directEnv: {
@@ -84,6 +94,7 @@ export async function startProductionServices(options: { name: string }): Promis
     },
     async close() {
       await stripe.close();
+      await mail.close();
       await deleteRedisKeys(redisUrl, keyPrefix);
       await database.drop();
       await rm(work, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 
 import { runJourney } from './journey.js';
+import { type MailCatcher, startMailCatcher } from './mail-catcher.js';
 import { fillProductionEnv, readProductionExample } from './production-env.js';
 import { freePort, selfSignedCertificate, startHttpsStripe } from './services.js';
 
@@ -15,9 +16,10 @@ const PROJECT = 'groundwork-rehearsal';
 
 /**
  * With a Docker daemon: the real `docker build` and `docker compose up --wait`
- * from `.env.production.example` filled in, Stripe being the https emulator on
- * this host (reached as host.docker.internal), then the billing journey through
- * the published API port, and `docker compose down -v`.
+ * from `.env.production.example` filled in, Stripe being the https emulator and
+ * SMTP a mail catcher on this host (both reached as host.docker.internal), then
+ * the billing journey through the published API port (its verification link read
+ * from the delivered mail), and `docker compose down -v`.
  */
 export async function rehearseWithDocker(options: {
   nodeBin: string;
@@ -39,6 +41,7 @@ export async function rehearseWithDocker(options: {
   ];
   const figures: Record<string, number> = {};
   let stripe: Awaited<ReturnType<typeof startHttpsStripe>> | null = null;
+  let mail: MailCatcher | null = null;
   try {
     let at = performance.now();
     await run('docker', ['build', '-t', `${PROJECT}:latest`, '.'], { maxBuffer: 64 * 1024 * 1024 });
@@ -46,7 +49,12 @@ export async function rehearseWithDocker(options: {
     log(`docker build: ${figures.buildSeconds} s`);
 
     const apiPort = await freePort();
-    const production = fillProductionEnv(await readProductionExample(), { API_PORT: String(apiPort) });
+    mail = await startMailCatcher({ smtpHost: '0.0.0.0' });
+    const production = fillProductionEnv(await readProductionExample(), {
+      API_PORT: String(apiPort),
+      SMTP_URL: `smtp://host.docker.internal:${mail.smtpPort}`,
+      MAIL_FROM: 'Groundwork <no-reply@rehearsal.test>',
+    });
     await writeFile(
       join(work, '.env.production'),
       Object.entries({ ...production, GROUNDWORK_IMAGE: `${PROJECT}:latest` })
@@ -65,14 +73,15 @@ export async function rehearseWithDocker(options: {
       webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/stripe`, secret: production.STRIPE_WEBHOOK_SECRET ?? '' },
     });
     const stripeBase = `https://host.docker.internal:${stripe.port}`;
-    const toStripe = {
+    // Stripe and the mail catcher both run on this host.
+    const toHost = {
       environment: { STRIPE_API_BASE: stripeBase, NODE_EXTRA_CA_CERTS: '/run/rehearsal/ca.crt' },
       extra_hosts: ['host.docker.internal:host-gateway'],
       volumes: [`${certificate.certPath}:/run/rehearsal/ca.crt:ro`],
     };
     await writeFile(
       join(work, 'rehearsal.yml'),
-      stringify({ services: { migrate: toStripe, api: toStripe, worker: toStripe } }),
+      stringify({ services: { migrate: toHost, api: toHost, worker: toHost } }),
     );
 
     at = performance.now();
@@ -88,11 +97,11 @@ export async function rehearseWithDocker(options: {
       apiUrl: `http://127.0.0.1:${apiPort}`,
       emulatorUrl: `https://127.0.0.1:${stripe.port}`,
       caPath: certificate.certPath,
-      // Compose publishes PostgreSQL on the host's loopback (POSTGRES_PORT, 5432 by default).
-      databaseUrl: `postgres://${production.POSTGRES_USER ?? 'groundwork'}:${production.POSTGRES_PASSWORD ?? ''}@127.0.0.1:${production.POSTGRES_PORT ?? '5432'}/${production.POSTGRES_DB ?? 'groundwork'}`,
+      inboxUrl: mail.inboxUrl,
       log,
     });
     figures.journeyMs = Math.round(performance.now() - at);
+    figures.mailsDelivered = mail.delivered.length;
     return figures;
   } catch (error) {
     const logs = await run('docker', [...compose, 'logs', '--no-color', '--tail', '200']).catch(() => null);
@@ -101,6 +110,7 @@ export async function rehearseWithDocker(options: {
   } finally {
     if (!options.keep) await run('docker', [...compose, 'down', '-v']).catch(() => undefined);
     await stripe?.close();
+    await mail?.close();
     await rm(work, { recursive: true, force: true });
   }
 }

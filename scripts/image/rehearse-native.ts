@@ -32,8 +32,9 @@ function imageUser(image: RehearsedImage): { uid?: number; gid?: number } {
  * The Dockerfile built on this machine (context as Docker would send it, every
  * instruction run in order), its contents checked, then the compose stack's
  * migrate, api and worker started from the result in production mode, the way
- * compose would run them, against this machine's PostgreSQL and Redis and an
- * https Stripe emulator; then the whole billing journey, the health check and a
+ * compose would run them, against this machine's PostgreSQL and Redis, an
+ * https Stripe emulator and an SMTP server; then the whole billing journey
+ * (its verification link read from the delivered mail), the health check and a
  * graceful stop.
  */
 export async function rehearseNatively(options: NativeRehearsalOptions): Promise<Record<string, number>> {
@@ -140,10 +141,14 @@ export async function rehearseNatively(options: NativeRehearsalOptions): Promise
       apiUrl: `http://127.0.0.1:${apiPort}`,
       emulatorUrl: stripe.url,
       caPath: services.certificatePath,
-      databaseUrl: `postgres://${database.user}:${database.password}@127.0.0.1:5432/${database.database}`,
+      inboxUrl: services.mail.inboxUrl,
       log,
     });
     figures.journeyMs = Math.round(performance.now() - at);
+    figures.mailsDelivered = services.mail.delivered.length;
+    log(
+      `mail: the worker delivered ${figures.mailsDelivered} message(s) over SMTP to ${production.SMTP_URL ?? ''}: ${services.mail.delivered.map((mail) => `"${mail.subject}"`).join(', ')}`,
+    );
 
     for (const started of [api, worker]) {
       const code = await stopGracefully(started, 20_000);

@@ -108,10 +108,11 @@ export { startStripeEmulator };
  * The billing stack of one test file: the emulator, an API and the worker's
  * processors sharing one configuration, the emulator's webhooks pointed at
  * the API. `reconciled` waits until every accepted delivery is processed.
+ * `extra` settings override the test defaults (EMAIL_DELIVERY=disabled, say).
  */
-export async function startBillingStack(databaseUrl: string) {
+export async function startBillingStack(databaseUrl: string, extra: Record<string, string> = {}) {
   const emulator = await startStripeEmulator();
-  const config = billingTestConfig(databaseUrl, emulator);
+  const config = billingTestConfig(databaseUrl, emulator, extra);
   const { startTestApi } = await import('../../apps/api/src/testing/start-test-api.js');
   const api = await startTestApi(config);
   const worker = await startTestWorker(config);

@@ -2,6 +2,7 @@ import type { Clock } from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
 import { type Logger, type ShutdownStep, startBackgroundChecks } from '@groundwork/core';
 import { createDb, migrationsCheck, pingDatabase } from '@groundwork/db';
+import { EMAIL_DELIVERY_DISABLED_WARNING } from '@groundwork/email';
 import { closeRedis, createFastFailRedis, createSubscriberRedis, pingRedis } from '@groundwork/queue';
 import type { AnyRouter } from '@trpc/server';
 
@@ -22,6 +23,8 @@ export function createApiRuntime(options: {
   clock?: Clock;
 }) {
   const { config, logger } = options;
+  // Said once at every start: the verified-address policy is off and invitations return their links (ADR 029).
+  if (!config.email.enabled) logger.warn({ emailDelivery: 'disabled' }, EMAIL_DELIVERY_DISABLED_WARNING);
   const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
   const redis = createFastFailRedis(config.redis, logger, 'api');
   const subscriber = createSubscriberRedis(config.redis, logger);

@@ -189,7 +189,7 @@ export function createServices(deps: {
       stepUpWindowSeconds: config.auth.stepUpWindowSeconds,
       passkeys: config.auth.passkeys,
     },
-    email: { outbox: emailOutbox, links: config.links },
+    email: { outbox: emailOutbox, links: config.links, deliveryEnabled: config.email.enabled },
     logger,
   });
   const passwordResetRequests = createPasswordResetRequests({
@@ -207,6 +207,7 @@ export function createServices(deps: {
     uow,
     outbox: emailOutbox,
     acceptUrl: acceptInvitationUrl,
+    linksMailed: config.email.enabled,
     readEntitlements: billing.readEntitlements,
     signup: (input, meta, within) => auth.signup(input, meta, within),
     settings: { invitationTtlDays: config.organizations.invitationTtlDays },

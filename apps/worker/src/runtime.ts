@@ -5,7 +5,12 @@ import { createBillingFromSettings } from '@groundwork/billing';
 import type { Config } from '@groundwork/config';
 import { createShutdown, type Logger, metricsAccess, type ShutdownStep } from '@groundwork/core';
 import { createDb, createUnitOfWork } from '@groundwork/db';
-import { createEmailDelivery, createEmailOutbox, createSmtpTransport } from '@groundwork/email';
+import {
+  createEmailDelivery,
+  createEmailOutbox,
+  createSmtpTransport,
+  EMAIL_DELIVERY_DISABLED_WARNING,
+} from '@groundwork/email';
 import {
   billingQueue,
   closeRedis,
@@ -97,6 +102,7 @@ export function createWorkerRuntime(options: RuntimeOptions) {
   });
   // E-mail off (EMAIL_DELIVERY=disabled): no SMTP connection at all; recorded messages are dead-lettered unsent.
   const smtp = config.email.enabled ? createSmtpTransport(config.email.smtp) : null;
+  if (!smtp) logger.warn({ emailDelivery: 'disabled' }, EMAIL_DELIVERY_DISABLED_WARNING);
   const deliverEmail = smtp
     ? createEmailDelivery({
         emails: outbox,

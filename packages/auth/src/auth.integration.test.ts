@@ -78,6 +78,7 @@ describe('auth use cases, on PostgreSQL and Redis', () => {
           logger: createLogger({ service: 'test', level: 'silent' }),
         }),
         links: { appUrl: 'https://app.example.test', verificationTtlHours: 24, resetTtlMinutes: 30 },
+        deliveryEnabled: true,
       },
       logger: createLogger({ service: 'test', level: 'silent' }),
       onRefreshReuse: () => {

@@ -76,8 +76,11 @@ export type AuthOptions = {
   settings: AuthSettings;
   /** Defaults to the system clock; tests move time with their own. */
   clock?: Clock;
-  /** Account e-mail: the outbox messages are recorded in, and where links point (`config.links`). */
-  email: { outbox: EmailOutbox; links: AccountLinkSettings };
+  /**
+   * Account e-mail: the outbox messages are recorded in, where links point (`config.links`), and
+   * whether anything is delivered (false with EMAIL_DELIVERY=disabled: the verified-address policy is then off, ADR 029).
+   */
+  email: { outbox: EmailOutbox; links: AccountLinkSettings; deliveryEnabled: boolean };
   logger: Logger;
   /** Told of every detected refresh-token reuse (a metric). */
   onRefreshReuse?: () => void;
@@ -268,8 +271,9 @@ export function createAuth(options: AuthOptions) {
     /**
      * Checkouts and invitations need a proven address (issue 13): throws FORBIDDEN with
      * `{ reason: 'EMAIL_NOT_VERIFIED' }` until the user has followed the verification link.
+     * Not enforced while e-mail delivery is off (ADR 029).
      */
-    requireVerifiedEmail: createVerifiedEmailPolicy({ repositories }),
+    requireVerifiedEmail: createVerifiedEmailPolicy({ repositories, enforced: options.email.deliveryEnabled }),
     /** @throws AppError CONFLICT when already verified (the caller rate-limits it) */
     resendVerification: (session: Session, meta: RequestMeta) => emailVerification.resend(session, meta),
     /** Mails a link to the new address and a notice to the current one; the caller checks step-up and limits. */

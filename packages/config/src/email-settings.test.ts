@@ -52,6 +52,13 @@ describe('e-mail settings', () => {
     expect(config.email.enabled).toBe(false);
   });
 
+  test('when production turns e-mail off and SMTP_URL and MAIL_FROM say none (compose wants a value), then it starts without reading them', () => {
+    const config = loadConfig({ ...production, EMAIL_DELIVERY: 'disabled', SMTP_URL: 'none', MAIL_FROM: 'none' });
+
+    expect(config.email.enabled).toBe(false);
+    expect(variablesRefused({ ...production, SMTP_URL: 'none', MAIL_FROM: 'none' })).toEqual(['SMTP_URL', 'MAIL_FROM']);
+  });
+
   test('when production has SMTP settings, then it starts and uses them', () => {
     const config = loadConfig({ ...production, ...smtp });
 

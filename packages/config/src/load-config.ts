@@ -17,6 +17,17 @@ function problemsOfWellFormed(present: Record<string, string>, formatProblems: P
   return rules.filter(({ variable }) => !malformed.has(variable));
 }
 
+const UNUSED_WITHOUT_EMAIL = new Set(['SMTP_URL', 'MAIL_FROM']);
+
+/**
+ * With e-mail off the SMTP settings are not read, so whatever they hold is not
+ * checked either: compose requires a value for both (ADR 029), and `none` will do.
+ */
+function withoutUnusedEmailSettings(present: Record<string, string>): Record<string, string> {
+  if (present.EMAIL_DELIVERY !== 'disabled') return present;
+  return Object.fromEntries(Object.entries(present).filter(([variable]) => !UNUSED_WITHOUT_EMAIL.has(variable)));
+}
+
 /**
  * Parses and validates the environment once, and derives what the apps read
  * from it (PEM keys become KeyObjects here). Empty strings count as unset.
@@ -25,7 +36,7 @@ function problemsOfWellFormed(present: Record<string, string>, formatProblems: P
  * @throws ConfigError naming every bad variable and what it expects
  */
 export function loadConfig(source: EnvSource): Config {
-  const present = withoutEmptyValues(source);
+  const present = withoutUnusedEmailSettings(withoutEmptyValues(source));
   const parsed = envSchema.safeParse(present);
   if (parsed.success) {
     const { keys, problems: keyProblems } = parseSigningKeys(parsed.data);

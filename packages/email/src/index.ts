@@ -11,6 +11,7 @@ export {
   type OutgoingEmail,
   type SmtpSettings,
 } from './delivery/smtp-transport.js';
+export { EMAIL_DELIVERY_DISABLED_WARNING } from './delivery-disabled.js';
 export { createEmailOutbox, type EmailOutbox, type EmailOutboxDeps } from './outbox.js';
 export {
   type EmailData,

@@ -11,11 +11,18 @@ const role = z.enum(['owner', 'admin', 'member']);
 export const inviteInput = z.strictObject({ organizationId: z.uuid(), email: emailInput, role });
 export type InviteInput = z.infer<typeof inviteInput>;
 
+/** Present only when e-mail delivery is off: the link the inviter hands over instead (ADR 029). */
+const acceptUrl = z
+  .url()
+  .optional()
+  .describe('Only when e-mail delivery is off (EMAIL_DELIVERY=disabled): the invitation link, to hand over yourself');
+
 export const inviteOutput = z.object({
   invitationId: z.string(),
   email: z.string(),
   role: roleOutput,
   expiresAt: z.date(),
+  acceptUrl,
 });
 
 export const invitationInput = z.strictObject({ organizationId: z.uuid(), invitationId: z.uuid() });
@@ -32,7 +39,7 @@ export const invitationsOutput = z.array(
   }),
 );
 
-export const resendInvitationOutput = z.object({ invitationId: z.string(), expiresAt: z.date() });
+export const resendInvitationOutput = z.object({ invitationId: z.string(), expiresAt: z.date(), acceptUrl });
 
 export const acceptInvitationInput = z.strictObject({ token: invitationToken });
 

@@ -20,6 +20,11 @@ export type InvitationsDeps = {
   outbox: Pick<EmailOutbox, 'record' | 'dispatch'>;
   /** The front end's page that accepts an invitation, carrying the token as `token=`. */
   acceptUrl: (token: string) => string;
+  /**
+   * False with e-mail off (EMAIL_DELIVERY=disabled): the link is then returned to the inviter to
+   * hand over, and accepting it does not verify the address (ADR 029).
+   */
+  linksMailed: boolean;
   readEntitlements: ReadEntitlements;
   /** auth's signup, which runs `within` in the account's transaction. */
   signup: (
@@ -59,6 +64,25 @@ export function createInvitationsService(deps: InvitationsDeps) {
     });
   }
 
+  /**
+   * How the link reaches the invitee, decided in the caller's transaction: an e-mail recorded
+   * there, or with e-mail off the link itself, for the inviter to hand over (ADR 029).
+   */
+  async function handOverLink(
+    repositories: Repositories,
+    invitation: Parameters<typeof recordInvitationEmail>[1],
+  ): Promise<{ emailId: string } | { acceptUrl: string }> {
+    if (!deps.linksMailed) return { acceptUrl: deps.acceptUrl(invitation.token) };
+    return { emailId: await recordInvitationEmail(repositories, invitation) };
+  }
+
+  /** After commit: the e-mail queued, or the link for the caller's answer. */
+  async function completeHandOver(handOver: { emailId: string } | { acceptUrl: string }) {
+    if ('acceptUrl' in handOver) return { acceptUrl: handOver.acceptUrl };
+    await deps.outbox.dispatch(handOver.emailId);
+    return {};
+  }
+
   async function lockOrganization(repositories: Repositories, organizationId: string) {
     const organization = await repositories.organizations.lockForMembershipChange(organizationId);
     if (!organization) throw notAMember();
@@ -86,7 +110,10 @@ export function createInvitationsService(deps: InvitationsDeps) {
     const accepted = await repositories.invitations.accept(joining.tokenHash, joining.userId);
     if (!accepted) throw invalidInvitation();
     await repositories.organizations.addMember(accepted.organizationId, joining.userId, accepted.role);
-    const emailVerifiedAt = await repositories.users.markEmailVerified(joining.userId, accepted.email);
+    // A mailed link proved the address; one the inviter handed over (e-mail off) proves nothing.
+    const emailVerifiedAt = deps.linksMailed
+      ? await repositories.users.markEmailVerified(joining.userId, accepted.email)
+      : null;
     await audit(repositories, 'organization.invitation_accepted', {
       actorUserId: joining.userId,
       organizationId: accepted.organizationId,
@@ -106,6 +133,8 @@ export function createInvitationsService(deps: InvitationsDeps) {
 
   return {
     /**
+     * The link is e-mailed to the address; with e-mail off it is in the answer (`acceptUrl`) instead.
+     *
      * @throws AppError FORBIDDEN for a role above the actor's, CONFLICT for a member or an open
      *   invitation of the address, PAYMENT_REQUIRED over the plan's `members` limit
      */
@@ -113,7 +142,7 @@ export function createInvitationsService(deps: InvitationsDeps) {
       assertMayGrant(actor.role, input.role);
       const { token, tokenHash } = generateInvitationToken();
       const expiresAt = new Date(Date.now() + deps.settings.invitationTtlDays * DAY_MS);
-      const { invitationId, emailId } = await deps.uow.transaction(async (repositories) => {
+      const { invitationId, handOver } = await deps.uow.transaction(async (repositories) => {
         const organization = await lockOrganization(repositories, input.organizationId);
         const existing = await repositories.users.findByEmail(input.email);
         if (existing && (await repositories.organizations.findRole(input.organizationId, existing.id))) {
@@ -135,17 +164,16 @@ export function createInvitationsService(deps: InvitationsDeps) {
           meta,
           metadata: { invitationId: id, role: input.role },
         });
-        const emailId = await recordInvitationEmail(repositories, {
+        const handOver = await handOverLink(repositories, {
           organizationName: organization.name,
           inviterId: actor.userId,
           email: input.email,
           role: input.role,
           token,
         });
-        return { invitationId: id, emailId };
+        return { invitationId: id, handOver };
       });
-      await deps.outbox.dispatch(emailId);
-      return { invitationId, email: input.email, role: input.role, expiresAt };
+      return { invitationId, email: input.email, role: input.role, expiresAt, ...(await completeHandOver(handOver)) };
     },
 
     /** Open invitations, newest first; expired ones are listed (they can be resent). Never the token. */
@@ -179,7 +207,7 @@ export function createInvitationsService(deps: InvitationsDeps) {
     async resend(actor: Actor, input: { organizationId: string; invitationId: string }, meta: RequestMeta) {
       const { token, tokenHash } = generateInvitationToken();
       const expiresAt = new Date(Date.now() + deps.settings.invitationTtlDays * DAY_MS);
-      const emailId = await deps.uow.transaction(async (repositories) => {
+      const handOver = await deps.uow.transaction(async (repositories) => {
         const organization = await lockOrganization(repositories, input.organizationId);
         const open = await repositories.invitations.listOpen(input.organizationId);
         const invitation = open.find((candidate) => candidate.id === input.invitationId);
@@ -202,7 +230,7 @@ export function createInvitationsService(deps: InvitationsDeps) {
           meta,
           metadata: { invitationId: input.invitationId },
         });
-        return recordInvitationEmail(repositories, {
+        return handOverLink(repositories, {
           organizationName: organization.name,
           inviterId: actor.userId,
           email: renewed.email,
@@ -210,8 +238,7 @@ export function createInvitationsService(deps: InvitationsDeps) {
           token,
         });
       });
-      await deps.outbox.dispatch(emailId);
-      return { invitationId: input.invitationId, expiresAt };
+      return { invitationId: input.invitationId, expiresAt, ...(await completeHandOver(handOver)) };
     },
 
     /**
@@ -241,7 +268,8 @@ export function createInvitationsService(deps: InvitationsDeps) {
 
     /**
      * Signing up through the link: the account gets the invited address, which
-     * counts as verified (the link proved it), and joins in the same transaction.
+     * counts as verified when the link was mailed (it proved the address), and
+     * joins in the same transaction.
      *
      * @throws AppError as `accept`, and as signup (CONFLICT when the address has an account: sign in and accept)
      */
