@@ -125,6 +125,25 @@ describe('hashing threads', () => {
     expect(await pool.hash('working-password', 4)).toMatch(/^\$2b\$04\$/);
   });
 
+  test('when a thread cannot be created, then the job fails with UNAVAILABLE and a later job gets a thread', async () => {
+    let attempts = 0;
+    const pool = threads({
+      size: 1,
+      nice: 19,
+      spawn: () => {
+        attempts += 1;
+        if (attempts === 1) throw new Error('EAGAIN: no more threads');
+        return spawnHashThread(19);
+      },
+    });
+
+    const error = await pool.hash('first-password-1', 4).catch((caught: unknown) => caught);
+
+    expect((error as AppError).code).toBe('UNAVAILABLE');
+    expect(((error as AppError).cause as Error).message).toBe('EAGAIN: no more threads');
+    expect(await pool.hash('second-password-2', 4)).toMatch(/^\$2b\$04\$/);
+  });
+
   test('when bcrypt refuses the input, then the job fails with INTERNAL and the thread stays usable', async () => {
     const recorder = recordingSpawn();
     const pool = threads({ size: 1, nice: 19, spawn: recorder.spawn });

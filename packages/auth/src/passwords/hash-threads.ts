@@ -80,7 +80,14 @@ export function createHashThreads(options: { size: number; nice: number; spawn?:
 
   function dispatch() {
     while (queued.length > 0 && !closed) {
-      const thread = idle.pop() ?? (threads.size < options.size ? start() : undefined);
+      let thread: Thread | undefined;
+      try {
+        thread = idle.pop() ?? (threads.size < options.size ? start() : undefined);
+      } catch (error) {
+        // A thread that cannot even be created (out of memory, thread limit) fails the job, not the process.
+        queued.shift()?.reject(unavailable('The password check could not start; try again', error));
+        continue;
+      }
       if (!thread) return;
       const pending = queued.shift() as Pending;
       thread.pending = pending;
