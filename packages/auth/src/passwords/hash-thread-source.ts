@@ -7,7 +7,8 @@
  * thread yields to the event loop (elsewhere `setPriority(0, …)` would renice
  * the whole process, so it is skipped). It then hashes with bcrypt's *Sync
  * calls, which run on this thread; the async ones would run on libuv's shared
- * pool, whose threads cannot be reniced.
+ * pool, whose threads cannot be reniced. 'close' ends the thread between jobs,
+ * so shutdown never stops it inside bcrypt's native code.
  */
 export const HASH_THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -15,6 +16,7 @@ const os = require('node:os');
 const bcrypt = require(workerData.bcryptPath);
 if (workerData.nice > 0 && process.platform === 'linux') os.setPriority(0, workerData.nice);
 parentPort.on('message', (job) => {
+  if (job === 'close') return parentPort.close();
   try {
     const result = 'hash' in job ? bcrypt.compareSync(job.password, job.hash) : bcrypt.hashSync(job.password, job.cost);
     parentPort.postMessage({ result });

@@ -155,15 +155,17 @@ describe('hashing threads', () => {
     expect(recorder.spawned).toHaveLength(1);
   });
 
-  test('when closed, then a job in flight and later jobs fail with UNAVAILABLE and every thread has exited', async () => {
+  test('when closed, then the job in flight still finishes, waiting and later jobs fail with UNAVAILABLE, and every thread has exited', async () => {
     const recorder = recordingSpawn();
-    const pool = threads({ size: 2, nice: 19, spawn: recorder.spawn });
-    const inFlight = pool.hash('slow-password-1', 12).catch((error: unknown) => error);
-    await pool.hash('quick-password-2', 4);
+    const pool = threads({ size: 1, nice: 19, spawn: recorder.spawn });
+    const inFlight = pool.hash('slow-password-1', 10);
+    const waiting = pool.hash('waiting-password-2', 4).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(recorder.spawned).toHaveLength(1));
 
     await pool.close();
 
-    expect(((await inFlight) as AppError).code).toBe('UNAVAILABLE');
+    await expect(inFlight).resolves.toMatch(/^\$2b\$10\$/);
+    expect(((await waiting) as AppError).code).toBe('UNAVAILABLE');
     expect(((await pool.hash('too-late-3', 4).catch((error: unknown) => error)) as AppError).code).toBe('UNAVAILABLE');
     expect(recorder.exited).toHaveLength(recorder.spawned.length);
   });

@@ -8,7 +8,7 @@ import { HASH_THREAD_SOURCE } from './hash-thread-source.js';
 export type HashThreads = {
   hash: (password: string, cost: number) => Promise<string>;
   compare: (password: string, hash: string) => Promise<boolean>;
-  /** Stops every thread; a job in flight and any later one fail with UNAVAILABLE. */
+  /** Lets a job in flight finish, then ends every thread; waiting and later jobs fail with UNAVAILABLE. */
   close: () => Promise<void>;
 };
 
@@ -110,7 +110,18 @@ export function createHashThreads(options: { size: number; nice: number; spawn?:
     async close() {
       closed = true;
       for (const pending of queued.splice(0)) pending.reject(unavailable('The server is shutting down'));
-      await Promise.all([...threads].map((thread) => thread.worker.terminate()));
+      // Asked, not terminated: terminating a thread inside a native bcrypt call can abort the process
+      // ("terminate called after throwing an instance of 'Napi::Error'"). Messages are handled in
+      // order, so a thread finishes its job first.
+      await Promise.all(
+        [...threads].map(
+          (thread) =>
+            new Promise<void>((resolve) => {
+              thread.worker.once('exit', () => resolve());
+              thread.worker.postMessage('close');
+            }),
+        ),
+      );
     },
   };
 }
