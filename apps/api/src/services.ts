@@ -160,11 +160,12 @@ export function createServices(deps: {
     rotationGraceSeconds: config.auth.apiKeys.rotationGraceSeconds,
     now: () => clock.now(),
   });
+  const hasher = createPasswordHasher({ cost: config.auth.bcryptCost, ...config.auth.passwordHashing });
   const auth = createAuth({
     uow,
     redis,
     keyPrefix,
-    hasher: createPasswordHasher({ cost: config.auth.bcryptCost, ...config.auth.passwordHashing }),
+    hasher,
     accessTokens,
     tokensValidAfter,
     loginThrottle: createLoginThrottle({ redis, keyPrefix, settings: config.rateLimits.login }),
@@ -292,7 +293,7 @@ export function createServices(deps: {
     /** Flushes usage and closes the producer; connections are closed by the caller. */
     async stop() {
       stripeEventEnqueue.stop();
-      await Promise.all([usageRecorder.stop(), gatedCallQuota.stop(), lastUsed.stop()]);
+      await Promise.all([usageRecorder.stop(), gatedCallQuota.stop(), lastUsed.stop(), hasher.close()]);
       await Promise.all([stripeEvents.close(), ...dashboardQueues.map((producer) => producer.close())]);
     },
     /** The public keys for `/.well-known/jwks.json` (asymmetric signing only). */

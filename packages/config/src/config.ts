@@ -79,7 +79,11 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
       refreshCookie: env.AUTH_REFRESH_COOKIE,
       bcryptCost: env.BCRYPT_COST,
       validAfterCacheTtlMs: env.AUTH_VALID_AFTER_CACHE_TTL_MS,
-      passwordHashing: { concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE },
+      passwordHashing: {
+        concurrency: env.PASSWORD_HASH_CONCURRENCY,
+        queue: env.PASSWORD_HASH_QUEUE,
+        nice: env.PASSWORD_HASH_NICE,
+      },
       membershipCacheTtlMs: env.MEMBERSHIP_CACHE_TTL_MS,
       twoFactor: {
         secret: env.AUTH_TWO_FACTOR_SECRET ?? DEVELOPMENT_TWO_FACTOR_SECRET,

@@ -95,6 +95,8 @@ export const envSchema = z.object({
   AUTH_VALID_AFTER_CACHE_TTL_MS: durationMs.max(300_000).default(60_000),
   PASSWORD_HASH_CONCURRENCY: positiveInt.max(64).default(2),
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(1_000).default(4),
+  // The hashing threads' nice value on Linux (ADR 035): 19 leaves the event loop nearly all of a busy CPU.
+  PASSWORD_HASH_NICE: z.coerce.number().int().min(0).max(19).default(19),
   MEMBERSHIP_CACHE_TTL_MS: durationMs.default(30_000),
   // Seals TOTP secrets at rest (AES-256-GCM, key derived with HKDF, ADR 026); required in production.
   AUTH_TWO_FACTOR_SECRET: z

@@ -56,4 +56,23 @@ describe('hashing gate', () => {
 
     await expect(gate.run(() => Promise.resolve('ok'))).resolves.toBe('ok');
   });
+
+  test('when hashes take longer than first estimated (low priority on a busy CPU), then Retry-After follows the measured time', async () => {
+    let clock = 0;
+    const gate = createHashingGate({ concurrency: 1, queue: 0, hashMs: 250, now: () => clock });
+    for (let hash = 0; hash < 10; hash += 1) {
+      await gate.run(() => {
+        clock += 8_000;
+        return Promise.resolve(true);
+      });
+    }
+    const { work, finishNext } = controllable();
+    const running = gate.run(work);
+
+    const refused = await gate.run(work).catch((error: unknown) => error);
+
+    expect((refused as AppError).details?.retryAfterSeconds).toBe(8);
+    finishNext();
+    await running;
+  });
 });

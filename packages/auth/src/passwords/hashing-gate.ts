@@ -13,20 +13,34 @@ export type HashingGate = {
   assertCapacity: () => void;
 };
 
+/** How much each finished hash moves the estimate of the next one's duration. */
+const ESTIMATE_WEIGHT = 0.3;
+
 /**
- * Bounded concurrency in front of bcrypt: a flood of logins cannot fill
- * libuv's pool and take the CPU every other request needs. Waiting is
- * bounded too, so an accepted login answers within about (queue / concurrency + 1)
- * hash times, and a refused one is told when to retry.
+ * Bounded concurrency in front of bcrypt: a flood of logins cannot take the
+ * CPU every other request needs. Waiting is bounded too, so an accepted login
+ * answers within about (queue / concurrency + 1) hash times, and a refused one
+ * is told when to retry. Hash time is measured, not assumed: hashing at low
+ * priority on a busy server takes longer than on an idle one (ADR 035).
+ *
+ * @param options.hashMs the first estimate of one hash's duration
+ * @param options.now tests only: the clock that times each hash
  */
-export function createHashingGate(options: { concurrency: number; queue: number; hashMs: number }): HashingGate {
+export function createHashingGate(options: {
+  concurrency: number;
+  queue: number;
+  hashMs: number;
+  now?: () => number;
+}): HashingGate {
+  const now = options.now ?? (() => performance.now());
   let running = 0;
+  let hashMs = options.hashMs;
   const waiting: (() => void)[] = [];
 
   const full = () =>
     new AppError('UNAVAILABLE', 'Too many sign-ins at once; try again shortly', {
       details: {
-        retryAfterSeconds: Math.max(1, Math.ceil(((waiting.length / options.concurrency + 1) * options.hashMs) / 1000)),
+        retryAfterSeconds: Math.max(1, Math.ceil(((waiting.length / options.concurrency + 1) * hashMs) / 1000)),
       },
     });
   const gone = () => new AppError('UNAVAILABLE', 'The client went away before its password was checked');
@@ -48,7 +62,10 @@ export function createHashingGate(options: { concurrency: number; queue: number;
       else await new Promise<void>((resolve) => waiting.push(resolve)); // resumes holding a slot
       try {
         if (signal?.aborted) throw gone();
-        return await work();
+        const started = now();
+        const result = await work();
+        hashMs += (now() - started - hashMs) * ESTIMATE_WEIGHT;
+        return result;
       } finally {
         release();
       }
