@@ -5,7 +5,8 @@ import commonPasswordList from './data/common-passwords.json' with { type: 'json
  * data/README.md), lower-cased, read once when the module loads and held
  * compactly: the entries sorted in one string, with where each starts
  * (≈ 1 MiB, where a Set of 96,000 strings held ≈ 6 MiB of heap in every API
- * process; ADR 036). Looked up by binary search, only on password changes.
+ * process; ADR 036). Built on the first look-up (a password being chosen), not
+ * at start-up, and searched by binary search.
  */
 function sortedList(text: string): { entries: string; starts: Uint32Array } {
   // Sorted by UTF-16 code units, the order `<` compares in.
@@ -20,10 +21,11 @@ function sortedList(text: string): { entries: string; starts: Uint32Array } {
   return { entries: sorted.join('\n') + '\n', starts };
 }
 
-const COMMON_PASSWORDS = sortedList(commonPasswordList);
+let compactList: ReturnType<typeof sortedList> | undefined;
 
 function isListed(text: string): boolean {
-  const { entries, starts } = COMMON_PASSWORDS;
+  compactList ??= sortedList(commonPasswordList);
+  const { entries, starts } = compactList;
   let low = 0;
   let high = starts.length - 2;
   while (low <= high) {
@@ -36,8 +38,19 @@ function isListed(text: string): boolean {
   return false;
 }
 
-/** How many entries the list holds (an empty list would silently disable the check). */
-export const commonPasswordCount = COMMON_PASSWORDS.starts.length - 1;
+/** How many entries the list holds (an empty list would silently disable the check); counted without building it. */
+export const commonPasswordCount = countLines(commonPasswordList);
+
+function countLines(text: string): number {
+  let count = 0;
+  for (let start = 0; start < text.length;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    if (end > start) count += 1;
+    start = end + 1;
+  }
+  return count;
+}
 
 /**
  * A stripped or de-substituted form shorter than this is not looked up: "ab"
