@@ -11,14 +11,16 @@ const database = useTestDatabase();
 
 describe('tracing a Stripe event from the webhook through the queue to the Stripe call', () => {
   const exporter = new InMemorySpanExporter();
-  const tracing = startTracing({
-    service: 'groundwork-test',
-    enabled: true,
-    endpoint: 'http://unused',
-    processors: [new SimpleSpanProcessor(exporter)],
-  });
+  let tracing: Awaited<ReturnType<typeof startTracing>>;
   let stack: BillingStack;
   beforeAll(async () => {
+    // Registered before the stack starts, so its first spans are recorded.
+    tracing = await startTracing({
+      service: 'groundwork-test',
+      enabled: true,
+      endpoint: 'http://unused',
+      processors: [new SimpleSpanProcessor(exporter)],
+    });
     stack = await startBillingStack(database.url);
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { listen } from './server.js';
 import { readVersion } from './version.js';
 
 const config = loadConfigOrExit();
-const tracing = startTracing({ service: 'groundwork-api', ...config.tracing });
+const tracing = await startTracing({ service: 'groundwork-api', ...config.tracing });
 const logger = createLogger({ service: 'api', ...config.log });
 const runtime = createApiRuntime({ config, logger, version: readVersion() });
 // Subscribing waits for Redis; the API serves meanwhile (entitlements then only expire by TTL).

@@ -4,7 +4,7 @@ import { createLogger, createShutdown, exitOnSignals, startTracing } from '@grou
 import { createWorkerRuntime } from './runtime.js';
 
 const config = loadConfigOrExit();
-const tracing = startTracing({ service: 'groundwork-worker', ...config.tracing });
+const tracing = await startTracing({ service: 'groundwork-worker', ...config.tracing });
 const logger = createLogger({ service: 'worker', ...config.log });
 
 const runtime = createWorkerRuntime({ config, logger });

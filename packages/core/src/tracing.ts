@@ -1,8 +1,5 @@
 import { context, propagation, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
@@ -12,17 +9,25 @@ export type TraceCarrier = { traceparent?: string; tracestate?: string };
 /**
  * Registers the OpenTelemetry tracer provider for this process (W3C trace
  * context, async-hooks context manager). Off unless enabled: then every span
- * below is a no-op costing next to nothing.
+ * below is a no-op costing next to nothing, and the SDK and exporter are not
+ * even loaded (a few MiB of every process's memory; ADR 036).
  *
  * @param options.processors where spans go; by default an OTLP/HTTP exporter to `endpoint`
  */
-export function startTracing(options: {
+export async function startTracing(options: {
   service: string;
   enabled: boolean;
   endpoint: string;
   processors?: SpanProcessor[];
-}): { shutdown: () => Promise<void> } {
+}): Promise<{ shutdown: () => Promise<void> }> {
   if (!options.enabled) return { shutdown: () => Promise.resolve() };
+  const [{ NodeTracerProvider }, { BatchSpanProcessor }, { resourceFromAttributes }, { OTLPTraceExporter }] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+    ]);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.service }),
     spanProcessors: options.processors ?? [new BatchSpanProcessor(new OTLPTraceExporter({ url: options.endpoint }))],

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 
 import jwt from 'jsonwebtoken';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 
 import { createAccessTokens, type SigningKeys } from './access-tokens.js';
 import { generateRefreshToken } from './refresh-tokens.js';
@@ -115,6 +115,75 @@ describe('access tokens (HS256)', () => {
       header: { alg: 'HS256', typ: 'at+jwt', kid: 'hs-1' },
     });
     expect(tokens.verify(longLived)).toBeNull();
+  });
+});
+
+describe('remembered verifications (ADR 036)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  test('when the same token comes again, then the claims come from memory without a second signature check', () => {
+    const tokens = createAccessTokens({ keys: hsKeys, ...base });
+    const { token } = tokens.issue(subject);
+    const verify = vi.spyOn(jwt, 'verify');
+
+    const first = tokens.verify(token);
+    const second = tokens.verify(token);
+
+    expect(second).toBe(first);
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  test('when a remembered token expires, then it is refused at exp plus the tolerance, as on a first check', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const issuedAt = new Date('2026-11-30T12:00:00Z').getTime();
+    vi.setSystemTime(issuedAt);
+    const tokens = createAccessTokens({ keys: hsKeys, ...base });
+    const { token } = tokens.issue(subject);
+    expect(tokens.verify(token)).not.toBeNull();
+
+    vi.setSystemTime(issuedAt + (900 + 4) * 1000);
+    expect(tokens.verify(token)).not.toBeNull();
+    vi.setSystemTime(issuedAt + (900 + 5) * 1000);
+    expect(tokens.verify(token)).toBeNull();
+  });
+
+  test('when a remembered token outlives the access TTL, then it is refused even though exp says otherwise', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const now = Math.floor(new Date('2026-11-30T12:00:00Z').getTime() / 1000);
+    vi.setSystemTime(now * 1000);
+    const tokens = createAccessTokens({ keys: hsKeys, ...base });
+    const oldButValid = forge({ ...validClaims, iat: now - 800, exp: now + 3600 }, SECRET, {
+      algorithm: 'HS256',
+      header: { alg: 'HS256', typ: 'at+jwt', kid: 'hs-1' },
+    });
+    expect(tokens.verify(oldButValid)).not.toBeNull();
+
+    vi.setSystemTime((now + 105) * 1000);
+    expect(tokens.verify(oldButValid)).toBeNull();
+  });
+
+  test('when a genuine token was remembered, then a copy with a changed signature is still checked and refused', () => {
+    const tokens = createAccessTokens({ keys: hsKeys, ...base });
+    const { token } = tokens.issue(subject);
+    expect(tokens.verify(token)).not.toBeNull();
+
+    const [head, payload] = token.split('.');
+    expect(tokens.verify(`${head}.${payload}.${'A'.repeat(43)}`)).toBeNull();
+  });
+
+  test('when more tokens come than it holds, then the oldest is forgotten and checked again in full', () => {
+    const tokens = createAccessTokens({ keys: hsKeys, ...base, verifiedCacheSize: 2 });
+    const [a, b, c] = [1, 2, 3].map(() => tokens.issue(subject).token);
+    const verify = vi.spyOn(jwt, 'verify');
+
+    for (const token of [a, b, c, b, c, a]) expect(tokens.verify(token ?? '')).not.toBeNull();
+
+    // a, b, c checked; b and c remembered; a checked again.
+    expect(verify).toHaveBeenCalledTimes(4);
   });
 });
 
