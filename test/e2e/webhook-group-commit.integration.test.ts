@@ -17,7 +17,7 @@ import { useTestDatabase } from '../support/use-test-database.js';
 const database = useTestDatabase();
 const signer = new Stripe('sk_test_signer');
 /** Long enough that deliveries sent together always meet in one batch on a loaded machine. */
-const BATCHING = { STRIPE_WEBHOOK_BATCH_WINDOW_MS: '100', STRIPE_WEBHOOK_BATCH_MAX: '3' };
+const BATCHING = { STRIPE_WEBHOOK_BATCH_WINDOW_MS: '500', STRIPE_WEBHOOK_BATCH_MAX: '3' };
 
 let sequence = 0;
 function eventPayload(extra: Record<string, unknown> = {}) {

@@ -168,7 +168,12 @@ export const envSchema = z.object({
   STRIPE_EVENT_SWEEP_GRACE_MS: durationMs.default(10_000),
   // Concurrent webhook deliveries share one insert and one enqueue (ADR 032). When nothing is being written, the first
   // waits this long for company (0: only for what the event loop has already read); during a write, the next batch forms.
-  STRIPE_WEBHOOK_BATCH_WINDOW_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(0).max(100).default(0),
+  STRIPE_WEBHOOK_BATCH_WINDOW_MS: z.coerce
+    .number({ error: 'expected milliseconds' })
+    .int()
+    .min(0)
+    .max(1_000)
+    .default(0),
   // The most deliveries one insert and one enqueue carry.
   STRIPE_WEBHOOK_BATCH_MAX: positiveInt.max(1000).default(100),
   ENTITLEMENT_CACHE_TTL_MS: durationMs.default(60_000),

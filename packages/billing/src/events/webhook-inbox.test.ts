@@ -26,7 +26,13 @@ function signed(id: string, extra: Record<string, unknown> = {}) {
 }
 
 /** An inbox over in-memory fakes of the store and the queue, recording what each batch carried. */
-function inboxWith(options: { refuse?: string[]; failEnqueue?: boolean; failStore?: boolean; maxBatchSize?: number }) {
+function inboxWith(options: {
+  refuse?: string[];
+  failEnqueue?: boolean;
+  failStore?: boolean;
+  maxBatchSize?: number;
+  windowMs?: number;
+}) {
   const storedIds = new Set<string>();
   const storeBatches: IncomingStripeEvent[][] = [];
   const enqueueBatches: { eventId: string; meta: DeliveryMeta }[][] = [];
@@ -53,7 +59,7 @@ function inboxWith(options: { refuse?: string[]; failEnqueue?: boolean; failStor
     livemode: false,
     recordEvents,
     enqueueEvents,
-    batching: { windowMs: 0, maxBatchSize: options.maxBatchSize ?? 100 },
+    batching: { windowMs: options.windowMs ?? 0, maxBatchSize: options.maxBatchSize ?? 100 },
     logger,
   });
   return { inbox, storeBatches, enqueueBatches, recordEvents, enqueueEvents };
@@ -152,6 +158,24 @@ describe('webhook inbox batching', () => {
       await vi.advanceTimersByTimeAsync(1_000);
 
       await expect(outcome).resolves.toEqual({ status: 200, stored: true, queued: false });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test('when the window is long, then only the store waits for it: the enqueue starts as soon as the batch is stored', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { inbox, recordEvents } = inboxWith({ windowMs: 1_000 });
+      const delivery = signed('evt_window');
+
+      const outcome = inbox(delivery.body, delivery.signature);
+      await vi.advanceTimersByTimeAsync(999);
+      const storedBeforeWindow = recordEvents.mock.calls.length;
+      await vi.advanceTimersByTimeAsync(1);
+
+      expect(storedBeforeWindow).toBe(0);
+      await expect(outcome).resolves.toEqual({ status: 200, stored: true, queued: true });
     } finally {
       vi.useRealTimers();
     }

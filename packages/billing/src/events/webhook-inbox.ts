@@ -51,7 +51,9 @@ export function createWebhookInbox(deps: {
     },
   });
   const queue = groupCommit<{ eventId: string; meta: DeliveryMeta }, void>({
-    ...deps.batching,
+    // No window of its own: a stored batch arrives here together, and a window would eat into the 1 s bound.
+    maxBatchSize: deps.batching.maxBatchSize,
+    windowMs: 0,
     async commit(entries) {
       // Bounded here too, so a hung add frees the next batch's turn; a late add is harmless (job id = event id).
       await withTimeout(
