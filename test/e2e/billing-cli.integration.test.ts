@@ -67,14 +67,16 @@ describe('dead letters, replay and re-sync', () => {
       onEntitlementsChanged: async () => undefined,
       logger,
     });
-    await broken.recordIncomingEvent({
-      id: event.id,
-      type: event.type,
-      apiVersion: event.api_version,
-      livemode: false,
-      created: event.created,
-      payload: event,
-    });
+    await broken.recordIncomingEvents([
+      {
+        id: event.id,
+        type: event.type,
+        apiVersion: event.api_version,
+        livemode: false,
+        created: event.created,
+        payloadJson: JSON.stringify(event),
+      },
+    ]);
     const handle = createStripeEventHandler({ billing: broken });
     const moveToDeadLetter = createStripeEventDeadLetter({ billing: broken, logger });
     const lastAttempt = { opts: { attempts: 3 }, attemptsMade: 2, data: { eventId: event.id } } as Job;

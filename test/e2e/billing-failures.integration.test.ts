@@ -88,14 +88,16 @@ describe('billing when things go wrong', () => {
     );
     await queue.add('stripe-event', { eventId }, { jobId: eventId, attempts: 1 });
     await failed;
-    await worker.billing.recordIncomingEvent({
-      id: eventId,
-      type: 'customer.subscription.created',
-      apiVersion: null,
-      livemode: false,
-      created: event?.created ?? 0,
-      payload: event,
-    });
+    await worker.billing.recordIncomingEvents([
+      {
+        id: eventId,
+        type: 'customer.subscription.created',
+        apiVersion: null,
+        livemode: false,
+        created: event?.created ?? 0,
+        payloadJson: JSON.stringify(event),
+      },
+    ]);
     await worker
       .db('stripeEvents')
       .where({ id: eventId })

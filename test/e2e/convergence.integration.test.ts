@@ -133,14 +133,16 @@ describe('convergence to Stripe', () => {
         // Act: store every event (as the webhook does), then deliver in the generated order.
         const billing = startWorkerProcess({ value: false });
         for (const event of events) {
-          await billing.recordIncomingEvent({
-            id: event.id,
-            type: event.type,
-            apiVersion: event.api_version,
-            livemode: false,
-            created: event.created,
-            payload: event,
-          });
+          await billing.recordIncomingEvents([
+            {
+              id: event.id,
+              type: event.type,
+              apiVersion: event.api_version,
+              livemode: false,
+              created: event.created,
+              payloadJson: JSON.stringify(event),
+            },
+          ]);
         }
         const crashNext = { value: false };
         let worker = startWorkerProcess(crashNext);

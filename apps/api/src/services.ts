@@ -9,9 +9,9 @@ import {
   type SigningKeys,
 } from '@groundwork/auth';
 import type { Config } from '@groundwork/config';
-import { currentTraceCarrier, type Logger } from '@groundwork/core';
+import type { Logger } from '@groundwork/core';
 import { createOrganizationRepository, createUnitOfWork, createUsageRepository, type Knex } from '@groundwork/db';
-import { createBillingFromSettings, createWebhookInbox } from '@groundwork/billing';
+import { createBillingFromSettings, createWebhookInbox, type DeliveryMeta } from '@groundwork/billing';
 import { createEmailOutbox } from '@groundwork/email';
 import {
   billingQueue,
@@ -213,12 +213,14 @@ export function createServices(deps: {
     signup: (input, meta, within) => auth.signup(input, meta, within),
     settings: { invitationTtlDays: config.organizations.invitationTtlDays },
   });
-  const stripeEventEnqueue = createEnqueueRetry({
-    enqueue: (eventId: string, meta: { requestId?: string }) =>
-      stripeEvents.enqueue(
-        'stripe-event',
-        { eventId, ...(meta.requestId ? { requestId: meta.requestId } : {}), trace: currentTraceCarrier() },
-        { jobId: stripeEventJobId(eventId) },
+  const stripeEventEnqueue = createEnqueueRetry<DeliveryMeta>({
+    enqueue: (entries) =>
+      stripeEvents.enqueueBulk(
+        entries.map(({ eventId, meta }) => ({
+          name: 'stripe-event',
+          payload: { eventId, ...(meta.requestId ? { requestId: meta.requestId } : {}), trace: meta.trace },
+          options: { jobId: stripeEventJobId(eventId) },
+        })),
       ),
     redis,
     logger,
@@ -271,8 +273,9 @@ export function createServices(deps: {
           stripe: billing.stripe,
           webhookSecret: config.billing.webhookSecret,
           livemode: config.billing.livemode,
-          recordEvent: billing.recordIncomingEvent,
-          enqueue: (eventId, meta) => stripeEventEnqueue.enqueue(eventId, meta),
+          recordEvents: billing.recordIncomingEvents,
+          enqueueEvents: (entries) => stripeEventEnqueue.enqueue(entries),
+          batching: config.billing.webhookBatching,
           logger,
         })
       : null,

@@ -36,7 +36,13 @@ export { entitlementsChannel, publishEntitlementsChanged } from './entitlements/
 export { createStripeEventProcessor, type EventOutcome, type StripeEventProcessor } from './events/event-processor.js';
 export { customerOfEvent, HANDLED_EVENT_TYPES } from './events/event-types.js';
 export { createEventUseCases, type ReplayOutcome } from './events/event-use-cases.js';
-export { createWebhookInbox, type InboxOutcome, type WebhookInbox } from './events/webhook-inbox.js';
+export {
+  createWebhookInbox,
+  type DeliveryMeta,
+  type InboxBatching,
+  type InboxOutcome,
+  type WebhookInbox,
+} from './events/webhook-inbox.js';
 export { createStripeClient, STRIPE_API_VERSION, type StripeClientOptions } from './stripe/stripe-client.js';
 export { stripeHealthCheck } from './stripe/stripe-health.js';
 export { createCustomerSync, type CustomerSync, type SyncResult } from './sync/customer-sync.js';

@@ -124,6 +124,7 @@ export function toConfig(env: Env, keys: ParsedSigningKeys) {
       resyncIntervalMs: env.BILLING_RESYNC_INTERVAL_MS,
       eventSweepIntervalMs: env.STRIPE_EVENT_SWEEP_INTERVAL_MS,
       eventSweepGraceMs: env.STRIPE_EVENT_SWEEP_GRACE_MS,
+      webhookBatching: { windowMs: env.STRIPE_WEBHOOK_BATCH_WINDOW_MS, maxBatchSize: env.STRIPE_WEBHOOK_BATCH_MAX },
       entitlementCacheTtlMs: env.ENTITLEMENT_CACHE_TTL_MS,
       usageFlushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
       gatedCallSyncIntervalMs: env.GATED_CALL_SYNC_INTERVAL_MS,

@@ -177,6 +177,16 @@ export const envSchema = z.object({
   STRIPE_EVENT_SWEEP_INTERVAL_MS: durationMs.default(60_000),
   // Stored events younger than this are left to the webhook's own enqueue; older pending ones are swept onto the queue.
   STRIPE_EVENT_SWEEP_GRACE_MS: durationMs.default(10_000),
+  // Concurrent webhook deliveries share one insert and one enqueue (ADR 032). When nothing is being written, the first
+  // waits this long for company (0: only for what the event loop has already read); during a write, the next batch forms.
+  STRIPE_WEBHOOK_BATCH_WINDOW_MS: z.coerce
+    .number({ error: 'expected milliseconds' })
+    .int()
+    .min(0)
+    .max(1_000)
+    .default(0),
+  // The most deliveries one insert and one enqueue carry.
+  STRIPE_WEBHOOK_BATCH_MAX: positiveInt.max(1000).default(100),
   ENTITLEMENT_CACHE_TTL_MS: durationMs.default(60_000),
   USAGE_FLUSH_INTERVAL_MS: durationMs.default(5_000),
   // The daily limit of plan-gated calls can be overshot by what all instances admit in about two of these (ADR 024).

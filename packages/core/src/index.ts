@@ -20,3 +20,4 @@ export {
   withTraceCarrier,
 } from './tracing.js';
 export { periodicFlush } from './periodic-flush.js';
+export { type GroupCommit, groupCommit, type GroupCommitOptions } from './group-commit.js';

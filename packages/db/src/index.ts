@@ -51,6 +51,7 @@ export { StripeEventModel } from './stripe-events/stripe-event.model.js';
 export {
   createStripeEventRepository,
   type IncomingStripeEvent,
+  type InsertedEvents,
   type StoredStripeEvent,
   type StripeEventRepository,
   type StripeEventStatus,

@@ -12,6 +12,15 @@ export type Producer<TDefinition extends QueueDefinition> = {
   /** Validates the payload against the contract, then adds the job; rejects at once if Redis is down. */
   enqueue: (jobName: string, payload: z.input<TDefinition['payload']>, options?: JobsOptions) => Promise<string>;
   /**
+   * Validates every payload, then adds all the jobs in one pipeline (one round
+   * trip; on a cluster the queue's keys share one hash tag, so one slot).
+   * Rejects if any job was not added; those that were stay (re-adding one
+   * under its `jobId` is a no-op, so the caller may simply retry them all).
+   */
+  enqueueBulk: (
+    jobs: readonly { name: string; payload: z.input<TDefinition['payload']>; options?: JobsOptions }[],
+  ) => Promise<void>;
+  /**
    * Adds the job under `jobId`, or re-drives the job already there: BullMQ
    * silently ignores an add whose id it still holds, so a failed job is
    * retried and a completed one replaced; a waiting or active one is left alone.
@@ -36,22 +45,35 @@ export function createProducer<TDefinition extends QueueDefinition>(
     defaultJobOptions: definition.defaultJobOptions,
   });
   queue.on('error', (err) => options.logger.warn({ err, queue: definition.name }, 'queue error'));
-  const enqueue: Producer<TDefinition>['enqueue'] = async (jobName, payload, jobOptions) => {
-    const data: unknown = definition.payload.parse(payload);
-    // BullMQ would wait for a connection that is not ready (even with the offline queue off),
-    // and a caller that gave up would later see the job appear anyway. Refuse instead.
+  // BullMQ would wait for a connection that is not ready (even with the offline queue off),
+  // and a caller that gave up would later see the job appear anyway. Refuse instead.
+  const requireReady = () => {
     if (options.connection.status !== 'ready') {
       throw new AppError(
         'UNAVAILABLE',
         `Redis is not connected (${options.connection.status}); ${definition.name} job not enqueued`,
       );
     }
+  };
+  const enqueue: Producer<TDefinition>['enqueue'] = async (jobName, payload, jobOptions) => {
+    const data: unknown = definition.payload.parse(payload);
+    requireReady();
     const job = await queue.add(jobName, data, jobOptions);
     return job.id ?? '';
   };
   return {
     queue,
     enqueue,
+    async enqueueBulk(jobs) {
+      if (jobs.length === 0) return;
+      const validated = jobs.map((job) => ({
+        name: job.name,
+        data: definition.payload.parse(job.payload),
+        ...(job.options ? { opts: job.options } : {}),
+      }));
+      requireReady();
+      await queue.addBulk(validated);
+    },
     async requeue(jobName, payload, jobId) {
       const existing = await queue.getJob(jobId);
       if (existing) {

@@ -1,5 +1,5 @@
 import type { Logger } from '@groundwork/core';
-import type { IncomingStripeEvent, StripeEventRepository, StripeEventStatus } from '@groundwork/db';
+import type { IncomingStripeEvent, InsertedEvents, StripeEventRepository, StripeEventStatus } from '@groundwork/db';
 
 import type { EventOutcome, StripeEventProcessor } from './event-processor.js';
 
@@ -19,8 +19,9 @@ export function createEventUseCases(deps: {
 }) {
   const { events } = deps;
   return {
-    /** Stores a verified event once by its id; false when it was already stored. */
-    recordIncomingEvent: (event: IncomingStripeEvent): Promise<boolean> => events.insertIfNew(event),
+    /** Stores verified events, each once by its id: which were stored now, and any the database refused. */
+    recordIncomingEvents: (incoming: IncomingStripeEvent[]): Promise<InsertedEvents> =>
+      events.insertManyIfNew(incoming),
 
     /** The dead-letter state: retries are exhausted; `billing:replay` re-drives it. */
     markEventFailed: (eventId: string, error: string): Promise<void> => events.markFailed(eventId, error),

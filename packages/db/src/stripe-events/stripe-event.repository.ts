@@ -27,31 +27,70 @@ export type IncomingStripeEvent = {
   livemode: boolean;
   /** Stripe's `created`, in seconds. */
   created: number;
-  payload: unknown;
+  /** The event as JSON text: the verified body as it came, stored as it is (jsonb parses it once). */
+  payloadJson: string;
 };
+
+/**
+ * One statement for any number of events: the same text each time (no
+ * per-size statement), unnamed (PgBouncer in transaction mode, ADR 013), and
+ * `on conflict do nothing` makes the once-per-id guarantee the database's.
+ */
+const INSERT_NEW_EVENTS = `
+  insert into stripe_events (id, type, api_version, livemode, stripe_created_at, payload)
+  select id, type, api_version, livemode, to_timestamp(created), payload::jsonb
+  from unnest(?::text[], ?::text[], ?::text[], ?::boolean[], ?::bigint[], ?::text[])
+    as incoming (id, type, api_version, livemode, created, payload)
+  on conflict (id) do nothing
+  returning id`;
+
+export type InsertedEvents = { stored: Set<string>; refused: Map<string, Error> };
+
+/** SQLSTATE class 22: PostgreSQL refused a value of this statement (not the connection, not the server). */
+const isDataException = (error: unknown) =>
+  typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('22');
 
 /** The durable webhook inbox: every verified event is stored once, by its Stripe id, before anything else happens. */
 export function createStripeEventRepository(db: Knex) {
   const events = () => StripeEventModel.query(db);
   const idsOf = (rows: { id: string }[]) => rows.map((row) => row.id);
+  const insertNew = async (incoming: readonly IncomingStripeEvent[]): Promise<Set<string>> => {
+    if (incoming.length === 0) return new Set();
+    const result = await db.raw<{ rows: { id: string }[] }>(INSERT_NEW_EVENTS, [
+      incoming.map((event) => event.id),
+      incoming.map((event) => event.type),
+      // knex's binding types know no array with nulls; pg sends each null element as SQL NULL.
+      incoming.map((event) => event.apiVersion) as string[],
+      incoming.map((event) => event.livemode),
+      incoming.map((event) => event.created),
+      incoming.map((event) => event.payloadJson),
+    ]);
+    return new Set(idsOf(result.rows));
+  };
   return {
-    /** Stores the event; false when it was already there (Stripe retries and duplicates are normal). */
-    async insertIfNew(event: IncomingStripeEvent): Promise<boolean> {
-      const inserted = await events()
-        .insert([
-          {
-            id: event.id,
-            type: event.type,
-            apiVersion: event.apiVersion,
-            livemode: event.livemode,
-            stripeCreatedAt: new Date(event.created * 1000),
-            payload: event.payload as StripeEventModel['payload'],
-          },
-        ])
-        .onConflict('id')
-        .ignore()
-        .returning('id');
-      return inserted.length > 0;
+    /**
+     * Stores each event once by its id; `stored` names the events stored now
+     * (Stripe's retries and duplicates are normal: left out, not refused).
+     * When PostgreSQL refuses a value (a data exception, e.g. `\u0000` in
+     * jsonb) in a batch of several, each event is tried alone, so a bad event
+     * fails only itself: `refused` has its error. Any other failure rejects.
+     */
+    async insertManyIfNew(incoming: readonly IncomingStripeEvent[]): Promise<InsertedEvents> {
+      try {
+        return { stored: await insertNew(incoming), refused: new Map() };
+      } catch (error) {
+        if (incoming.length < 2 || !isDataException(error)) throw error;
+      }
+      const outcome: InsertedEvents = { stored: new Set(), refused: new Map() };
+      for (const event of incoming) {
+        try {
+          if ((await insertNew([event])).size > 0) outcome.stored.add(event.id);
+        } catch (error) {
+          if (!isDataException(error)) throw error;
+          outcome.refused.set(event.id, error as Error);
+        }
+      }
+      return outcome;
     },
 
     async findById(id: string): Promise<StoredStripeEvent | undefined> {

@@ -3,6 +3,10 @@ import type { RedisClient } from '@groundwork/queue';
 
 const MAX_PENDING = 100_000;
 const MAX_RETRY_DELAY_MS = 30_000;
+/** How many pending events one retry round queues in one call. */
+const RETRY_BATCH = 500;
+
+export type EnqueueEntry<TMeta> = { eventId: string; meta: TMeta };
 
 /**
  * Wraps the webhook's enqueue so an event stored but not queued is queued by
@@ -13,7 +17,8 @@ const MAX_RETRY_DELAY_MS = 30_000;
  * dies first. A failed call still rejects, so the inbox reports it.
  */
 export function createEnqueueRetry<TMeta>(deps: {
-  enqueue: (eventId: string, meta: TMeta) => Promise<unknown>;
+  /** Queues a batch of events (job id = event id, so queueing one twice is harmless). */
+  enqueue: (entries: EnqueueEntry<TMeta>[]) => Promise<unknown>;
   redis: RedisClient;
   logger: Logger;
   /** The first timer's delay; it doubles after each failed round, up to 30 s. */
@@ -30,10 +35,11 @@ export function createEnqueueRetry<TMeta>(deps: {
     flushing = true;
     let queued = 0;
     try {
-      for (const [eventId, meta] of [...pending]) {
-        await deps.enqueue(eventId, meta);
-        pending.delete(eventId);
-        queued += 1;
+      while (pending.size > 0) {
+        const batch = firstEntries(pending, RETRY_BATCH);
+        await deps.enqueue(batch);
+        for (const { eventId } of batch) pending.delete(eventId);
+        queued += batch.length;
       }
       delayMs = baseDelayMs;
     } catch (err) {
@@ -59,11 +65,13 @@ export function createEnqueueRetry<TMeta>(deps: {
   deps.redis.on('ready', () => void flush());
 
   return {
-    async enqueue(eventId: string, meta: TMeta): Promise<unknown> {
+    async enqueue(entries: EnqueueEntry<TMeta>[]): Promise<unknown> {
       try {
-        return await deps.enqueue(eventId, meta);
+        return await deps.enqueue(entries);
       } catch (err) {
-        if (pending.size < MAX_PENDING) pending.set(eventId, meta);
+        for (const { eventId, meta } of entries) {
+          if (pending.size < MAX_PENDING) pending.set(eventId, meta);
+        }
         retryLater();
         throw err;
       }
@@ -76,4 +84,13 @@ export function createEnqueueRetry<TMeta>(deps: {
       timer = null;
     },
   };
+}
+
+function firstEntries<TMeta>(pending: Map<string, TMeta>, count: number): EnqueueEntry<TMeta>[] {
+  const entries: EnqueueEntry<TMeta>[] = [];
+  for (const [eventId, meta] of pending) {
+    if (entries.length === count) break;
+    entries.push({ eventId, meta });
+  }
+  return entries;
 }
