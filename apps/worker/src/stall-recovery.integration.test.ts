@@ -5,6 +5,7 @@ import {
   createProducer,
   createWorkerRedis,
   housekeepingQueue,
+  stripeEventsQueue,
 } from '@groundwork/queue';
 import { Worker } from 'bullmq';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -66,5 +67,49 @@ describe('stall detection (ADR 012)', () => {
 
     // Assert: the test's own 30 s timeout is shorter than BullMQ's defaults would need.
     expect(await ran).toBe('orphan');
+  });
+
+  test('when the worker holding a Stripe event dies, then another worker runs it within 5 s (ADR 033; the base settings need up to 9 s)', async () => {
+    // Arrange: as above (on keys of its own), on the stripe-events queue with its own, shorter settings.
+    const ownPrefix = uniqueKeyPrefix();
+    const redis = await redisReady(createFastFailRedis(TEST_REDIS_URL, logger, 'stall-producer'));
+    const deadRedis = createWorkerRedis(TEST_REDIS_URL, logger);
+    const healthyRedis = createWorkerRedis(TEST_REDIS_URL, logger);
+    const producer = createProducer(stripeEventsQueue, { connection: redis, keyPrefix: ownPrefix, logger });
+    const dead = new Worker(stripeEventsQueue.name, null, {
+      connection: deadRedis,
+      prefix: bullPrefix(ownPrefix),
+      ...stripeEventsQueue.stall,
+    });
+    cleanups.push(
+      () => Promise.resolve(healthyRedis.disconnect()),
+      () => Promise.resolve(deadRedis.disconnect()),
+      () => Promise.resolve(redis.disconnect()),
+      () => producer.close(),
+      () => dead.close(true),
+    );
+    await producer.enqueue('stripe-event', { eventId: 'evt_orphan' }, { jobId: 'evt_orphan' });
+    expect((await dead.getNextJob('dead-worker-token'))?.id).toBe('evt_orphan');
+    const diedAt = performance.now();
+
+    // Act
+    let resolveRan: (elapsedMs: number) => void = () => undefined;
+    const ran = new Promise<number>((resolve) => (resolveRan = resolve));
+    const running = startWorkers({
+      processors: {
+        housekeeping: () => Promise.resolve(),
+        'stripe-events': () => Promise.resolve(resolveRan(performance.now() - diedAt)),
+        billing: () => Promise.resolve(),
+        emails: () => Promise.resolve(),
+      },
+      connection: healthyRedis,
+      keyPrefix: ownPrefix,
+      concurrency: 1,
+      logger,
+    });
+    cleanups.push(() => running.close(1_000));
+
+    // Assert
+    expect(await ran).toBeLessThan(5_000);
   });
 });

@@ -13,6 +13,16 @@ export const HANDLED_EVENT_TYPES = new Set([
   'invoice.payment_action_required',
 ]);
 
+/**
+ * Handled types whose whole handling is "sync the customer the event names":
+ * a sync whose Stripe read starts after such an event was stored settles it
+ * too (ADR 033). A completed checkout also links the customer to its
+ * organization, so it always runs on its own.
+ */
+export const SETTLED_BY_A_LATER_SYNC: readonly string[] = [...HANDLED_EVENT_TYPES].filter(
+  (type) => type !== 'checkout.session.completed',
+);
+
 type EventObject = Record<string, unknown>;
 
 /**

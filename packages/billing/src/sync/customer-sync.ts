@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 
 import { decideEntitlements } from '../entitlements/entitlement-policy.js';
 import { toSubscriptionState } from '../entitlements/entitlement-reader.js';
+import { SETTLED_BY_A_LATER_SYNC } from '../events/event-types.js';
 import type { PlanPrices } from '../plans/catalogue.js';
 import { type StripeSubscriptionLike, toSubscriptionRow } from './stripe-subscription.js';
 
@@ -16,6 +17,8 @@ export type SyncResult = {
   planAfter?: string;
   /** A sync whose read started later had already written; this one wrote nothing. */
   superseded?: boolean;
+  /** Other stored events of the customer this sync settled along with its own (ADR 033). */
+  coalesced?: number;
 };
 
 export type CustomerSyncDeps = {
@@ -55,7 +58,9 @@ async function listSubscriptions(stripe: Stripe, customerId: string): Promise<St
  * the read orders the syncs of a customer: one writes only if no later-started
  * read has written already, and the triggering event is marked processed in
  * the same transaction, so any order, repetition or crash of events converges
- * on Stripe's state.
+ * on Stripe's state. An event's sync also settles the customer's other events
+ * stored before its read began (ADR 033): that read already shows what they
+ * announce, so N queued events of one customer cost one Stripe read.
  */
 export function createCustomerSync(deps: CustomerSyncDeps) {
   return async function syncCustomer(
@@ -65,12 +70,26 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
     const organization = await deps.uow.repositories.organizations.findByStripeCustomerId(customerId);
     if (!organization) return null;
     const ticket = await deps.uow.repositories.organizations.nextSyncTicket();
+    // Listed before the read starts, so every one was stored, hence emitted by Stripe, before it:
+    // the read shows their news. One stored after this point is left for its own sync.
+    const { eventId } = options;
+    const covered = eventId
+      ? (await deps.uow.repositories.stripeEvents.listPendingIdsOfCustomer(customerId, SETTLED_BY_A_LATER_SYNC)).filter(
+          (id) => id !== eventId,
+        )
+      : [];
     const remote = await listSubscriptions(deps.stripe, customerId);
+    let coalesced = 0;
     const result = await deps.uow.transaction(async (repositories) => {
       const { subscriptions } = repositories;
+      const settleEvents = async () => {
+        if (!eventId) return;
+        await repositories.stripeEvents.markProcessed(eventId);
+        coalesced = await repositories.stripeEvents.markPendingProcessed(covered);
+      };
       if (!(await repositories.organizations.claimSyncTicket(organization.id, ticket))) {
-        // A read that started after this one has written: it saw everything this event could show.
-        if (options.eventId) await repositories.stripeEvents.markProcessed(options.eventId);
+        // A read that started after this one has written: it saw everything these events could show.
+        await settleEvents();
         return null;
       }
       const before = await subscriptions.findCurrentForOrganization(organization.id);
@@ -87,7 +106,7 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
         return differs(previous, row);
       }).length;
       await subscriptions.upsert(rows);
-      if (options.eventId) await repositories.stripeEvents.markProcessed(options.eventId);
+      await settleEvents();
 
       const after = await subscriptions.findCurrentForOrganization(organization.id);
       const policy = { pastDueGraceDays: deps.pastDueGraceDays };
@@ -115,7 +134,8 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
         planAfter: planAfter.plan,
       };
     });
-    if (!result) return { organizationId: organization.id, subscriptions: remote.length, drift: 0, superseded: true };
+    if (!result)
+      return { organizationId: organization.id, subscriptions: remote.length, drift: 0, superseded: true, coalesced };
     if (result.drift > 0)
       deps.logger.warn({ customerId, ...result }, 'billing drift corrected: local state differed from Stripe');
     // After commit: every API instance drops its cached entitlements for this organization.
@@ -124,7 +144,7 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
       .catch((err: unknown) =>
         deps.logger.error({ err, organizationId: result.organizationId }, 'could not publish entitlement change'),
       );
-    return result;
+    return { ...result, coalesced };
   };
 }
 

@@ -20,6 +20,15 @@ const COLUMNS = [
 
 export type StoredStripeEvent = Pick<StripeEventModel, (typeof COLUMNS)[number]>;
 
+/**
+ * The Stripe customer an event's object names: its id, or the id of an
+ * expanded customer object (the SQL twin of billing's `customerOfEvent`).
+ */
+const CUSTOMER_OF_PAYLOAD = `case jsonb_typeof(payload #> '{data,object,customer}')
+  when 'string' then payload #>> '{data,object,customer}'
+  when 'object' then payload #>> '{data,object,customer,id}'
+end`;
+
 export type IncomingStripeEvent = {
   id: string;
   type: string;
@@ -104,6 +113,29 @@ export function createStripeEventRepository(db: Knex) {
     /** Marks the event done; called on the sync's transaction so "synced" and "processed" commit together. */
     async markProcessed(id: string): Promise<void> {
       await events().findById(id).patch({ status: 'processed', processedAt: fn.now(), lastError: null });
+    },
+
+    /**
+     * The pending events of these types whose object names this Stripe
+     * customer (the unfinished-events index keeps it to the pending few).
+     */
+    async listPendingIdsOfCustomer(customerId: string, types: readonly string[]): Promise<string[]> {
+      return idsOf(
+        await events()
+          .where({ status: 'pending' })
+          .whereIn('type', [...types])
+          .whereRaw(`${CUSTOMER_OF_PAYLOAD} = ?`, [customerId])
+          .select('id'),
+      );
+    },
+
+    /** Marks those of `ids` that are still pending processed; how many that was. */
+    async markPendingProcessed(ids: readonly string[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      return events()
+        .whereIn('id', [...ids])
+        .where({ status: 'pending' })
+        .patch({ status: 'processed', processedAt: fn.now(), lastError: null });
     },
 
     async markIgnored(id: string, reason: string): Promise<void> {
