@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 import { createDb, migrateLatest } from '@groundwork/db';
+import { pingRedis } from '@groundwork/queue';
 import type { TestProject } from 'vitest/node';
 
 import { assertPostgresReachable, createDatabase, dropDatabase } from './support/postgres-admin.js';
-import { removeKeysWithPrefixes } from './support/redis-keys.js';
-import { directDatabaseUrl, uniqueName } from './support/test-env.js';
+import { connectTestRedis, removeKeysWithPrefixes } from './support/redis-keys.js';
+import { directDatabaseUrl, TEST_REDIS, uniqueName } from './support/test-env.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -26,6 +27,7 @@ declare module 'vitest' {
  */
 export async function setup(project: TestProject) {
   await assertPostgresReachable();
+  await assertRedisUsable();
   const template = uniqueName('gwt_template_');
   await createDatabase(template);
   const db = createDb({
@@ -54,4 +56,18 @@ export async function setup(project: TestProject) {
       );
     }
   };
+}
+
+/** Fails the run at once, naming the setting, when the suite's Redis (or any master of its cluster) is not there. */
+async function assertRedisUsable(): Promise<void> {
+  const redis = await connectTestRedis('test-setup');
+  try {
+    await pingRedis(redis);
+  } catch (error) {
+    throw new Error(`TEST_REDIS_URL (${TEST_REDIS.url}, TEST_REDIS_MODE=${TEST_REDIS.mode}) is not usable`, {
+      cause: error,
+    });
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createOrganizationDeletion, createStripeClient } from '@groundwork/billing';
 import { createLogger } from '@groundwork/core';
 import { createUnitOfWork } from '@groundwork/db';
-import { organizationDeletionJobId } from '@groundwork/queue';
+import { bullPrefix, organizationDeletionJobId } from '@groundwork/queue';
 import { Queue, UnrecoverableError, type Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -246,7 +246,10 @@ describe('auth.deleteAccount', () => {
         { idempotencyKey: `organization-deletion-${id}-${subscriptionId}` },
       );
       // ...and the job went with it (Redis lost it, say).
-      const queue = new Queue('billing', { connection: worker.redis, prefix: `${stack.config.redis.keyPrefix}:bull` });
+      const queue = new Queue('billing', {
+        connection: worker.redis,
+        prefix: bullPrefix(stack.config.redis.keyPrefix, worker.redis.isCluster),
+      });
       await queue.remove(organizationDeletionJobId(id));
       expect(await queue.getJob(organizationDeletionJobId(id))).toBeUndefined();
       await queue.close();

@@ -1,4 +1,5 @@
 import { createLogger } from '@groundwork/core';
+import { bullPrefix } from '@groundwork/queue';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createBillingHandler } from '../../apps/worker/src/jobs/billing.job.js';
@@ -81,7 +82,7 @@ describe('billing when things go wrong', () => {
     const { Queue } = await import('bullmq');
     const queue = new Queue('stripe-events', {
       connection: worker.redis,
-      prefix: `${api.config.redis.keyPrefix}:bull`,
+      prefix: bullPrefix(api.config.redis.keyPrefix, worker.redis.isCluster),
     });
     const failed = new Promise<void>((resolve) =>
       worker.running.workers.find((w) => w.name === 'stripe-events')?.once('failed', () => resolve()),

@@ -35,7 +35,7 @@ describe('issue 11: recovery after Redis loses its data', () => {
     emulator = await startStripeEmulator({ delivery: 'manual' });
     const env = testEnv({
       DATABASE_URL: database.url,
-      REDIS_URL: redis.url,
+      ...redis.env,
       ...billingEnv(emulator),
       STRIPE_EVENT_SWEEP_INTERVAL_MS: '1000',
       STRIPE_EVENT_SWEEP_GRACE_MS: '1000',

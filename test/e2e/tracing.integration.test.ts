@@ -1,4 +1,5 @@
 import { InMemorySpanExporter, SimpleSpanProcessor, startTracing } from '@groundwork/core';
+import { bullPrefix } from '@groundwork/queue';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -73,7 +74,7 @@ describe('tracing a Stripe event from the webhook through the queue to the Strip
 
     const queue = new Queue('stripe-events', {
       connection: worker.redis,
-      prefix: `${api.config.redis.keyPrefix}:bull`,
+      prefix: bullPrefix(api.config.redis.keyPrefix, worker.redis.isCluster),
     });
     const job = await queue.getJob(eventId);
     await queue.close();

@@ -27,6 +27,8 @@ export async function startPrivateRedis(extraArgs: string[] = []) {
   return {
     url: server.url,
     port,
+    /** Config pointing at it: a single server whatever TEST_REDIS_MODE says (the test needs to kill, restart or watch it). */
+    env: { REDIS_URL: server.url, REDIS_MODE: 'standalone' },
     /** SIGKILL and start again on the same port: every key is gone. */
     async restart(): Promise<void> {
       await server.kill();

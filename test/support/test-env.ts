@@ -2,12 +2,27 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 import { type Config, type EnvSource, loadConfig } from '@groundwork/config';
+import type { RedisMode, RedisTarget } from '@groundwork/queue';
 import { inject } from 'vitest';
 
 /** Where the test suite finds PostgreSQL (a role that may create databases) and Redis. */
 export const TEST_DATABASE_ADMIN_URL =
   process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://groundwork:groundwork@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/**
+ * One Redis server (the default) or a Redis Cluster, whose any node
+ * TEST_REDIS_URL then names: CI runs the Redis-dependent files on a cluster
+ * too (ADR 027). Every config and connection of the suite follows it.
+ */
+export const TEST_REDIS_MODE: RedisMode = redisModeOf(process.env.TEST_REDIS_MODE);
+/** The suite's Redis as the product's connection factory takes it (`createFastFailRedis(TEST_REDIS, …)`). */
+export const TEST_REDIS: RedisTarget = { url: TEST_REDIS_URL, mode: TEST_REDIS_MODE };
+
+function redisModeOf(value: string | undefined): RedisMode {
+  if (value === undefined || value === '' || value === 'standalone') return 'standalone';
+  if (value === 'cluster') return 'cluster';
+  throw new Error(`TEST_REDIS_MODE must be standalone or cluster, not ${value}`);
+}
 /** The project's migrations, by absolute path: process tests run in an empty working directory. */
 export const PROJECT_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -67,6 +82,7 @@ export function testEnv(overrides: EnvSource & { DATABASE_URL: string }): Record
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     REDIS_URL: TEST_REDIS_URL,
+    REDIS_MODE: TEST_REDIS_MODE,
     REDIS_KEY_PREFIX: uniqueKeyPrefix(),
     SHUTDOWN_TIMEOUT_MS: '5000',
     READY_CHECK_TIMEOUT_MS: '500',

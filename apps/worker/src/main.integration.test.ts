@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { workerHeartbeatKey } from '@groundwork/queue';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 
+import { connectTestRedis } from '../../../test/support/redis-keys.js';
 import { spawnService, type ServiceProcess } from '../../../test/support/spawn-service.js';
-import { TEST_REDIS_URL, testEnv } from '../../../test/support/test-env.js';
+import { testEnv } from '../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../test/support/use-test-database.js';
 
 const database = useTestDatabase();
@@ -33,7 +33,7 @@ describe('worker process', () => {
     const started = await service.waitForLog((line) => line.msg === 'worker started');
 
     await service.waitForLog((line) => line.msg === 'job completed' && line.queue === 'housekeeping');
-    const redis = new Redis(TEST_REDIS_URL);
+    const redis = await connectTestRedis();
     const heartbeat = await redis.get(workerHeartbeatKey(env.REDIS_KEY_PREFIX ?? ''));
     await redis.del(workerHeartbeatKey(env.REDIS_KEY_PREFIX ?? ''));
     redis.disconnect();

@@ -11,7 +11,7 @@ import { Worker } from 'bullmq';
 import { afterAll, describe, expect, test } from 'vitest';
 
 import { redisReady } from '../../../test/support/redis-ready.js';
-import { TEST_REDIS_URL, uniqueKeyPrefix } from '../../../test/support/test-env.js';
+import { TEST_REDIS, uniqueKeyPrefix } from '../../../test/support/test-env.js';
 import { startWorkers } from './start-workers.js';
 
 const logger = createLogger({ service: 'stall-test', level: 'silent' });
@@ -25,8 +25,8 @@ describe('stall detection (ADR 012)', () => {
 
   test('when the worker holding a job dies without a word, then another worker runs the job well within BullMQ’s default 30 s + 30 s', async () => {
     // Arrange: a job taken by a "worker" that then dies: fetched by hand, so no one renews its lock.
-    const producerRedis = await redisReady(createFastFailRedis(TEST_REDIS_URL, logger, 'stall-producer'));
-    const workerRedis = createWorkerRedis(TEST_REDIS_URL, logger);
+    const producerRedis = await redisReady(createFastFailRedis(TEST_REDIS, logger, 'stall-producer'));
+    const workerRedis = createWorkerRedis(TEST_REDIS, logger);
     const producer = createProducer(housekeepingQueue, { connection: producerRedis, keyPrefix, logger });
     cleanups.push(
       () => Promise.resolve(workerRedis.disconnect()),
@@ -35,7 +35,7 @@ describe('stall detection (ADR 012)', () => {
     cleanups.push(() => producer.close());
     const dead = new Worker(housekeepingQueue.name, null, {
       connection: workerRedis,
-      prefix: bullPrefix(keyPrefix),
+      prefix: bullPrefix(keyPrefix, workerRedis.isCluster),
       ...housekeepingQueue.stall,
     });
     cleanups.push(() => dead.close(true));
@@ -44,7 +44,7 @@ describe('stall detection (ADR 012)', () => {
     expect(taken?.id).toBe('orphan');
 
     // Act: a healthy worker with the product's settings.
-    const healthyRedis = createWorkerRedis(TEST_REDIS_URL, logger);
+    const healthyRedis = createWorkerRedis(TEST_REDIS, logger);
     cleanups.push(() => Promise.resolve(healthyRedis.disconnect()));
     let resolveRan: (jobId: string) => void = () => undefined;
     const ran = new Promise<string>((resolve) => (resolveRan = resolve));

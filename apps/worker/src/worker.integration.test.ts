@@ -15,7 +15,8 @@ import { type Job, Queue, Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
 import { redisReady } from '../../../test/support/redis-ready.js';
-import { TEST_REDIS_URL, testConfig, uniqueKeyPrefix } from '../../../test/support/test-env.js';
+import { deleteKeys, keysWithPrefix } from '../../../test/support/redis-keys.js';
+import { TEST_REDIS, testConfig, uniqueKeyPrefix } from '../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../test/support/use-test-database.js';
 import { createWorkerRuntime } from './runtime.js';
 import { superviseWorkers } from './start-workers.js';
@@ -30,12 +31,11 @@ describe('worker', () => {
 
   beforeEach(async () => {
     keyPrefix = uniqueKeyPrefix();
-    producerRedis = await redisReady(createFastFailRedis(TEST_REDIS_URL, logger, 'test-producer'));
+    producerRedis = await redisReady(createFastFailRedis(TEST_REDIS, logger, 'test-producer'));
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    const keys = await producerRedis.keys(`${keyPrefix}:*`);
-    if (keys.length > 0) await producerRedis.del(...keys);
+    await deleteKeys(producerRedis, await keysWithPrefix(producerRedis, keyPrefix));
     producerRedis.disconnect();
   });
 
@@ -77,7 +77,10 @@ describe('worker', () => {
 
   test('when a job with an invalid payload reaches the worker, then it fails at once without retries', async () => {
     const [worker] = startRegistryWorkers();
-    const queue = new Queue(housekeepingQueue.name, { connection: producerRedis, prefix: bullPrefix(keyPrefix) });
+    const queue = new Queue(housekeepingQueue.name, {
+      connection: producerRedis,
+      prefix: bullPrefix(keyPrefix, producerRedis.isCluster),
+    });
     cleanups.push(() => queue.close());
     const failed = once(worker as Worker, 'failed') as Promise<[Job, Error]>;
 
@@ -110,8 +113,8 @@ describe('shutting workers down', () => {
 
   function testQueue() {
     const name = `test-${randomUUID()}`;
-    const prefix = bullPrefix(uniqueKeyPrefix());
-    const connection = createFastFailRedis(TEST_REDIS_URL, logger, 'test');
+    const connection = createFastFailRedis(TEST_REDIS, logger, 'test');
+    const prefix = bullPrefix(uniqueKeyPrefix(), connection.isCluster);
     const queue = new Queue(name, { connection, prefix });
     cleanups.push(async () => {
       await queue.obliterate({ force: true });
@@ -122,7 +125,7 @@ describe('shutting workers down', () => {
   }
 
   function workerFor(target: { name: string; prefix: string }, processor: (job: Job) => Promise<unknown>) {
-    const connection = createWorkerRedis(TEST_REDIS_URL, logger);
+    const connection = createWorkerRedis(TEST_REDIS, logger);
     const worker = new Worker(target.name, processor, { connection, prefix: target.prefix });
     const running = superviseWorkers([worker], logger);
     cleanups.push(async () => {

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { createLogger } from '@groundwork/core';
 import { createUnitOfWork, type Knex } from '@groundwork/db';
 import { createEmailOutbox } from '@groundwork/email';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { connectTestDatabase } from '../../../test/support/postgres-admin.js';
-import { TEST_REDIS_URL, uniqueKeyPrefix } from '../../../test/support/test-env.js';
+import { connectTestRedis } from '../../../test/support/redis-keys.js';
+import { uniqueKeyPrefix } from '../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../test/support/use-test-database.js';
 import { type Auth, createAuth } from './auth.js';
 import { createPasswordHasher } from './passwords/password-hasher.js';
@@ -36,12 +36,12 @@ const neverVoided: TokensValidAfter = { isVoided: async () => false, announce: a
 
 describe('auth use cases, on PostgreSQL and Redis', () => {
   let db: Knex;
-  let redis: Redis;
+  let redis: Awaited<ReturnType<typeof connectTestRedis>>;
   let auth: Auth;
   let reusesSeen = 0;
-  beforeAll(() => {
+  beforeAll(async () => {
     db = connectTestDatabase(database.url, { poolMax: 4, statementTimeoutMs: 10_000 });
-    redis = new Redis(TEST_REDIS_URL);
+    redis = await connectTestRedis();
     auth = createAuth({
       uow: createUnitOfWork(db),
       redis,

@@ -36,8 +36,8 @@ describe('the queue dashboard at /admin/queues', () => {
 
   test('when an operator looks, then every queue shows, a failed (dead-letter) job can be re-driven from there', async () => {
     const auth = { authorization: basic(OPERATOR.username, OPERATOR.password) };
-    const connection = createWorkerRedis(api.config.redis.url, createLogger({ service: 't', level: 'silent' }));
-    const prefix = bullPrefix(api.config.redis.keyPrefix);
+    const connection = createWorkerRedis(api.config.redis, createLogger({ service: 't', level: 'silent' }));
+    const prefix = bullPrefix(api.config.redis.keyPrefix, connection.isCluster);
     const queue = new Queue('stripe-events', { connection, prefix });
     const failing = new Worker('stripe-events', async () => Promise.reject(new Error('boom')), { connection, prefix });
     const failed = new Promise<void>((resolve) => failing.once('failed', () => resolve()));

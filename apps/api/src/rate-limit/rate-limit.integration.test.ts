@@ -1,10 +1,8 @@
 import { createServer } from 'node:net';
 
-import { createLogger } from '@groundwork/core';
-import { createFastFailRedis } from '@groundwork/queue';
 import { afterAll, describe, expect, test } from 'vitest';
 
-import { redisReady } from '../../../../test/support/redis-ready.js';
+import { connectTestRedis, deleteKeys, keysWithPrefix } from '../../../../test/support/redis-keys.js';
 import { TEST_REDIS_URL, testConfig, uniqueKeyPrefix } from '../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf, rawCall } from '../testing/http.js';
@@ -181,9 +179,7 @@ describe('login throttling', () => {
   });
 
   test('when a pair is locked out again after a lockout ended, then the lockout doubles', async () => {
-    const redis = await redisReady(
-      createFastFailRedis(TEST_REDIS_URL, createLogger({ service: 't', level: 'silent' })),
-    );
+    const redis = await connectTestRedis();
     const keyPrefix = uniqueKeyPrefix();
     const throttle = createLoginThrottle({
       redis,
@@ -210,8 +206,7 @@ describe('login throttling', () => {
 
     expect(first).toEqual({ lockedForSeconds: 60 });
     expect(second).toEqual({ lockedForSeconds: 120 });
-    const keys = await redis.keys(`${keyPrefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, await keysWithPrefix(redis, keyPrefix));
     redis.disconnect();
   });
 });

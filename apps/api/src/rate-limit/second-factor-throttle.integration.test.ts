@@ -1,10 +1,10 @@
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, test } from 'vitest';
 
-import { TEST_REDIS_URL, uniqueKeyPrefix } from '../../../../test/support/test-env.js';
+import { connectTestRedis } from '../../../../test/support/redis-keys.js';
+import { uniqueKeyPrefix } from '../../../../test/support/test-env.js';
 import { createSecondFactorThrottle, SECOND_FACTOR_LIMITS } from './second-factor-throttle.js';
 
-const redis = new Redis(TEST_REDIS_URL);
+const redis = await connectTestRedis();
 afterAll(async () => {
   await redis.quit();
 });

@@ -66,7 +66,7 @@ describe('the plan-gated hot path budget (ADR 010)', () => {
     redis = await startPrivateRedis();
     const config = productionTestConfig({
       DATABASE_URL: database.url,
-      REDIS_URL: redis.url,
+      ...redis.env,
       // The batched usage flush is the one statement a gated call causes, on its own schedule, not per call.
       USAGE_FLUSH_INTERVAL_MS: '3600000',
     });

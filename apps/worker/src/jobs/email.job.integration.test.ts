@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 
 import { testDb } from '../../../../test/support/billing-stack.js';
 import { createLogCapture } from '../../../../test/support/log-capture.js';
+import { deleteKeys, keysWithPrefix } from '../../../../test/support/redis-keys.js';
 import { redisReady } from '../../../../test/support/redis-ready.js';
 import { type SmtpCatcher, startSmtpCatcher } from '../../../../test/support/smtp-catcher.js';
 import { testConfig } from '../../../../test/support/test-env.js';
@@ -212,8 +213,7 @@ describe('the emails queue, through the worker runtime to a real SMTP server', (
     const delivered = next(emails, 'completed', waiting);
 
     // This test's keys only: the schedules and queues of its prefix vanish, as after a restart without persistence.
-    const keys = await runtime.redis.keys(`${keyPrefix}:*`);
-    await runtime.redis.del(...keys);
+    await deleteKeys(runtime.redis, await keysWithPrefix(runtime.redis, keyPrefix));
 
     await delivered;
     expect(mailsOf(smtp, waiting)).toHaveLength(1);

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
+import { deleteKeys, keysMatching } from '../../../../../test/support/redis-keys.js';
 import { TEST_REDIS_URL, testConfig } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf, rawCall, tokensOf } from '../../testing/http.js';
@@ -184,9 +185,9 @@ describe('tokens while Redis is down', () => {
     const { tokens } = await signUp(healthy);
     await apiClient(healthy.url, { token: tokens.accessToken }).auth.logout.mutate();
     // The marker is in Redis; remove it to prove the database answer is what counts below.
-    const markers = await healthy.redis.keys(`${healthy.config.redis.keyPrefix}:{auth}:revoked-sid:*`);
+    const markers = await keysMatching(healthy.redis, `${healthy.config.redis.keyPrefix}:{auth}:revoked-sid:*`);
     expect(markers).toHaveLength(1);
-    await healthy.redis.del(...markers);
+    await deleteKeys(healthy.redis, markers);
     await healthy.close();
 
     const blackHole = createServer((socket) => socket.destroy());

@@ -6,12 +6,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import { createLogger } from '@groundwork/core';
+import type { RedisClient } from '@groundwork/queue';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
-import { redisReady } from '../../../../../test/support/redis-ready.js';
 import { startPrivateRedis } from '../../../../../test/support/private-redis.js';
-import { TEST_REDIS_URL, testConfig, uniqueKeyPrefix } from '../../../../../test/support/test-env.js';
+import { connectTestRedis } from '../../../../../test/support/redis-keys.js';
+import { redisReady } from '../../../../../test/support/redis-ready.js';
+import { testConfig, uniqueKeyPrefix } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf, rawCall } from '../../testing/http.js';
 import { startTestApi, type TestApi } from '../../testing/start-test-api.js';
@@ -21,7 +23,7 @@ import { createRedisQuotaExchange } from './redis-quota-exchange.js';
 const database = useTestDatabase();
 const logger = createLogger({ service: 'test', level: 'silent' });
 
-function instance(redis: Redis, keyPrefix: string): GatedCallQuota {
+function instance(redis: RedisClient, keyPrefix: string): GatedCallQuota {
   return createGatedCallQuota({
     exchange: createRedisQuotaExchange({ redis, keyPrefix, instanceId: randomUUID() }),
     // The tests sync explicitly: each sync stands for one interval's tick.
@@ -44,15 +46,15 @@ function takeMany(quota: GatedCallQuota, organizationId: string, limit: number, 
   return admitted;
 }
 
-async function storedTotal(redis: Redis, keyPrefix: string, organizationId: string): Promise<number> {
+async function storedTotal(redis: RedisClient, keyPrefix: string, organizationId: string): Promise<number> {
   const values = await redis.hvals(`${keyPrefix}:gated-calls:{${utcDay(Date.now())}}:${organizationId}`);
   return values.reduce((sum, value) => sum + Number(value), 0);
 }
 
 describe('the daily limit of plan-gated calls across instances (real Redis)', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   beforeAll(async () => {
-    redis = await redisReady(new Redis(TEST_REDIS_URL));
+    redis = await connectTestRedis();
   });
   afterAll(() => {
     redis.disconnect();
