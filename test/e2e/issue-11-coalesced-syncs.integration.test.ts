@@ -87,14 +87,16 @@ describe('coalesced customer syncs', () => {
   async function store(events: StripeEvent[]) {
     const billing = billingWith(stripe);
     for (const event of events) {
-      await billing.recordIncomingEvent({
-        id: event.id,
-        type: event.type,
-        apiVersion: event.api_version,
-        livemode: false,
-        created: event.created,
-        payload: event,
-      });
+      await billing.recordIncomingEvents([
+        {
+          id: event.id,
+          type: event.type,
+          apiVersion: event.api_version,
+          livemode: false,
+          created: event.created,
+          payloadJson: JSON.stringify(event),
+        },
+      ]);
     }
   }
 

@@ -72,9 +72,9 @@ describe('stall detection (ADR 012)', () => {
   test('when the worker holding a Stripe event dies, then another worker runs it within 5 s (ADR 033; the base settings need up to 9 s)', async () => {
     // Arrange: as above (on keys of its own), on the stripe-events queue with its own, shorter settings.
     const ownPrefix = uniqueKeyPrefix();
-    const redis = await redisReady(createFastFailRedis(TEST_REDIS_URL, logger, 'stall-producer'));
-    const deadRedis = createWorkerRedis(TEST_REDIS_URL, logger);
-    const healthyRedis = createWorkerRedis(TEST_REDIS_URL, logger);
+    const redis = await redisReady(createFastFailRedis(TEST_REDIS, logger, 'stall-producer'));
+    const deadRedis = createWorkerRedis(TEST_REDIS, logger);
+    const healthyRedis = createWorkerRedis(TEST_REDIS, logger);
     const producer = createProducer(stripeEventsQueue, { connection: redis, keyPrefix: ownPrefix, logger });
     const dead = new Worker(stripeEventsQueue.name, null, {
       connection: deadRedis,
