@@ -78,7 +78,7 @@ describe('stall detection (ADR 012)', () => {
     const producer = createProducer(stripeEventsQueue, { connection: redis, keyPrefix: ownPrefix, logger });
     const dead = new Worker(stripeEventsQueue.name, null, {
       connection: deadRedis,
-      prefix: bullPrefix(ownPrefix),
+      prefix: bullPrefix(ownPrefix, deadRedis.isCluster),
       ...stripeEventsQueue.stall,
     });
     cleanups.push(
