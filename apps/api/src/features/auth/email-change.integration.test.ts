@@ -6,6 +6,7 @@ import type { SmtpCatcher } from '../../../../../test/support/smtp-catcher.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf, tokensOf } from '../../testing/http.js';
 import type { TestApi } from '../../testing/start-test-api.js';
+import { createTestClock } from '../../testing/test-clock.js';
 
 const database = useTestDatabase();
 const STEP_UP_WINDOW_SECONDS = 300;
@@ -14,15 +15,7 @@ const NOTICE_REQUESTED = /change of your e-mail address was requested/i;
 const NOTICE_COMPLETED = /your e-mail address was changed/i;
 
 /** The auth use cases read this clock: the step-up window passes without waiting. */
-const clock = {
-  nowMs: Date.now(),
-  now() {
-    return this.nowMs;
-  },
-  advanceSeconds(seconds: number) {
-    this.nowMs += seconds * 1000;
-  },
-};
+const clock = createTestClock();
 
 function confirmToken(mail: ParsedMail): string {
   const url = /https:\/\/app\.example\.test\/confirm-email-change\?token=\S+/.exec(mail.text ?? '')?.[0];

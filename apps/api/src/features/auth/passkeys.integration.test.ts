@@ -7,6 +7,7 @@ import { testConfig } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf, rawCall, tokensOf } from '../../testing/http.js';
 import { startTestApi, type TestApi } from '../../testing/start-test-api.js';
+import { createTestClock, midTotpStep } from '../../testing/test-clock.js';
 
 const database = useTestDatabase();
 
@@ -18,15 +19,7 @@ const STEP_MS = 30_000;
 const CHALLENGE_TTL_SECONDS = 120;
 
 /** The auth use cases read this clock: tests move time (step-up window, TOTP steps) instead of waiting. */
-const clock = {
-  nowMs: Math.floor(Date.now() / STEP_MS) * STEP_MS + STEP_MS / 2,
-  now() {
-    return this.nowMs;
-  },
-  advanceSeconds(seconds: number) {
-    this.nowMs += seconds * 1000;
-  },
-};
+const clock = createTestClock(midTotpStep(STEP_MS));
 
 async function failure(call: Promise<unknown>) {
   const error = await failureOf(call);

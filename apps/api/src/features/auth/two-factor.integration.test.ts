@@ -5,6 +5,7 @@ import { testConfig } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf, tokensOf } from '../../testing/http.js';
 import { startTestApi, type TestApi } from '../../testing/start-test-api.js';
+import { createTestClock, midTotpStep } from '../../testing/test-clock.js';
 
 const database = useTestDatabase();
 
@@ -13,16 +14,7 @@ const CHALLENGE_TTL_SECONDS = 120;
 const STEP_UP_WINDOW_SECONDS = 300;
 
 /** The auth use cases read this clock: tests move time instead of waiting. */
-const clock = {
-  // Mid-step, so no code sits on a step boundary.
-  nowMs: Math.floor(Date.now() / STEP_MS) * STEP_MS + STEP_MS / 2,
-  now() {
-    return this.nowMs;
-  },
-  advanceSeconds(seconds: number) {
-    this.nowMs += seconds * 1000;
-  },
-};
+const clock = createTestClock(midTotpStep(STEP_MS));
 
 /** The code an authenticator shows `steps` periods away from the clock's now. */
 const codeAt = (secret: string, steps = 0) =>
