@@ -1,11 +1,13 @@
 import type { Config } from '@groundwork/config';
 import type { BackgroundChecks, DependencyCheck, Logger } from '@groundwork/core';
 import { AppError, metricsAccess } from '@groundwork/core';
+import type { RequestListener } from 'node:http';
+
 import type { AnyRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { createOpenApiExpressMiddleware, type OpenApiRouter } from 'trpc-to-openapi';
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express from 'express';
 import helmet from 'helmet';
 
 import { apiDocsRoutes } from './http/api-docs.route.js';
@@ -14,7 +16,15 @@ import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
 import { queueDashboardRoutes } from './http/queue-dashboard.route.js';
 import { requireJsonBody } from './http/require-json.js';
-import { stripeWebhookRoutes } from './http/stripe-webhook.route.js';
+import {
+  type DirectRoute,
+  procedurePathOf,
+  serveDirectRoutesFirst,
+  type Step,
+  underPrefix,
+} from './http/direct-routes.js';
+import { stripeWebhookRoute } from './http/stripe-webhook.route.js';
+import { createTrpcHandler } from './http/trpc-handler.js';
 import type { Services } from './services.js';
 import { type Context, createContextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/router.js';
@@ -30,6 +40,11 @@ export type AppDependencies = {
   isDraining: () => boolean;
   /** Defaults to the product's router; tests mount their own to exercise the middleware chain. */
   router?: AnyRouter;
+  /**
+   * Tests only: mount `/trpc` in Express with tRPC's stock adapter, as before ADR 038, so a test
+   * can check that both answer every request alike.
+   */
+  stockTrpcAdapter?: boolean;
 };
 
 /**
@@ -46,8 +61,11 @@ function responseHeaders(ctx: Context | undefined, errors: TRPCError[]) {
   return { headers };
 }
 
-/** Builds the Express app. It does not listen: `main.ts` (or a test) does. */
-export function createApp(deps: AppDependencies): Express {
+/**
+ * Builds the request listener: `/trpc` served first, everything else by the Express app.
+ * It does not listen: `main.ts` (or a test) does.
+ */
+export function createApp(deps: AppDependencies): RequestListener {
   const { config, logger } = deps;
   const app = express();
   app.set('trust proxy', config.http.trustProxy);
@@ -77,30 +95,25 @@ export function createApp(deps: AppDependencies): Express {
     },
   };
 
-  app.use(requestContext(logger));
-  app.use((_req, res, next) => {
+  const drainingCheck: Step = (_req, res, next) => {
     if (deps.isDraining()) res.setHeader('connection', 'close');
     next();
-  });
-  app.use(helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } }));
-  // The hot path first: a tRPC call passes no other route's matching (dashboard, webhook, health),
-  // and only the middleware it needs (ADR 018). Every other route keeps the order below.
-  app.use(
-    '/trpc',
-    corsPolicy,
-    requireJsonBody,
-    createExpressMiddleware({
-      router,
-      ...handlerOptions,
-      maxBatchSize: config.http.maxBatchSize,
-      allowMethodOverride: false,
-    }),
-  );
+  };
+  const securityHeaders = helmet({ strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true } });
+  const firstSteps: Step[] = [requestContext(logger), drainingCheck, securityHeaders];
+  for (const step of firstSteps) app.use(step);
+  const trpcOptions = { router, ...handlerOptions, maxBatchSize: config.http.maxBatchSize };
+  if (deps.stockTrpcAdapter) {
+    app.use(
+      '/trpc',
+      corsPolicy,
+      requireJsonBody,
+      createExpressMiddleware({ ...trpcOptions, allowMethodOverride: false }),
+    );
+  }
   // After helmet: the dashboard's UI runs under the same CSP (its scripts are same-origin files; its
   // config is a JSON data block, which script-src does not govern; inline styles are allowed by helmet's default).
   app.use(queueDashboardRoutes({ queues: deps.services.queues, credentials: config.admin.credentials }));
-  // Before any JSON parsing: the signature covers the exact raw bytes.
-  app.use(stripeWebhookRoutes(deps.services.stripeWebhookInbox));
   app.use(
     healthRoutes({
       checks: deps.readinessChecks,
@@ -151,5 +164,21 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler);
-  return app;
+
+  // The hot paths pass no Express routing, only the steps they need (ADRs 018, 038). The webhook
+  // route parses no JSON before its raw body: the signature covers the exact bytes.
+  const handleTrpc = createTrpcHandler(trpcOptions);
+  const trpcRoute: DirectRoute = {
+    matches: (req) => underPrefix(req.url ?? '', '/trpc'),
+    steps: [...firstSteps, corsPolicy, requireJsonBody],
+    handler: (req, res) => handleTrpc(req, res, procedurePathOf(req.url, '/trpc')),
+  };
+  return serveDirectRoutesFirst({
+    app,
+    routes: [
+      ...(deps.stockTrpcAdapter ? [] : [trpcRoute]),
+      stripeWebhookRoute(deps.services.stripeWebhookInbox, firstSteps),
+    ],
+    onError: errorHandler,
+  });
 }

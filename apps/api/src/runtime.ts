@@ -19,6 +19,8 @@ export function createApiRuntime(options: {
   logger: Logger;
   version: string;
   router?: AnyRouter;
+  /** Tests only: `/trpc` through tRPC's stock Express adapter (see `createApp`). */
+  stockTrpcAdapter?: boolean;
   /** Tests only: the clock the auth use cases read (TOTP steps, challenge and step-up expiry). */
   clock?: Clock;
 }) {
@@ -58,6 +60,7 @@ export function createApiRuntime(options: {
     backgroundChecks,
     isDraining: () => draining,
     ...(options.router ? { router: options.router } : {}),
+    ...(options.stockTrpcAdapter ? { stockTrpcAdapter: true } : {}),
   });
   return {
     app,

@@ -1,7 +1,5 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-import type { Express } from 'express';
 
 export type RunningServer = {
   port: number;
@@ -15,7 +13,7 @@ export type RunningServer = {
 
 /** Starts listening; resolves once bound (port 0 picks a free port, as tests do). */
 export async function listen(
-  app: Express,
+  app: RequestListener,
   options: { host: string; port: number; keepAliveTimeoutMs: number },
 ): Promise<RunningServer> {
   const inFlight = new Set<ServerResponse>();

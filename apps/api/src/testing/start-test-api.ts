@@ -14,7 +14,7 @@ import { listen } from '../server.js';
  */
 export async function startTestApi(
   config: Config,
-  options: { router?: AnyRouter; waitForRedis?: boolean; clock?: Clock } = {},
+  options: { router?: AnyRouter; waitForRedis?: boolean; clock?: Clock; stockTrpcAdapter?: boolean } = {},
 ) {
   const logs = createLogCapture();
   const logger = createLogger({ service: 'api', level: 'debug' }, logs.stream);
@@ -24,6 +24,7 @@ export async function startTestApi(
     version: '0.0.0-test',
     ...(options.router ? { router: options.router } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.stockTrpcAdapter ? { stockTrpcAdapter: true } : {}),
   });
   // Tests that point Redis at a dead port must not wait here.
   if (options.waitForRedis ?? true) {
