@@ -1,16 +1,10 @@
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
-import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
-  TEST_WEBHOOK_SECRET,
-  type TestWorker,
-} from '../support/billing-stack.js';
+import { billingTestConfig, startStripeEmulator, startTestWorker, type TestWorker } from '../support/billing-stack.js';
 import { startPrivateRedisCluster } from '../support/private-redis-cluster.js';
 import { useTestDatabase } from '../support/use-test-database.js';
+import { deliverStripeWebhook } from '../support/stripe-webhook-delivery.js';
 
 /**
  * The webhook's batched enqueue (ADR 032) on a three-master Redis Cluster: one
@@ -18,7 +12,6 @@ import { useTestDatabase } from '../support/use-test-database.js';
  * keys share a slot (the queue prefix's hash tag, ADR 027).
  */
 const database = useTestDatabase();
-const signer = new Stripe('sk_test_signer');
 
 function signedEvent(index: number) {
   const id = `evt_cluster_batch_${Date.now()}_${index}`;
@@ -65,18 +58,7 @@ describe('webhook deliveries batched on a Redis Cluster', () => {
     });
 
     // Act
-    const responses = await Promise.all(
-      events.map(({ payload }) =>
-        fetch(`${api.url}/webhooks/stripe`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET }),
-          },
-          body: payload,
-        }),
-      ),
-    );
+    const responses = await Promise.all(events.map(({ payload }) => deliverStripeWebhook(api.url, payload)));
     const bodies = await Promise.all(responses.map((response) => response.json()));
     await worker.eventsSettled(events.map((event) => event.id));
 

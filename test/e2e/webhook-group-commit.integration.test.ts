@@ -1,21 +1,15 @@
 import { createServer } from 'node:net';
 
 import { Queue } from 'bullmq';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
-import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
-  TEST_WEBHOOK_SECRET,
-} from '../support/billing-stack.js';
+import { billingTestConfig, startStripeEmulator, startTestWorker } from '../support/billing-stack.js';
 import { TEST_REDIS_URL } from '../support/test-env.js';
 import { useTestDatabase } from '../support/use-test-database.js';
+import { deliverStripeWebhook } from '../support/stripe-webhook-delivery.js';
 
 const database = useTestDatabase();
-const signer = new Stripe('sk_test_signer');
 /** Long enough that deliveries sent together always meet in one batch on a loaded machine. */
 const BATCHING = { STRIPE_WEBHOOK_BATCH_WINDOW_MS: '500', STRIPE_WEBHOOK_BATCH_MAX: '3' };
 
@@ -35,16 +29,7 @@ function eventPayload(extra: Record<string, unknown> = {}) {
   return { id, payload };
 }
 
-function deliver(api: TestApi, payload: string) {
-  return fetch(`${api.url}/webhooks/stripe`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET }),
-    },
-    body: payload,
-  });
-}
+const deliver = (api: TestApi, payload: string) => deliverStripeWebhook(api.url, payload);
 
 /** The ids each `insert into stripe_events` statement of this API carried, in order. */
 function recordInserts(api: TestApi): string[][] {
