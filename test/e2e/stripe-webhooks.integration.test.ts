@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
 import { billingTestConfig, startStripeEmulator, startTestWorker } from '../support/billing-stack.js';
-import { TEST_REDIS_URL } from '../support/test-env.js';
+import { deadRedisUrl } from '../support/dead-redis.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 import { deliverStripeWebhook, stripeSignature } from '../support/stripe-webhook-delivery.js';
 
@@ -19,14 +18,6 @@ function fixture(name: string): string {
 
 const deliver = (api: TestApi, payload: string, signature?: string) =>
   deliverStripeWebhook(api.url, payload, signature === undefined ? {} : { signature });
-
-async function deadRedisUrl() {
-  const server = createServer((socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = new URL(TEST_REDIS_URL);
-  url.port = String((server.address() as { port: number }).port);
-  return { url: url.toString(), close: () => server.close() };
-}
 
 describe('POST /webhooks/stripe', () => {
   let emulator: Awaited<ReturnType<typeof startStripeEmulator>>;

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import Stripe from 'stripe';
 
 import { TEST_WEBHOOK_SECRET } from './billing-stack.js';
@@ -39,4 +41,34 @@ export function deliverStripeWebhook(
     },
     body: payload,
   });
+}
+
+/**
+ * A test-mode `customer.subscription.updated` event with an id and a
+ * subscription of its own, as the webhook tests deliver many of.
+ *
+ * @param options.customer the customer the subscription belongs to
+ * @param options.subscription fields to set on the subscription (a value the database refuses)
+ */
+export function subscriptionUpdatedEvent(options: { customer: string; subscription?: Record<string, unknown> }) {
+  // Unique across test files and processes, which may share a database or Redis.
+  const unique = randomUUID().replaceAll('-', '');
+  const id = `evt_test_${unique}`;
+  const payload = JSON.stringify({
+    id,
+    object: 'event',
+    type: 'customer.subscription.updated',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: {
+      object: {
+        id: `sub_test_${unique}`,
+        object: 'subscription',
+        customer: options.customer,
+        ...options.subscription,
+      },
+    },
+  });
+  return { id, payload };
 }
