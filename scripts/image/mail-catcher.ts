@@ -2,8 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { createMailbox, startSmtpReceiver } from '../lib/mail-receiver/index.js';
 
 /** One message as the SMTP server received it: the envelope's recipients and the decoded text. */
 export type DeliveredMail = { to: string[]; subject: string; text: string };
@@ -20,44 +19,15 @@ export type DeliveredMail = { to: string[]; subject: string; text: string };
  */
 export async function startMailCatcher(options: { smtpHost: string; waitMs?: number }) {
   const waitMs = options.waitMs ?? 30_000;
-  const delivered: DeliveredMail[] = [];
-  // Re-checked after each delivered message.
-  const onDelivered = new Set<() => void>();
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const to = session.envelope.rcptTo.map((recipient) => recipient.address.toLowerCase());
-      simpleParser(stream).then(
-        (mail) => {
-          delivered.push({ to, subject: mail.subject ?? '', text: mail.text ?? '' });
-          callback();
-          onDelivered.forEach((check) => check());
-        },
-        (error: unknown) => callback(error as Error),
-      );
-    },
+  const mailbox = createMailbox<DeliveredMail>();
+  const smtp = await startSmtpReceiver({
+    host: options.smtpHost,
+    onMail: ({ mail, envelopeTo }) =>
+      mailbox.add({ to: envelopeTo, subject: mail.subject ?? '', text: mail.text ?? '' }),
   });
-  smtp.listen(0, options.smtpHost);
-  await once(smtp.server, 'listening');
 
-  function firstTo(address: string): Promise<DeliveredMail | null> {
-    return new Promise((resolve) => {
-      const settle = (mail: DeliveredMail | null) => {
-        clearTimeout(timer);
-        onDelivered.delete(check);
-        resolve(mail);
-      };
-      const check = () => {
-        const mail = delivered.find((candidate) => candidate.to.includes(address));
-        if (mail) settle(mail);
-      };
-      const timer = setTimeout(() => settle(null), waitMs);
-      onDelivered.add(check);
-      check();
-    });
-  }
+  const firstTo = (address: string) =>
+    mailbox.waitFor(() => mailbox.mails.find((candidate) => candidate.to.includes(address)), waitMs);
 
   const inbox = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://inbox');
@@ -77,14 +47,14 @@ export async function startMailCatcher(options: { smtpHost: string; waitMs?: num
 
   return {
     /** The port of the SMTP server. */
-    smtpPort: (smtp.server.address() as AddressInfo).port,
+    smtpPort: smtp.port,
     /** The base URL of the inbox (`MAIL_INBOX_URL` for the demo). */
     inboxUrl: `http://127.0.0.1:${(inbox.address() as AddressInfo).port}`,
-    delivered,
+    delivered: mailbox.mails,
     async close() {
       inbox.closeAllConnections();
       await new Promise<void>((resolve) => inbox.close(() => resolve()));
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp.close();
     },
   };
 }

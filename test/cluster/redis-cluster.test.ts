@@ -1,22 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createRedisQuotaExchange } from '../../apps/api/src/features/billing/redis-quota-exchange.js';
 import { apiClient, buildSignup, failureOf, tokensOf } from '../../apps/api/src/testing/http.js';
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
-import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
-  TEST_WEBHOOK_SECRET,
-  type TestWorker,
-} from '../support/billing-stack.js';
+import { billingTestConfig, startStripeEmulator, startTestWorker, type TestWorker } from '../support/billing-stack.js';
 import { startPrivateRedisCluster } from '../support/private-redis-cluster.js';
 import { type ReadyAnswer, readyUntil } from '../support/ready-probe.js';
 import { useTestDatabase } from '../support/use-test-database.js';
+import { deliverStripeWebhook } from '../support/stripe-webhook-delivery.js';
 
 /**
  * The product on a three-master Redis Cluster (REDIS_MODE=cluster, ADR 027):
@@ -24,7 +18,6 @@ import { useTestDatabase } from '../support/use-test-database.js';
  * the same script CI uses. One file, in order: the last test kills a master.
  */
 const database = useTestDatabase();
-const signer = new Stripe('sk_test_signer');
 const FIXTURE = fileURLToPath(
   new URL('../fixtures/stripe-events/stripe-ruby-mock__customer.subscription.updated__1.json', import.meta.url),
 );
@@ -66,14 +59,7 @@ describe('on a Redis Cluster', () => {
     const payload = readFileSync(FIXTURE, 'utf8');
     const { id } = JSON.parse(payload) as { id: string };
 
-    const response = await fetch(`${first.url}/webhooks/stripe`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET }),
-      },
-      body: payload,
-    });
+    const response = await deliverStripeWebhook(first.url, payload);
     await worker.eventsSettled([id]);
 
     expect(response.status).toBe(200);

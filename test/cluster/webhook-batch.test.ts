@@ -1,16 +1,10 @@
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
-import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
-  TEST_WEBHOOK_SECRET,
-  type TestWorker,
-} from '../support/billing-stack.js';
+import { billingTestConfig, startStripeEmulator, startTestWorker, type TestWorker } from '../support/billing-stack.js';
 import { startPrivateRedisCluster } from '../support/private-redis-cluster.js';
 import { useTestDatabase } from '../support/use-test-database.js';
+import { deliverStripeWebhook, subscriptionUpdatedEvent } from '../support/stripe-webhook-delivery.js';
 
 /**
  * The webhook's batched enqueue (ADR 032) on a three-master Redis Cluster: one
@@ -18,21 +12,6 @@ import { useTestDatabase } from '../support/use-test-database.js';
  * keys share a slot (the queue prefix's hash tag, ADR 027).
  */
 const database = useTestDatabase();
-const signer = new Stripe('sk_test_signer');
-
-function signedEvent(index: number) {
-  const id = `evt_cluster_batch_${Date.now()}_${index}`;
-  const payload = JSON.stringify({
-    id,
-    object: 'event',
-    type: 'customer.subscription.updated',
-    api_version: '2026-10-28.endive',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: { object: { id: `sub_cluster_${index}`, object: 'subscription', customer: 'cus_cluster_batch' } },
-  });
-  return { id, payload };
-}
 
 describe('webhook deliveries batched on a Redis Cluster', () => {
   let cluster: Awaited<ReturnType<typeof startPrivateRedisCluster>>;
@@ -58,25 +37,14 @@ describe('webhook deliveries batched on a Redis Cluster', () => {
 
   test('when several webhooks arrive at once, then they are stored and queued together and each is processed', async () => {
     // Arrange
-    const events = Array.from({ length: 5 }, (_, index) => signedEvent(index));
+    const events = Array.from({ length: 5 }, () => subscriptionUpdatedEvent({ customer: 'cus_cluster_batch' }));
     const inserts: unknown[][] = [];
     api.db.on('query', (query: { sql: string; bindings?: unknown[] }) => {
       if (query.sql.includes('insert into stripe_events')) inserts.push(query.bindings?.[0] as unknown[]);
     });
 
     // Act
-    const responses = await Promise.all(
-      events.map(({ payload }) =>
-        fetch(`${api.url}/webhooks/stripe`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET }),
-          },
-          body: payload,
-        }),
-      ),
-    );
+    const responses = await Promise.all(events.map(({ payload }) => deliverStripeWebhook(api.url, payload)));
     const bodies = await Promise.all(responses.map((response) => response.json()));
     await worker.eventsSettled(events.map((event) => event.id));
 

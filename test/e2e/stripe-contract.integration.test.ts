@@ -3,21 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import type { Subscription } from '@groundwork/stripe-emulator';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
-import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
-  TEST_WEBHOOK_SECRET,
-  type TestWorker,
-} from '../support/billing-stack.js';
+import { billingTestConfig, startStripeEmulator, startTestWorker, type TestWorker } from '../support/billing-stack.js';
 import { useTestDatabase } from '../support/use-test-database.js';
+import { deliverStripeWebhook } from '../support/stripe-webhook-delivery.js';
 
 const database = useTestDatabase();
-const signer = new Stripe('sk_test_signer');
 const FIXTURES = fileURLToPath(new URL('../fixtures/stripe-events', import.meta.url));
 
 type FixtureEvent = {
@@ -72,15 +65,7 @@ describe('real Stripe events through the webhook route and the reconciler', () =
     await emulator.close();
   });
 
-  async function deliver(event: FixtureEvent) {
-    const payload = JSON.stringify(event);
-    const signature = signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET });
-    return fetch(`${api.url}/webhooks/stripe`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-      body: payload,
-    });
-  }
+  const deliver = (event: FixtureEvent) => deliverStripeWebhook(api.url, JSON.stringify(event));
 
   test('when every fixture is delivered newest first, then test-mode events settle, live ones are refused, and local subscriptions equal Stripe', async () => {
     const ordered = [...fixtures].sort((a, b) => b.event.created - a.event.created); // out of order on purpose

@@ -1,47 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
-import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
-  TEST_WEBHOOK_SECRET,
-} from '../support/billing-stack.js';
-import { TEST_REDIS_URL } from '../support/test-env.js';
+import { billingTestConfig, startStripeEmulator, startTestWorker } from '../support/billing-stack.js';
+import { deadRedisUrl } from '../support/dead-redis.js';
 import { useTestDatabase } from '../support/use-test-database.js';
+import { deliverStripeWebhook, stripeSignature } from '../support/stripe-webhook-delivery.js';
 
 const database = useTestDatabase();
-const signer = new Stripe('sk_test_signer');
 const FIXTURES = fileURLToPath(new URL('../fixtures/stripe-events', import.meta.url));
 
 function fixture(name: string): string {
   return readFileSync(`${FIXTURES}/${name}`, 'utf8');
 }
 
-function deliver(api: TestApi, payload: string, signature?: string) {
-  return fetch(`${api.url}/webhooks/stripe`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'stripe-signature':
-        signature ?? signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET }),
-    },
-    body: payload,
-  });
-}
-
-async function deadRedisUrl() {
-  const server = createServer((socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = new URL(TEST_REDIS_URL);
-  url.port = String((server.address() as { port: number }).port);
-  return { url: url.toString(), close: () => server.close() };
-}
+const deliver = (api: TestApi, payload: string, signature?: string) =>
+  deliverStripeWebhook(api.url, payload, signature === undefined ? {} : { signature });
 
 describe('POST /webhooks/stripe', () => {
   let emulator: Awaited<ReturnType<typeof startStripeEmulator>>;
@@ -61,13 +37,9 @@ describe('POST /webhooks/stripe', () => {
   test('when the signature is wrong, stale, or the body changed after signing, then 400 with a generic body and nothing stored', async () => {
     const payload = fixture('stripe-ruby-mock__customer.subscription.updated__1.json');
     const id = (JSON.parse(payload) as { id: string }).id;
-    const stale = signer.webhooks.generateTestHeaderString({
-      payload,
-      secret: TEST_WEBHOOK_SECRET,
-      timestamp: Math.floor(Date.now() / 1000) - 600,
-    });
-    const otherSecret = signer.webhooks.generateTestHeaderString({ payload, secret: 'whsec_someone_else' });
-    const signedOriginal = signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET });
+    const stale = stripeSignature(payload, { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const otherSecret = stripeSignature(payload, { secret: 'whsec_someone_else' });
+    const signedOriginal = stripeSignature(payload);
 
     const responses = await Promise.all([
       deliver(api, payload, otherSecret),

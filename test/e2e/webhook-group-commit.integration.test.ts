@@ -1,50 +1,20 @@
-import { createServer } from 'node:net';
-
 import { Queue } from 'bullmq';
-import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startTestApi, type TestApi } from '../../apps/api/src/testing/start-test-api.js';
-import {
-  billingTestConfig,
-  startStripeEmulator,
-  startTestWorker,
-  TEST_WEBHOOK_SECRET,
-} from '../support/billing-stack.js';
-import { TEST_REDIS_URL } from '../support/test-env.js';
+import { billingTestConfig, startStripeEmulator, startTestWorker } from '../support/billing-stack.js';
+import { deadRedisUrl } from '../support/dead-redis.js';
 import { useTestDatabase } from '../support/use-test-database.js';
+import { deliverStripeWebhook, subscriptionUpdatedEvent } from '../support/stripe-webhook-delivery.js';
 
 const database = useTestDatabase();
-const signer = new Stripe('sk_test_signer');
 /** Long enough that deliveries sent together always meet in one batch on a loaded machine. */
 const BATCHING = { STRIPE_WEBHOOK_BATCH_WINDOW_MS: '500', STRIPE_WEBHOOK_BATCH_MAX: '3' };
 
-let sequence = 0;
-function eventPayload(extra: Record<string, unknown> = {}) {
-  sequence += 1;
-  const id = `evt_group_${Date.now()}_${sequence}`;
-  const payload = JSON.stringify({
-    id,
-    object: 'event',
-    type: 'customer.subscription.updated',
-    api_version: '2026-10-28.endive',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: { object: { id: `sub_group_${sequence}`, object: 'subscription', customer: 'cus_group', ...extra } },
-  });
-  return { id, payload };
-}
+const eventPayload = (subscription: Record<string, unknown> = {}) =>
+  subscriptionUpdatedEvent({ customer: 'cus_group', subscription });
 
-function deliver(api: TestApi, payload: string) {
-  return fetch(`${api.url}/webhooks/stripe`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET }),
-    },
-    body: payload,
-  });
-}
+const deliver = (api: TestApi, payload: string) => deliverStripeWebhook(api.url, payload);
 
 /** The ids each `insert into stripe_events` statement of this API carried, in order. */
 function recordInserts(api: TestApi): string[][] {
@@ -53,14 +23,6 @@ function recordInserts(api: TestApi): string[][] {
     if (query.sql.includes('insert into stripe_events')) inserts.push(query.bindings?.[0] as string[]);
   });
   return inserts;
-}
-
-async function deadRedisUrl() {
-  const server = createServer((socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = new URL(TEST_REDIS_URL);
-  url.port = String((server.address() as { port: number }).port);
-  return { url: url.toString(), close: () => server.close() };
 }
 
 describe('POST /webhooks/stripe, deliveries grouped into one insert and one enqueue', () => {

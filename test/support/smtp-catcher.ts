@@ -1,8 +1,6 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { ParsedMail } from 'mailparser';
 
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { createMailbox, startSmtpReceiver } from '../../scripts/lib/mail-receiver/index.js';
 
 /** What the catcher answers to the next RCPT TO commands, in order; then it accepts. */
 export type ScriptedReply = { code: number; message: string };
@@ -14,64 +12,40 @@ export type ScriptedReply = { code: number; message: string };
  * @param options.port a fixed port (to bring a "down" server back where clients expect it); any free one by default
  */
 export async function startSmtpCatcher(options: { port?: number } = {}) {
-  const received: ParsedMail[] = [];
+  const mailbox = createMailbox<ParsedMail>();
   const scripted: ScriptedReply[] = [];
-  // Re-checked after each delivered message: awaited instead of polling.
-  const onReceived = new Set<() => void>();
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
+  const receiver = await startSmtpReceiver({
+    port: options.port ?? 0,
     onRcptTo(_address, _session, callback) {
       const reply = scripted.shift();
       if (!reply) return callback();
       callback(Object.assign(new Error(reply.message), { responseCode: reply.code }));
     },
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-          onReceived.forEach((check) => check());
-        })
-        .catch(callback);
-    },
+    onMail: ({ mail }) => mailbox.add(mail),
   });
-  server.listen(options.port ?? 0, '127.0.0.1');
-  await once(server.server, 'listening');
-  const { port } = server.server.address() as AddressInfo;
   return {
-    port,
-    url: `smtp://127.0.0.1:${port}`,
-    received,
+    port: receiver.port,
+    url: receiver.url,
+    received: mailbox.mails,
     /**
      * Resolves with the first message to `address` received at or after index `from`
      * (`received.length` before the action that sends it) whose subject matches, already there or still to come.
      */
     mailTo(address: string, from = 0, subject = /./): Promise<ParsedMail> {
-      const find = () =>
-        received
+      return mailbox.waitFor(() =>
+        mailbox.mails
           .slice(from)
           .find(
             (mail) =>
               JSON.stringify(mail.to).toLowerCase().includes(address.toLowerCase()) && subject.test(mail.subject ?? ''),
-          );
-      return new Promise((resolve) => {
-        const check = () => {
-          const mail = find();
-          if (!mail) return;
-          onReceived.delete(check);
-          resolve(mail);
-        };
-        onReceived.add(check);
-        check();
-      });
+          ),
+      );
     },
     /** The next RCPT TO gets this reply (a 4xx is transient, a 5xx permanent). */
     replyNext(reply: ScriptedReply) {
       scripted.push(reply);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: receiver.close,
   };
 }
 

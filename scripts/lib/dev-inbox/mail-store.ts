@@ -1,5 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 
+import { createMailbox } from '../mail-receiver/index.js';
+
 /** One received message as the inbox shows it. */
 export type StoredMail = {
   id: string;
@@ -37,10 +39,10 @@ const addresses = (field: ParsedMail['to']) =>
 
 /**
  * The inbox's messages, newest first, in memory only and at most `limit` of
- * them: a long dev session that sends thousands of mails keeps a bounded heap.
+ * them (see the mailbox).
  */
 export function createMailStore(options: { limit: number }) {
-  const messages: StoredMail[] = [];
+  const mailbox = createMailbox<StoredMail>(options);
   let sequence = 0;
   return {
     add(mail: ParsedMail): StoredMail {
@@ -57,12 +59,11 @@ export function createMailStore(options: { limit: number }) {
         html,
         links: linksOf(text, html),
       };
-      messages.unshift(stored);
-      messages.splice(options.limit);
+      mailbox.add(stored);
       return stored;
     },
-    list: (): readonly StoredMail[] => messages,
-    find: (id: string): StoredMail | undefined => messages.find((message) => message.id === id),
+    list: (): readonly StoredMail[] => mailbox.mails.toReversed(),
+    find: (id: string): StoredMail | undefined => mailbox.mails.find((message) => message.id === id),
   };
 }
 
