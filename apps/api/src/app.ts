@@ -41,7 +41,7 @@ export type AppDependencies = {
   /** Defaults to the product's router; tests mount their own to exercise the middleware chain. */
   router?: AnyRouter;
   /**
-   * Tests only: mount `/trpc` in Express with tRPC's stock adapter, as before ADR 038, so a test
+   * Tests only: mount `/trpc` in Express with tRPC's stock adapter, as before ADR 040, so a test
    * can check that both answer every request alike.
    */
   stockTrpcAdapter?: boolean;
@@ -165,7 +165,7 @@ export function createApp(deps: AppDependencies): RequestListener {
   app.use(notFoundHandler);
   app.use(errorHandler);
 
-  // The hot paths pass no Express routing, only the steps they need (ADRs 018, 038). The webhook
+  // The hot paths pass no Express routing, only the steps they need (ADRs 018, 040). The webhook
   // route parses no JSON before its raw body: the signature covers the exact bytes.
   const handleTrpc = createTrpcHandler(trpcOptions);
   const trpcRoute: DirectRoute = {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 
 import { atPath, procedurePathOf, underPrefix } from './direct-routes.js';
 
-describe('direct route matching mirrors Express (ADR 038)', () => {
+describe('direct route matching mirrors Express (ADR 040)', () => {
   test.each([
     ['/trpc', true],
     ['/trpc/', true],

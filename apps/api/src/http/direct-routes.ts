@@ -43,7 +43,7 @@ export function atPath(url: string, path: string): boolean {
 
 /**
  * Serves the hot routes straight from `node:http` and hands every other request to the Express app
- * (ADR 038). Express's router walk (its layers, path matching, `query` parsing) cost the hot path
+ * (ADR 040). Express's router walk (its layers, path matching, `query` parsing) cost the hot path
  * more than the routes it skipped. A direct route runs the same middleware functions in the same
  * order as Express would, and its request and response get Express's prototypes (as `app.handle`
  * gives them), so `req.ip` honours `trust proxy` and `req.is`, `res.json` behave as on every

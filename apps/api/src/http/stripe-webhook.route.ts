@@ -11,7 +11,7 @@ const WEBHOOK_PATH = '/webhooks/stripe';
  * `POST /webhooks/stripe`: the raw body (signatures are computed over the
  * exact bytes) goes to the inbox. Failures get a generic body; a storage
  * failure becomes a 5xx through the error handler, so Stripe retries.
- * Served before Express (ADR 038); any other method falls through to its 404.
+ * Served before Express (ADR 040); any other method falls through to its 404.
  */
 export function stripeWebhookRoute(inbox: WebhookInbox | null, firstSteps: DirectRoute['steps']): DirectRoute {
   return {

@@ -1,5 +1,5 @@
 /**
- * ADR 038 serves `/trpc` from node:http with tRPC's `resolveResponse` instead of tRPC's stock
+ * ADR 040 serves `/trpc` from node:http with tRPC's `resolveResponse` instead of tRPC's stock
  * Express adapter. Both are started here on the same database and Redis, and every request of a
  * corpus (successes, batches, streams, each kind of refusal, odd URLs, oversized and malformed
  * bodies, preflight) must get the same status, headers and body from both. Only what differs by
@@ -43,7 +43,7 @@ const json = (body: string, headers: Record<string, string> = {}): RequestInit =
   body,
 });
 
-describe('the direct /trpc endpoint answers as the stock Express adapter (ADR 038)', () => {
+describe('the direct /trpc endpoint answers as the stock Express adapter (ADR 040)', () => {
   let direct: TestApi;
   let stock: TestApi;
   let token = '';

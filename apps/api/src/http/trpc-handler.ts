@@ -9,7 +9,7 @@ import { type HTTPErrorHandler, resolveResponse, type ResponseMetaFn, type TRPCR
  * The part of a Fetch `Request` that tRPC's `resolveResponse` reads (method, URL, headers, body,
  * signal), read straight from the Node request. The stock adapters copy every header into a
  * `Headers`, build a `Request` and a body stream for each call; that was a tenth of the hot
- * path's CPU (ADR 038). tRPC documents `resolveResponse` as the function to build adapters on.
+ * path's CPU (ADR 040). tRPC documents `resolveResponse` as the function to build adapters on.
  */
 class NodeRequestView {
   readonly url: string;
