@@ -4,6 +4,7 @@ import type { EmailOutbox } from '@groundwork/email';
 import type { Cluster, Redis } from 'ioredis';
 
 import { createEmailChange } from './account-links/email-change.js';
+import { createEmailDeliveryRequirement } from './account-links/email-delivery-requirement.js';
 import { createEmailVerification } from './account-links/email-verification.js';
 import type { AccountLinkSettings } from './account-links/link-settings.js';
 import { type CompletePasswordResetInput, createPasswordReset } from './account-links/password-reset.js';
@@ -78,7 +79,8 @@ export type AuthOptions = {
   clock?: Clock;
   /**
    * Account e-mail: the outbox messages are recorded in, where links point (`config.links`), and
-   * whether anything is delivered (false with EMAIL_DELIVERY=disabled: the verified-address policy is then off, ADR 029).
+   * whether anything is delivered (false with EMAIL_DELIVERY=disabled: the verified-address policy is then off, ADR 029,
+   * and requests that only send an e-mail are refused, ADR 038).
    */
   email: { outbox: EmailOutbox; links: AccountLinkSettings; deliveryEnabled: boolean };
   logger: Logger;
@@ -274,9 +276,17 @@ export function createAuth(options: AuthOptions) {
      * Not enforced while e-mail delivery is off (ADR 029).
      */
     requireVerifiedEmail: createVerifiedEmailPolicy({ repositories, enforced: options.email.deliveryEnabled }),
-    /** @throws AppError CONFLICT when already verified (the caller rate-limits it) */
+    /**
+     * Procedures that exist only to send an e-mail call this first, before limits, step-up or writes:
+     * throws PRECONDITION_FAILED with `{ reason: 'EMAIL_DELIVERY_DISABLED' }` while delivery is off (ADR 038).
+     */
+    requireEmailDelivery: createEmailDeliveryRequirement(options.email.deliveryEnabled),
+    /** @throws AppError CONFLICT when already verified (the caller checks requireEmailDelivery and rate-limits it) */
     resendVerification: (session: Session, meta: RequestMeta) => emailVerification.resend(session, meta),
-    /** Mails a link to the new address and a notice to the current one; the caller checks step-up and limits. */
+    /**
+     * Mails a link to the new address and a notice to the current one; the caller checks
+     * requireEmailDelivery, step-up and limits.
+     */
     requestEmailChange: (session: Session, newEmail: string, meta: RequestMeta) =>
       emailChange.request(session, newEmail, meta),
     /** Moves the account to the address its link was sent to. @throws AppError INVALID, CONFLICT */

@@ -33,6 +33,7 @@ export {
 } from './ports.js';
 export { STEP_UP_REQUIRED } from './step-up/recent-authentications.js';
 export { EMAIL_NOT_VERIFIED } from './account-links/verified-email-policy.js';
+export { EMAIL_DELIVERY_DISABLED } from './account-links/email-delivery-requirement.js';
 export { type ReauthenticateInput } from './step-up/reauthenticate.js';
 export { type CompleteMfaInput } from './two-factor/complete-mfa.js';
 export { type CompleteMfaWithPasskeyInput } from './passkeys/passkey-second-factor.js';

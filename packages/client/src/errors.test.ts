@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import {
   type ApiErrorData,
   errorDetails,
+  isEmailDeliveryDisabled,
   isEmailNotVerified,
   isRateLimited,
   isStepUpRequired,
@@ -158,6 +159,27 @@ describe('isEmailNotVerified', () => {
       false,
       false,
     ]);
+  });
+});
+
+describe('isEmailDeliveryDisabled', () => {
+  test('when a request that only sends an e-mail is refused because delivery is off, then it says so; other refusals do not', () => {
+    const disabled = apiError('E-mail delivery is turned off on this server', {
+      code: 'PRECONDITION_FAILED',
+      httpStatus: 412,
+      details: { reason: 'EMAIL_DELIVERY_DISABLED' },
+    });
+    const unverified = apiError('Verify your e-mail address first', {
+      code: 'FORBIDDEN',
+      httpStatus: 403,
+      details: { reason: 'EMAIL_NOT_VERIFIED' },
+    });
+
+    expect([
+      isEmailDeliveryDisabled(disabled),
+      isEmailDeliveryDisabled(unverified),
+      isEmailDeliveryDisabled(new Error('x')),
+    ]).toEqual([true, false, false]);
   });
 });
 

@@ -199,3 +199,13 @@ export function isEmailNotVerified(error: unknown): error is TRPCClientError<nev
   const data = dataOf(error);
   return data?.code === 'FORBIDDEN' && data.details?.reason === 'EMAIL_NOT_VERIFIED';
 }
+
+/**
+ * E-mail delivery is turned off on this server (EMAIL_DELIVERY=disabled): a request that only
+ * sends an e-mail (verification, address change, password reset) was refused and nothing was
+ * sent or recorded. Stop offering it; the message tells the user to ask the operator.
+ */
+export function isEmailDeliveryDisabled(error: unknown): error is TRPCClientError<never> {
+  const data = dataOf(error);
+  return data?.code === 'PRECONDITION_FAILED' && data.details?.reason === 'EMAIL_DELIVERY_DISABLED';
+}

@@ -20,6 +20,7 @@ export {
   type FlattenedZodError,
   isPaymentRequired,
   isRateLimited,
+  isEmailDeliveryDisabled,
   isEmailNotVerified,
   isStepUpRequired,
   isUnauthorized,

@@ -6,6 +6,8 @@ export type AppErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PAYMENT_REQUIRED'
+  /** The server is not set up for this (e-mail delivery off): not the caller's fault, and retrying will not help. */
+  | 'PRECONDITION_FAILED'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE'
   | 'INTERNAL';

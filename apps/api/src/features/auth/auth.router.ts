@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { okOutput } from '../../http/shared.schema.js';
 import { rateLimit } from '../../trpc/middlewares/rate-limit.js';
+import { requireEmailDelivery } from '../../trpc/middlewares/require-email-delivery.js';
 import { protectedProcedure, publicProcedure, recentAuthProcedure } from '../../trpc/procedures.js';
 import { router } from '../../trpc/t.js';
 import {
@@ -239,9 +240,11 @@ export const authRouter = router({
         path: '/auth/resend-verification',
         tags,
         protect: true,
-        summary: 'E-mail a fresh verification link (earlier links stop working)',
+        summary:
+          'E-mail a fresh verification link (earlier links stop working); PRECONDITION_FAILED while e-mail delivery is off',
       },
     })
+    .use(requireEmailDelivery)
     .use(rateLimit('accountEmail'))
     .input(z.void())
     .output(okOutput)
@@ -257,9 +260,11 @@ export const authRouter = router({
         method: 'POST',
         path: '/auth/request-password-reset',
         tags,
-        summary: 'E-mail a password-reset link if the address has an account; the answer is the same either way',
+        summary:
+          'E-mail a password-reset link if the address has an account; the answer is the same either way (PRECONDITION_FAILED for every address while e-mail delivery is off)',
       },
     })
+    .use(requireEmailDelivery)
     .use(rateLimit('accountEmail'))
     .input(requestPasswordResetInput)
     .output(okOutput)

@@ -1,6 +1,8 @@
 import { okOutput } from '../../http/shared.schema.js';
 import { rateLimit } from '../../trpc/middlewares/rate-limit.js';
-import { publicProcedure, recentAuthProcedure } from '../../trpc/procedures.js';
+import { requireEmailDelivery } from '../../trpc/middlewares/require-email-delivery.js';
+import { requireRecentAuthentication } from '../../trpc/middlewares/require-recent-authentication.js';
+import { protectedProcedure, publicProcedure } from '../../trpc/procedures.js';
 import { confirmEmailChangeInput, confirmEmailChangeOutput, requestEmailChangeInput } from './auth.schema.js';
 
 const tags = ['auth'];
@@ -11,7 +13,7 @@ const tags = ['auth'];
  * and `auth.confirmEmailChange`.
  */
 export const emailChangeProcedures = {
-  requestEmailChange: recentAuthProcedure
+  requestEmailChange: protectedProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -19,9 +21,12 @@ export const emailChangeProcedures = {
         tags,
         protect: true,
         summary:
-          'E-mail a confirmation link to a new address (needs a recent sign-in); the account moves when it is used',
+          'E-mail a confirmation link to a new address (needs a recent sign-in); the account moves when it is used. PRECONDITION_FAILED while e-mail delivery is off',
       },
     })
+    .use(requireEmailDelivery)
+    // recentAuthProcedure's step-up, after the e-mail check: nobody re-enters a password for a mail that cannot leave.
+    .use(requireRecentAuthentication)
     .use(rateLimit('accountEmail'))
     .input(requestEmailChangeInput)
     .output(okOutput)
