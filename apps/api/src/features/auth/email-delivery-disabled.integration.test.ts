@@ -8,6 +8,7 @@ import { testConfig } from '../../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../../test/support/use-test-database.js';
 import { apiClient, buildSignup, failureOf } from '../../testing/http.js';
 import { startTestApi, type TestApi } from '../../testing/start-test-api.js';
+import { signedUp } from '../../testing/teams.js';
 import { createTestClock } from '../../testing/test-clock.js';
 
 const database = useTestDatabase();
@@ -29,12 +30,6 @@ describe('with e-mail delivery off (EMAIL_DELIVERY=disabled), requests that only
   afterAll(async () => {
     await api.close();
   });
-
-  async function signUp() {
-    const input = buildSignup();
-    const { user, tokens } = await apiClient(api.url).auth.signup.mutate(input);
-    return { user, client: apiClient(api.url, { token: tokens.accessToken }) };
-  }
 
   /** Everything a send would leave behind: links, messages, audit lines, password-reset requests, limit counters. */
   async function footprint(userId: string, addresses: string[]) {
@@ -69,7 +64,7 @@ describe('with e-mail delivery off (EMAIL_DELIVERY=disabled), requests that only
   }
 
   test('when a signed-in user asks for a new verification link, then PRECONDITION_FAILED and nothing is recorded or counted', async () => {
-    const { user, client } = await signUp();
+    const { user, client } = await signedUp(api.url);
     const before = await footprint(user.id, [user.email]);
 
     await expectRefusal(client.auth.resendVerification.mutate());
@@ -79,7 +74,7 @@ describe('with e-mail delivery off (EMAIL_DELIVERY=disabled), requests that only
   });
 
   test('when a user asks to move to a new address, then PRECONDITION_FAILED and no link, notice, audit line or counter is left', async () => {
-    const { user, client } = await signUp();
+    const { user, client } = await signedUp(api.url);
     const newEmail = buildSignup().email;
     const before = await footprint(user.id, [user.email, newEmail]);
 
@@ -91,14 +86,14 @@ describe('with e-mail delivery off (EMAIL_DELIVERY=disabled), requests that only
   });
 
   test('when the step-up window has passed, then the address change is refused for e-mail, not for step-up: no password is asked for in vain', async () => {
-    const { client } = await signUp();
+    const { client } = await signedUp(api.url);
     clock.advanceSeconds(STEP_UP_WINDOW_SECONDS + 1);
 
     await expectRefusal(client.auth.requestEmailChange.mutate({ newEmail: buildSignup().email }));
   });
 
   test('when a password reset is requested for a known and an unknown address, then both get the same refusal and nothing is stored or queued', async () => {
-    const { user } = await signUp();
+    const { user } = await signedUp(api.url);
     const unknownEmail = `nobody-${randomUUID()}@example.test`;
     const before = await footprint(user.id, [user.email, unknownEmail]);
 
