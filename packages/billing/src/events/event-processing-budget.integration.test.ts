@@ -24,8 +24,8 @@ const prices: PlanPrices = {
 };
 const urls = { successUrl: 'https://x.test/ok', cancelUrl: 'https://x.test/no', portalReturnUrl: 'https://x.test/b' };
 
-/** The cost of one subscription event's processing, as it stands: every statement its own round trip. */
-const BUDGET = { statements: 15, roundTrips: 15 };
+/** The budget of one subscription event's processing (ADR 041; it was 15 statements in 15 round trips). */
+const BUDGET = { statements: 3, roundTrips: 3 };
 
 const TRANSACTION_CONTROL = /^(begin|commit|rollback)\b/i;
 
@@ -63,14 +63,39 @@ function countStatements(db: Knex) {
   };
 }
 
+/** A Stripe client whose subscription reads take their answer, say so, then hold it until released. */
+function heldStripe(stripe: Stripe) {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let readDone: () => void = () => undefined;
+  const hasRead = new Promise<void>((resolve) => (readDone = resolve));
+  const client = {
+    ...stripe,
+    subscriptions: {
+      list: (...args: Parameters<Stripe['subscriptions']['list']>) => {
+        const answer = stripe.subscriptions.list(...args).autoPagingToArray({ limit: 100 });
+        return {
+          async *[Symbol.asyncIterator]() {
+            const items = await answer;
+            readDone();
+            await gate;
+            yield* items;
+          },
+        };
+      },
+    },
+  } as unknown as Stripe;
+  return { client, hasRead, release };
+}
+
 describe('processing one stored Stripe event (ADR 041)', () => {
   let emulator: Awaited<ReturnType<typeof startStripeEmulator>>;
   let db: Knex;
   let stripe: Stripe;
   let billing: ReturnType<typeof createBilling>;
-  const billingWith = (client: Stripe) =>
+  const billingWith = (client: Stripe, pool = db) =>
     createBilling({
-      uow: createUnitOfWork(db),
+      uow: createUnitOfWork(pool),
       stripe: client,
       prices,
       pastDueGraceDays: 3,
@@ -192,5 +217,44 @@ describe('processing one stored Stripe event (ADR 041)', () => {
     // Assert
     expect(outcome).toBe('already-done');
     expect(counter.counted.statements.length).toBe(1);
+  });
+
+  test('when an older read writes between a sync taking its snapshot and writing, then the sync writes against the rows there now: its read wins and the plan change is audited once', async () => {
+    // Arrange: sync A takes its ticket and reads Stripe (Pro), then holds; sync B takes a later ticket and reads.
+    const { organizationId, customerId } = await organizationWithCustomer();
+    emulator.state.subscribe(customerId, 'price_pro_monthly');
+    // A has a pool of its own, so that only B's statements are counted.
+    const poolA = testDb(database.url);
+    const heldA = heldStripe(stripe);
+    const syncA = billingWith(heldA.client, poolA).syncCustomer(customerId);
+    await heldA.hasRead;
+    const heldB = heldStripe(stripe);
+    const counter = countStatements(db);
+    const syncB = counter.during(() => billingWith(heldB.client).syncCustomer(customerId));
+    await heldB.hasRead;
+
+    // Act: A writes first (free → pro), after B's snapshot; then B writes.
+    heldA.release();
+    const resultA = await syncA;
+    await poolA.destroy();
+    heldB.release();
+    const resultB = await syncB;
+
+    // Assert: B found its snapshot outdated, read again and wrote; the change is audited by A alone.
+    expect(resultA).toMatchObject({ planBefore: 'free', planAfter: 'pro' });
+    expect(resultB).toMatchObject({ planBefore: 'pro', planAfter: 'pro', drift: 0 });
+    expect(resultB?.superseded).toBeUndefined();
+    expect(counter.counted.statements.length).toBe(4);
+    const audit: { metadata: Record<string, unknown> }[] = await db('auditEvents')
+      .where({ organizationId, type: 'billing.plan_changed' })
+      .select('metadata');
+    expect(audit.map((line) => line.metadata.planAfter)).toEqual(['pro']);
+    const tickets: { stripeSyncedTicket: string } = await db('organizations')
+      .where({ id: organizationId })
+      .first('stripeSyncedTicket');
+    const before = await db.raw<{ rows: { last: string }[] }>(
+      'select last_value::text as last from stripe_sync_tickets',
+    );
+    expect(tickets.stripeSyncedTicket).toBe(before.rows[0]?.last);
   });
 });
