@@ -49,6 +49,7 @@ export {
 } from './users/user.repository.js';
 export { StripeEventModel } from './stripe-events/stripe-event.model.js';
 export {
+  type AttemptedStripeEvent,
   createStripeEventRepository,
   type IncomingStripeEvent,
   type InsertedEvents,
@@ -59,9 +60,17 @@ export {
 export { SubscriptionModel } from './subscriptions/subscription.model.js';
 export {
   createSubscriptionRepository,
+  currentSubscription,
   type SubscriptionRepository,
   type SubscriptionRow,
 } from './subscriptions/subscription.repository.js';
+export {
+  createCustomerSyncRepository,
+  type CustomerSyncRepository,
+  type SyncSnapshot,
+  type SyncStart,
+  type SyncWrite,
+} from './subscriptions/customer-sync.repository.js';
 export { UsageDailyModel } from './usage/usage.model.js';
 export { createUsageRepository, type UsageIncrement, type UsageRepository } from './usage/usage.repository.js';
 export { createRepositories, createUnitOfWork, type Repositories, type UnitOfWork } from './unit-of-work.js';

@@ -5,6 +5,7 @@ import { createOrganizationDeletionRepository } from './account-deletion/organiz
 import { createAccountTokenRepository } from './account-tokens/account-token.repository.js';
 import { createApiKeyRepository } from './api-keys/api-key.repository.js';
 import { createAuditEventRepository } from './audit-events/audit-event.repository.js';
+import { createCustomerSyncRepository } from './subscriptions/customer-sync.repository.js';
 import { createInvitationRepository } from './invitations/invitation.repository.js';
 import { createOutboundEmailRepository } from './outbound-emails/outbound-email.repository.js';
 import { createOrganizationRepository } from './organizations/organization.repository.js';
@@ -28,6 +29,7 @@ export function createRepositories(executor: Knex) {
     accountTokens: createAccountTokenRepository(executor),
     apiKeys: createApiKeyRepository(executor),
     audit: createAuditEventRepository(executor),
+    customerSyncs: createCustomerSyncRepository(executor),
     invitations: createInvitationRepository(executor),
     organizationDeletions: createOrganizationDeletionRepository(executor),
     organizations: createOrganizationRepository(executor),

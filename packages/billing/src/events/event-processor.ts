@@ -20,10 +20,9 @@ export function createStripeEventProcessor(deps: {
   logger: Logger;
 }) {
   return async function processStripeEvent(eventId: string): Promise<EventOutcome> {
-    const event = await deps.events.findById(eventId);
+    const event = await deps.events.startAttempt(eventId);
     if (!event) throw new AppError('NOT_FOUND', `Stripe event ${eventId} is not in the inbox`);
     if (event.status === 'processed' || event.status === 'ignored') return 'already-done';
-    await deps.events.recordAttempt(eventId);
 
     if (!HANDLED_EVENT_TYPES.has(event.type)) {
       await deps.events.markIgnored(eventId, `event type ${event.type} is not handled`);

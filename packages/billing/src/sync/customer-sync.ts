@@ -2,11 +2,10 @@ import type { UnitOfWork } from '@groundwork/db';
 import { inSpan, type Logger } from '@groundwork/core';
 import type Stripe from 'stripe';
 
-import { decideEntitlements } from '../entitlements/entitlement-policy.js';
-import { toSubscriptionState } from '../entitlements/entitlement-reader.js';
 import { SETTLED_BY_A_LATER_SYNC } from '../events/event-types.js';
 import type { PlanPrices } from '../plans/catalogue.js';
 import { type StripeSubscriptionLike, toSubscriptionRow } from './stripe-subscription.js';
+import { changeOf } from './sync-change.js';
 
 export type SyncResult = {
   organizationId: string;
@@ -30,17 +29,16 @@ export type CustomerSyncDeps = {
   logger: Logger;
 };
 
-const COMPARED = ['status', 'priceId', 'cancelAtPeriodEnd', 'currentPeriodEnd', 'trialEnd'] as const;
+/**
+ * Writes that may find the snapshot outdated before one goes through: each
+ * retry means a sync with an older ticket wrote in between, which a storm of
+ * one customer's events makes possible a few times, not without end.
+ */
+const MAX_WRITE_ATTEMPTS = 10;
 
-function differs(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  return COMPARED.some((key) => {
-    const left = a[key];
-    const right = b[key];
-    if (left instanceof Date || right instanceof Date)
-      return (left as Date | null)?.getTime() !== (right as Date | null)?.getTime();
-    return left !== right;
-  });
-}
+/** Whether the last written ticket is older than this sync's (tickets pass 2^53: compared as bigints). */
+const writtenBefore = (syncedTicket: string | null, ticket: string) =>
+  syncedTicket === null || BigInt(syncedTicket) < BigInt(ticket);
 
 async function listSubscriptions(stripe: Stripe, customerId: string): Promise<StripeSubscriptionLike[]> {
   return inSpan('stripe.subscriptions.list', { 'stripe.customer': customerId }, async () => {
@@ -57,94 +55,71 @@ async function listSubscriptions(stripe: Stripe, customerId: string): Promise<St
  * fresh from the API outside any transaction (ADR 020). A ticket taken before
  * the read orders the syncs of a customer: one writes only if no later-started
  * read has written already, and the triggering event is marked processed in
- * the same transaction, so any order, repetition or crash of events converges
+ * the same statement, so any order, repetition or crash of events converges
  * on Stripe's state. An event's sync also settles the customer's other events
  * stored before its read began (ADR 033): that read already shows what they
- * announce, so N queued events of one customer cost one Stripe read.
+ * announce, so N queued events of one customer cost one Stripe read. One
+ * statement before the read and one after it (ADR 041): the plan before and
+ * after, and the drift, are computed from the rows in hand.
  */
 export function createCustomerSync(deps: CustomerSyncDeps) {
+  const { customerSyncs } = deps.uow.repositories;
+  const policy = { pastDueGraceDays: deps.pastDueGraceDays };
   return async function syncCustomer(
     customerId: string,
     options: { eventId?: string } = {},
   ): Promise<SyncResult | null> {
-    const organization = await deps.uow.repositories.organizations.findByStripeCustomerId(customerId);
-    if (!organization) return null;
-    const ticket = await deps.uow.repositories.organizations.nextSyncTicket();
-    // Listed before the read starts, so every one was stored, hence emitted by Stripe, before it:
-    // the read shows their news. One stored after this point is left for its own sync.
     const { eventId } = options;
-    const covered = eventId
-      ? (await deps.uow.repositories.stripeEvents.listPendingIdsOfCustomer(customerId, SETTLED_BY_A_LATER_SYNC)).filter(
-          (id) => id !== eventId,
-        )
-      : [];
-    const remote = await listSubscriptions(deps.stripe, customerId);
-    let coalesced = 0;
-    const result = await deps.uow.transaction(async (repositories) => {
-      const { subscriptions } = repositories;
-      const settleEvents = async () => {
-        if (!eventId) return;
-        await repositories.stripeEvents.markProcessed(eventId);
-        coalesced = await repositories.stripeEvents.markPendingProcessed(covered);
-      };
-      if (!(await repositories.organizations.claimSyncTicket(organization.id, ticket))) {
-        // A read that started after this one has written: it saw everything these events could show.
-        await settleEvents();
-        return null;
-      }
-      const before = await subscriptions.findCurrentForOrganization(organization.id);
-      const stored = new Map((await subscriptions.listForCustomer(customerId)).map((row) => [row.id, row]));
-
-      const rows = remote.map((subscription) =>
-        toSubscriptionRow(subscription, { organizationId: organization.id, prices: deps.prices }),
-      );
-      // Drift: what a re-sync had to correct. A row missing locally counts too when no event
-      // announced it (a lost webhook); on an event's own sync a new row is simply the news.
-      const drift = rows.filter((row) => {
-        const previous = stored.get(row.id);
-        if (!previous) return options.eventId === undefined;
-        return differs(previous, row);
-      }).length;
-      await subscriptions.upsert(rows);
-      await settleEvents();
-
-      const after = await subscriptions.findCurrentForOrganization(organization.id);
-      const policy = { pastDueGraceDays: deps.pastDueGraceDays };
-      const now = new Date();
-      const planBefore = decideEntitlements(toSubscriptionState(before), now, policy);
-      const planAfter = decideEntitlements(toSubscriptionState(after), now, policy);
-      if (planBefore.plan !== planAfter.plan || planBefore.status !== planAfter.status) {
-        await repositories.audit.insert({
-          type: 'billing.plan_changed',
-          organizationId: organization.id,
-          metadata: {
-            planBefore: planBefore.plan,
-            planAfter: planAfter.plan,
-            statusBefore: planBefore.status,
-            statusAfter: planAfter.status,
-            eventId: options.eventId ?? null,
-          },
-        });
-      }
-      return {
-        organizationId: organization.id,
-        subscriptions: rows.length,
-        drift,
-        planBefore: planBefore.plan,
-        planAfter: planAfter.plan,
-      };
+    // The covered events are listed before the read starts, so every one was stored, hence emitted
+    // by Stripe, before it: the read shows their news. One stored after this is left for its own sync.
+    const start = await customerSyncs.start(customerId, {
+      types: eventId ? SETTLED_BY_A_LATER_SYNC : [],
+      exceptEventId: eventId ?? null,
     });
-    if (!result)
-      return { organizationId: organization.id, subscriptions: remote.length, drift: 0, superseded: true, coalesced };
-    if (result.drift > 0)
-      deps.logger.warn({ customerId, ...result }, 'billing drift corrected: local state differed from Stripe');
-    // After commit: every API instance drops its cached entitlements for this organization.
-    await deps
-      .onEntitlementsChanged(result.organizationId)
-      .catch((err: unknown) =>
-        deps.logger.error({ err, organizationId: result.organizationId }, 'could not publish entitlement change'),
-      );
-    return { ...result, coalesced };
+    if (!start) return null;
+    const { organizationId, ticket, covered } = start;
+    const remote = await listSubscriptions(deps.stripe, customerId);
+    const rows = remote.map((subscription) => toSubscriptionRow(subscription, { organizationId, prices: deps.prices }));
+
+    let snapshot = start.snapshot;
+    for (let attempt = 1; ; attempt += 1) {
+      const change = changeOf(snapshot, rows, { customerId, organizationId, eventId, policy, now: new Date() });
+      const written = await customerSyncs.write({
+        organizationId,
+        ticket,
+        seenTicket: snapshot.syncedTicket,
+        rows,
+        eventId: eventId ?? null,
+        covered,
+        audit: change.audit,
+      });
+      if (written.claimed) {
+        const result = {
+          organizationId,
+          subscriptions: rows.length,
+          drift: change.drift,
+          planBefore: change.planBefore,
+          planAfter: change.planAfter,
+        };
+        if (result.drift > 0)
+          deps.logger.warn({ customerId, ...result }, 'billing drift corrected: local state differed from Stripe');
+        // After commit: every API instance drops its cached entitlements for this organization.
+        await deps
+          .onEntitlementsChanged(organizationId)
+          .catch((err: unknown) => deps.logger.error({ err, organizationId }, 'could not publish entitlement change'));
+        return { ...result, coalesced: written.coalesced };
+      }
+      const latest = await customerSyncs.readSnapshot(organizationId, customerId);
+      if (!latest || !writtenBefore(latest.syncedTicket, ticket)) {
+        // A read that started after this one has written: it saw everything these events could show.
+        const coalesced = eventId ? await customerSyncs.settle(eventId, covered) : 0;
+        return { organizationId, subscriptions: remote.length, drift: 0, superseded: true, coalesced };
+      }
+      if (attempt >= MAX_WRITE_ATTEMPTS)
+        throw new Error(`the billing rows of organization ${organizationId} kept changing under sync ${ticket}`);
+      // An older read wrote since the snapshot: this newer one still writes, against what is there now.
+      snapshot = latest;
+    }
   };
 }
 

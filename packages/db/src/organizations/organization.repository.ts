@@ -93,31 +93,6 @@ export function createOrganizationRepository(db: Knex) {
       return OrganizationModel.query(db).findOne({ stripeCustomerId }).select('id');
     },
 
-    /** The next ticket of the sequence that orders Stripe reads (see `claimSyncTicket`). */
-    async nextSyncTicket(): Promise<string> {
-      // Raw: a sequence has no model; nextval is the one statement that hands out unique, increasing tickets.
-      const result: { rows: { ticket: string }[] } = await db.raw("select nextval('stripe_sync_tickets') as ticket");
-      const ticket = result.rows[0]?.ticket;
-      if (!ticket) throw new Error('nextval returned no ticket');
-      return ticket;
-    },
-
-    /**
-     * Records that the read with this ticket is writing the organization's
-     * billing rows, if no read with a newer ticket has. One conditional UPDATE
-     * decides, and its row lock holds off every other sync of the organization
-     * until the caller's transaction ends.
-     */
-    async claimSyncTicket(organizationId: string, ticket: string): Promise<boolean> {
-      const updated = await OrganizationModel.query(db)
-        .findById(organizationId)
-        .where((query) => {
-          void query.whereNull('stripeSyncedTicket').orWhere('stripeSyncedTicket', '<', ticket);
-        })
-        .patch({ stripeSyncedTicket: ticket });
-      return updated > 0;
-    },
-
     async findStripeCustomerId(organizationId: string): Promise<string | null> {
       const row = await OrganizationModel.query(db).findById(organizationId).select('stripeCustomerId');
       return row?.stripeCustomerId ?? null;

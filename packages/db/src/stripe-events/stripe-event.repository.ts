@@ -24,7 +24,7 @@ export type StoredStripeEvent = Pick<StripeEventModel, (typeof COLUMNS)[number]>
  * The Stripe customer an event's object names: its id, or the id of an
  * expanded customer object (the SQL twin of billing's `customerOfEvent`).
  */
-const CUSTOMER_OF_PAYLOAD = `case jsonb_typeof(payload #> '{data,object,customer}')
+export const CUSTOMER_OF_PAYLOAD = `case jsonb_typeof(payload #> '{data,object,customer}')
   when 'string' then payload #>> '{data,object,customer}'
   when 'object' then payload #>> '{data,object,customer,id}'
 end`;
@@ -52,6 +52,16 @@ const INSERT_NEW_EVENTS = `
     as incoming (id, type, api_version, livemode, created, payload)
   on conflict (id) do nothing
   returning id`;
+
+export type AttemptedStripeEvent = Pick<StripeEventModel, 'id' | 'type' | 'status' | 'payload'>;
+
+/** The status read is the statement's snapshot, from before its own increment (which leaves status alone). */
+const START_ATTEMPT = `
+  with attempt as (
+    update stripe_events set attempts = attempts + 1
+    where id = ? and status not in ('processed', 'ignored')
+  )
+  select id, type, status, payload from stripe_events where id = ?`;
 
 export type InsertedEvents = { stored: Set<string>; refused: Map<string, Error> };
 
@@ -106,36 +116,14 @@ export function createStripeEventRepository(db: Knex) {
       return events().findById(id).select(COLUMNS);
     },
 
-    async recordAttempt(id: string): Promise<void> {
-      await events().findById(id).increment('attempts', 1);
-    },
-
-    /** Marks the event done; called on the sync's transaction so "synced" and "processed" commit together. */
-    async markProcessed(id: string): Promise<void> {
-      await events().findById(id).patch({ status: 'processed', processedAt: fn.now(), lastError: null });
-    },
-
     /**
-     * The pending events of these types whose object names this Stripe
-     * customer (the unfinished-events index keeps it to the pending few).
+     * Counts an attempt on the event unless it is settled (processed or
+     * ignored), and returns it as it was: one statement where a read and an
+     * increment were two (ADR 041).
      */
-    async listPendingIdsOfCustomer(customerId: string, types: readonly string[]): Promise<string[]> {
-      return idsOf(
-        await events()
-          .where({ status: 'pending' })
-          .whereIn('type', [...types])
-          .whereRaw(`${CUSTOMER_OF_PAYLOAD} = ?`, [customerId])
-          .select('id'),
-      );
-    },
-
-    /** Marks those of `ids` that are still pending processed; how many that was. */
-    async markPendingProcessed(ids: readonly string[]): Promise<number> {
-      if (ids.length === 0) return 0;
-      return events()
-        .whereIn('id', [...ids])
-        .where({ status: 'pending' })
-        .patch({ status: 'processed', processedAt: fn.now(), lastError: null });
+    async startAttempt(id: string): Promise<AttemptedStripeEvent | undefined> {
+      const result = await db.raw<{ rows: AttemptedStripeEvent[] }>(START_ATTEMPT, [id, id]);
+      return result.rows[0];
     },
 
     async markIgnored(id: string, reason: string): Promise<void> {

@@ -28,6 +28,26 @@ const STATUS_RANK = raw(
   `case when plan_key is null then 9 when status = 'active' then 0 when status = 'trialing' then 1 when status = 'past_due' then 2 else 3 end`,
 );
 
+/** {@link STATUS_RANK} for rows in hand; the two must rank alike. */
+function rankOf(row: SubscriptionRow): number {
+  if (row.planKey === null) return 9;
+  return ({ active: 0, trialing: 1, past_due: 2 } as Record<string, number>)[row.status] ?? 3;
+}
+
+/**
+ * The subscription that decides the organization's plan, chosen among rows in
+ * hand exactly as `findCurrentForOrganization` chooses in SQL: the best
+ * status, then the newest, then the id.
+ */
+export function currentSubscription(rows: readonly SubscriptionRow[]): SubscriptionRow | undefined {
+  return [...rows].sort(
+    (a, b) =>
+      rankOf(a) - rankOf(b) ||
+      b.stripeCreatedAt.getTime() - a.stripeCreatedAt.getTime() ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  )[0];
+}
+
 export function createSubscriptionRepository(db: Knex) {
   const subscriptions = () => SubscriptionModel.query(db);
   return {
@@ -46,12 +66,16 @@ export function createSubscriptionRepository(db: Knex) {
 
     /** The subscription that decides the organization's plan: the best status, then the newest. */
     async findCurrentForOrganization(organizationId: string): Promise<SubscriptionRow | undefined> {
-      return subscriptions()
-        .where({ organizationId })
-        .orderBy(STATUS_RANK)
-        .orderBy('stripeCreatedAt', 'desc')
-        .first()
-        .select(COLUMNS);
+      return (
+        subscriptions()
+          .where({ organizationId })
+          .orderBy(STATUS_RANK)
+          .orderBy('stripeCreatedAt', 'desc')
+          // Byte order, as the JS twin compares; the database's collation might not.
+          .orderBy(raw('id collate "C"'))
+          .first()
+          .select(COLUMNS)
+      );
     },
   };
 }
