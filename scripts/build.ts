@@ -11,6 +11,7 @@ import { mkdir, rm } from 'node:fs/promises';
 
 import { build } from 'esbuild';
 
+import { rewriteAsAscii } from './lib/build/ascii-output.js';
 import { ENTRY_POINTS, KEEP_EXTERNAL, NODE_TARGET, OUT_DIR } from './lib/build/entries.js';
 import { externalsPlugin } from './lib/build/externals-plugin.js';
 import { compileMigrations } from './lib/build/migrations.js';
@@ -37,6 +38,8 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+// One-byte source strings in V8: half the heap the bundles' text would take otherwise.
+await rewriteAsAscii(Object.keys(result.metafile.outputs));
 const migrations = await compileMigrations({ outDir: `${OUT_DIR}/migrations` });
 
 const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);

@@ -1,3 +1,6 @@
+// First, so the heap policy holds before the modules below allocate (ADR 039).
+import './heap-growth.js';
+
 import { loadConfigOrExit } from '@groundwork/config';
 import { createLogger, createShutdown, exitOnSignals, startTracing } from '@groundwork/core';
 

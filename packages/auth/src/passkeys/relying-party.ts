@@ -1,13 +1,9 @@
 import type { StoredPasskey } from '@groundwork/db';
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 
 export type PasskeySettings = {
@@ -24,6 +20,13 @@ export type PasskeyRegistrationOptions = PublicKeyCredentialCreationOptionsJSON;
 export type PasskeyAssertionOptions = PublicKeyCredentialRequestOptionsJSON;
 export type PasskeyRegistrationResponse = RegistrationResponseJSON;
 export type PasskeyAssertionResponse = AuthenticationResponseJSON;
+
+/**
+ * Loaded on the first ceremony, not at start-up: the library and its X.509 and
+ * ASN.1 dependencies are code every process would otherwise hold for a route
+ * few calls take (ADR 039). Node caches the module after the first import.
+ */
+const webauthn = () => import('@simplewebauthn/server');
 
 export type VerifiedRegistration = {
   credentialId: string;
@@ -54,7 +57,8 @@ export function createRelyingParty(settings: PasskeySettings) {
   };
 
   return {
-    registrationOptions(user: { id: string; name: string; displayName: string; existing: StoredPasskey[] }) {
+    async registrationOptions(user: { id: string; name: string; displayName: string; existing: StoredPasskey[] }) {
+      const { generateRegistrationOptions } = await webauthn();
       return generateRegistrationOptions({
         rpName: settings.rpName,
         rpID: settings.rpId,
@@ -73,7 +77,8 @@ export function createRelyingParty(settings: PasskeySettings) {
     },
 
     /** @param allowCredentials empty for a discoverable ceremony (the authenticator offers the user's passkeys) */
-    assertionOptions(allowCredentials: string[]): Promise<PasskeyAssertionOptions> {
+    async assertionOptions(allowCredentials: string[]): Promise<PasskeyAssertionOptions> {
+      const { generateAuthenticationOptions } = await webauthn();
       return generateAuthenticationOptions({
         rpID: settings.rpId,
         timeout,
@@ -87,6 +92,8 @@ export function createRelyingParty(settings: PasskeySettings) {
       response: PasskeyRegistrationResponse,
       expectedChallenge: string,
     ): Promise<VerifiedRegistration | null> {
+      // Outside the try: a library that cannot load is a fault to report, not a refused passkey.
+      const { verifyRegistrationResponse } = await webauthn();
       try {
         const { verified, registrationInfo } = await verifyRegistrationResponse({
           response,
@@ -112,6 +119,7 @@ export function createRelyingParty(settings: PasskeySettings) {
       expectedChallenge: string,
       passkey: StoredPasskey,
     ): Promise<{ newCounter: number; backedUp: boolean } | null> {
+      const { verifyAuthenticationResponse } = await webauthn();
       try {
         const { verified, authenticationInfo } = await verifyAuthenticationResponse({
           response,

@@ -1,5 +1,4 @@
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 
 const PERIOD_SECONDS = 30;
 /** ±1 step: a code from the previous or next 30 s period still counts (clock drift, typing time). */
@@ -11,6 +10,8 @@ export const totp = {
 
   async enrolment(options: { secret: string; issuer: string; label: string }) {
     const otpauthUri = generateURI({ ...options, period: PERIOD_SECONDS });
+    // Loaded on the first enrolment, not at start-up (ADR 039): only this rare step draws a QR code.
+    const { default: QRCode } = await import('qrcode');
     return { otpauthUri, qrCode: await QRCode.toDataURL(otpauthUri) };
   },
 
