@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { createStripeEventDeadLetter, createStripeEventHandler } from '../../apps/worker/src/jobs/stripe-event.job.js';
 import { billingEnv, startStripeEmulator, testDb } from '../support/billing-stack.js';
+import { incomingEventOf } from '../support/stripe-doubles.js';
 import { testEnv } from '../support/test-env.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
@@ -67,16 +68,7 @@ describe('dead letters, replay and re-sync', () => {
       onEntitlementsChanged: async () => undefined,
       logger,
     });
-    await broken.recordIncomingEvents([
-      {
-        id: event.id,
-        type: event.type,
-        apiVersion: event.api_version,
-        livemode: false,
-        created: event.created,
-        payloadJson: JSON.stringify(event),
-      },
-    ]);
+    await broken.recordIncomingEvents([incomingEventOf(event)]);
     const handle = createStripeEventHandler({ billing: broken });
     const moveToDeadLetter = createStripeEventDeadLetter({ billing: broken, logger });
     const lastAttempt = { opts: { attempts: 3 }, attemptsMade: 2, data: { eventId: event.id } } as Job;

@@ -13,6 +13,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startStripeEmulator, testDb } from '../support/billing-stack.js';
+import { heldStripe, incomingEventOf } from '../support/stripe-doubles.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
 const database = useTestDatabase();
@@ -133,16 +134,7 @@ describe('convergence to Stripe', () => {
         // Act: store every event (as the webhook does), then deliver in the generated order.
         const billing = startWorkerProcess({ value: false });
         for (const event of events) {
-          await billing.recordIncomingEvents([
-            {
-              id: event.id,
-              type: event.type,
-              apiVersion: event.api_version,
-              livemode: false,
-              created: event.created,
-              payloadJson: JSON.stringify(event),
-            },
-          ]);
+          await billing.recordIncomingEvents([incomingEventOf(event)]);
         }
         const crashNext = { value: false };
         let worker = startWorkerProcess(crashNext);
@@ -212,27 +204,8 @@ describe('convergence to Stripe', () => {
     const subscription = emulator.state.subscribe(customer.id, 'price_pro_monthly');
 
     // Sync A reads Stripe (active), then stalls before writing.
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let readStarted: () => void = () => undefined;
-    const aHasRead = new Promise<void>((resolve) => (readStarted = resolve));
-    const slow = {
-      ...stripe,
-      subscriptions: {
-        list: (...args: Parameters<Stripe['subscriptions']['list']>) => {
-          const snapshot = stripe.subscriptions.list(...args).autoPagingToArray({ limit: 100 });
-          return {
-            async *[Symbol.asyncIterator]() {
-              const items = await snapshot;
-              // A's answer is in hand (still active) before the customer cancels below.
-              readStarted();
-              await gate;
-              yield* items;
-            },
-          };
-        },
-      },
-    } as unknown as Stripe;
+    // A's answer is in hand (still active) before the customer cancels below.
+    const { client: slow, hasRead: aHasRead, release } = heldStripe(stripe);
     const syncA = billingWith(slow).syncCustomer(customer.id);
     await aHasRead;
 

@@ -7,6 +7,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startStripeEmulator, testDb } from '../support/billing-stack.js';
+import { heldStripe, incomingEventOf } from '../support/stripe-doubles.js';
 import { useTestDatabase } from '../support/use-test-database.js';
 
 // ADR 033: an event's sync settles the customer's other events stored before its Stripe read began.
@@ -87,16 +88,7 @@ describe('coalesced customer syncs', () => {
   async function store(events: StripeEvent[]) {
     const billing = billingWith(stripe);
     for (const event of events) {
-      await billing.recordIncomingEvents([
-        {
-          id: event.id,
-          type: event.type,
-          apiVersion: event.api_version,
-          livemode: false,
-          created: event.created,
-          payloadJson: JSON.stringify(event),
-        },
-      ]);
+      await billing.recordIncomingEvents([incomingEventOf(event)]);
     }
   }
 
@@ -152,26 +144,7 @@ describe('coalesced customer syncs', () => {
       subscriptionId = emulator.state.subscribe(customerId, 'price_pro_monthly').id;
     });
     await store(created ? [created] : []);
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let readDone: () => void = () => undefined;
-    const hasRead = new Promise<void>((resolve) => (readDone = resolve));
-    const slow = {
-      ...stripe,
-      subscriptions: {
-        list: (...args: Parameters<Stripe['subscriptions']['list']>) => {
-          const snapshot = stripe.subscriptions.list(...args).autoPagingToArray({ limit: 100 });
-          return {
-            async *[Symbol.asyncIterator]() {
-              const items = await snapshot;
-              readDone();
-              await gate;
-              yield* items;
-            },
-          };
-        },
-      },
-    } as unknown as Stripe;
+    const { client: slow, hasRead, release } = heldStripe(stripe);
     const first = billingWith(slow).processEvent(created?.id ?? '');
     await hasRead;
 

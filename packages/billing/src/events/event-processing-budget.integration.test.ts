@@ -12,6 +12,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { startStripeEmulator, testDb } from '../../../../test/support/billing-stack.js';
+import { heldStripe, incomingEventOf } from '../../../../test/support/stripe-doubles.js';
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
 import { createBilling } from '../billing.js';
 import type { PlanPrices } from '../plans/catalogue.js';
@@ -63,31 +64,6 @@ function countStatements(db: Knex) {
   };
 }
 
-/** A Stripe client whose subscription reads take their answer, say so, then hold it until released. */
-function heldStripe(stripe: Stripe) {
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  let readDone: () => void = () => undefined;
-  const hasRead = new Promise<void>((resolve) => (readDone = resolve));
-  const client = {
-    ...stripe,
-    subscriptions: {
-      list: (...args: Parameters<Stripe['subscriptions']['list']>) => {
-        const answer = stripe.subscriptions.list(...args).autoPagingToArray({ limit: 100 });
-        return {
-          async *[Symbol.asyncIterator]() {
-            const items = await answer;
-            readDone();
-            await gate;
-            yield* items;
-          },
-        };
-      },
-    },
-  } as unknown as Stripe;
-  return { client, hasRead, release };
-}
-
 describe('processing one stored Stripe event (ADR 041)', () => {
   let emulator: Awaited<ReturnType<typeof startStripeEmulator>>;
   let db: Knex;
@@ -132,16 +108,7 @@ describe('processing one stored Stripe event (ADR 041)', () => {
     const first = emulator.state.events.length;
     change();
     const events = emulator.state.events.slice(first);
-    await billing.recordIncomingEvents(
-      events.map((event) => ({
-        id: event.id,
-        type: event.type,
-        apiVersion: event.api_version,
-        livemode: false,
-        created: event.created,
-        payloadJson: JSON.stringify(event),
-      })),
-    );
+    await billing.recordIncomingEvents(events.map(incomingEventOf));
     return events;
   }
 
