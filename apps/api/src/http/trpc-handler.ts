@@ -5,6 +5,8 @@ import { type AnyRouter, TRPCError } from '@trpc/server';
 import { internal_exceptionHandler } from '@trpc/server/adapters/node-http';
 import { type HTTPErrorHandler, resolveResponse, type ResponseMetaFn, type TRPCRequestInfo } from '@trpc/server/http';
 
+import { clientGoneSignal } from './client-gone.js';
+
 /**
  * The part of a Fetch `Request` that tRPC's `resolveResponse` reads (method, URL, headers, body,
  * signal), read straight from the Node request. The stock adapters copy every header into a
@@ -34,7 +36,7 @@ class NodeRequestView {
       },
       has: (name) => incoming[name.toLowerCase()] !== undefined,
     };
-    this.signal = clientGoneSignal(req, res);
+    this.signal = clientGoneSignal(res);
   }
 
   /**
@@ -72,16 +74,6 @@ class NodeRequestView {
   async json(): Promise<unknown> {
     return JSON.parse(await this.text()) as unknown;
   }
-}
-
-/** Aborts when the client goes away before its response was sent, as the stock adapter's signal does. */
-function clientGoneSignal(req: IncomingMessage, res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableEnded) controller.abort();
-  });
-  req.once('aborted', () => controller.abort());
-  return controller.signal;
 }
 
 async function writeResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {

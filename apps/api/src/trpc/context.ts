@@ -5,6 +5,7 @@ import { parse as parseCookies } from 'cookie';
 
 import { type ApiKeyPrincipal, looksLikeApiKey } from '../features/api-keys/api-keys.public.js';
 import type { Admission } from '../rate-limit/request-admission.js';
+import { clientGoneSignal } from '../http/client-gone.js';
 import { requestIdOf } from '../http/request-context.js';
 import type { Services } from '../services.js';
 
@@ -49,14 +50,6 @@ export type Context = ContextInner;
 
 const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
 
-/** Aborts when the connection closes before the response was sent: the client has gone. */
-function clientGone(res: CreateExpressContextOptions['res']): AbortSignal {
-  const controller = new AbortController();
-  if (res.closed && !res.writableFinished) controller.abort();
-  else res.once('close', () => !res.writableFinished && controller.abort());
-  return controller.signal;
-}
-
 /**
  * Per-request context for the HTTP adapter. The access token is taken only
  * (or an organization API key) is taken only from `Authorization: Bearer` and checked once
@@ -91,7 +84,7 @@ export function createContextFactory(options: { services: Services; exposeErrorD
         origin: req.headers.origin ?? null,
         // Made only when a procedure asks (before hashing a password), not on every request.
         get signal() {
-          return clientGone(res);
+          return clientGoneSignal(res);
         },
         // Parsed only when a procedure reads them (the refresh cookie), not on every request.
         get cookies() {
