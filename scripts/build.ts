@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { rewriteAsAscii } from './lib/build/ascii-output.js';
 import { ENTRY_POINTS, KEEP_EXTERNAL, NODE_TARGET, OUT_DIR } from './lib/build/entries.js';
 import { externalsPlugin } from './lib/build/externals-plugin.js';
+import { nativeSpreadPlugin } from './lib/build/native-spread-plugin.js';
 import { compileMigrations } from './lib/build/migrations.js';
 
 const started = performance.now();
@@ -34,7 +35,7 @@ const result = await build({
   banner: {
     js: "import { createRequire as __gwCreateRequire } from 'node:module';\nconst require = __gwCreateRequire(import.meta.url);",
   },
-  plugins: [externalsPlugin({ outDir: OUT_DIR, keepExternal: KEEP_EXTERNAL })],
+  plugins: [externalsPlugin({ outDir: OUT_DIR, keepExternal: KEEP_EXTERNAL }), nativeSpreadPlugin()],
   metafile: true,
   logLevel: 'warning',
 });
