@@ -51,6 +51,30 @@ describe('GET /metrics', () => {
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 
+  test('when a call is over the default limit, then it is timed under TOO_MANY_REQUESTS and counted as a rejection', async () => {
+    const limited = await startTestApi(
+      testConfig({ DATABASE_URL: database.url, METRICS_TOKEN: TOKEN, RATE_LIMIT_DEFAULT: '2/minute' }),
+    );
+    try {
+      const client = apiClient(limited.url);
+      await client.system.status.query();
+      await client.system.status.query();
+      const refused = await failureOf(client.system.status.query());
+      const text = await (await fetch(`${limited.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+
+      expect(refused.data?.code).toBe('TOO_MANY_REQUESTS');
+      expect(text).toMatch(
+        /groundwork_trpc_procedure_duration_seconds_count\{[^}]*path="system\.status"[^}]*code="OK"[^}]*\} 2/,
+      );
+      expect(text).toMatch(
+        /groundwork_trpc_procedure_duration_seconds_count\{[^}]*path="system\.status"[^}]*code="TOO_MANY_REQUESTS"[^}]*\} 1/,
+      );
+      expect(text).toMatch(/groundwork_rate_limit_rejections_total\{[^}]*path="system\.status"[^}]*\} 1/);
+    } finally {
+      await limited.close();
+    }
+  });
+
   test('when no token is configured, then /metrics does not exist', async () => {
     const closed = await startTestApi(testConfig({ DATABASE_URL: database.url }));
     const response = await fetch(`${closed.url}/metrics`);

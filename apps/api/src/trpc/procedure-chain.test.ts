@@ -11,12 +11,10 @@ function stepsOf(path: string): string[] {
 }
 
 describe('the plan-gated chain (ADR 036)', () => {
-  test('when a plan-gated query runs, then tRPC takes one step per concern: error mapping with metrics, rate limit, access with the plan check', () => {
+  test('when a plan-gated query runs, then tRPC takes one step for the default limit with error mapping and metrics, one for access with the plan check, then the procedure’s own input and output', () => {
     // Each step copies tRPC's options (and the context when it grows): the hot path keeps them few.
     expect(stepsOf('analytics.limits')).toEqual([
       'observeProcedure',
-      'rateLimitByIp',
-      'input',
       'requirePlanAccess',
       'input',
       'output',

@@ -2,7 +2,6 @@ import type { Feature } from '@groundwork/billing';
 import type { Role } from '@groundwork/db';
 
 import { observeProcedure } from './middlewares/observe-procedure.js';
-import { rateLimit } from './middlewares/rate-limit.js';
 import { requireMemberOrKey } from './middlewares/require-member-or-key.js';
 import { requireMembership } from './middlewares/require-membership.js';
 import { requirePlanAccess } from './middlewares/require-plan-access.js';
@@ -12,8 +11,8 @@ import { requireVerifiedEmail } from './middlewares/require-verified-email.js';
 import { organizationScope } from './organization-scope.js';
 import { baseProcedure } from './t.js';
 
-/** Anyone may call; each call counts against the default per-IP limit. Domain errors map to tRPC codes. */
-export const publicProcedure = baseProcedure.use(observeProcedure).use(rateLimit('default'));
+/** Anyone may call; each call counts against the default per-IP limit (in `observeProcedure`). Domain errors map to tRPC codes. */
+export const publicProcedure = baseProcedure.use(observeProcedure);
 
 /** A valid, unrevoked access token is required; `ctx.session` is non-null downstream. */
 export const protectedProcedure = publicProcedure.use(requireSession);
@@ -66,7 +65,8 @@ export const memberOrKeyProcedure = publicProcedure
  * Plan-gated: a member-or-key procedure whose organization must be entitled
  * to `feature`, else PAYMENT_REQUIRED. Adds `ctx.entitlements`. Both checks
  * run in one middleware, the same as `memberOrKeyProcedure.use(requireFeature)`
- * was, with one step fewer on the hot path (ADR 036).
+ * was, with one step fewer on the hot path (ADR 036); it reads `organizationId`
+ * from the raw input, so the procedure's own `.input(...)` must include it (ADR 043).
  */
 export const planProcedure = (feature: Feature) =>
-  publicProcedure.meta({ acceptsApiKey: true }).input(organizationScope).use(requirePlanAccess(feature));
+  publicProcedure.meta({ acceptsApiKey: true }).use(requirePlanAccess(feature));

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { productionTestConfig, testConfig } from '../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
 import { startTestApi, type TestApi } from '../testing/start-test-api.js';
-import { protectedProcedure, publicProcedure } from './procedures.js';
+import { planProcedure, protectedProcedure, publicProcedure } from './procedures.js';
 import { router } from './t.js';
 
 const database = useTestDatabase();
@@ -25,6 +25,9 @@ function buildFailingRouter(getApi: () => TestApi) {
     }),
     whoAmI: protectedProcedure.input(z.void()).query(({ ctx }) => ctx.session.userId),
     echo: publicProcedure.input(z.strictObject({ text: z.string().max(10_000) })).mutation(({ input }) => input.text),
+    gated: planProcedure('analytics')
+      .input(z.strictObject({ organizationId: z.uuid() }))
+      .query(() => 'unreachable without a plan'),
   });
 }
 
@@ -123,5 +126,16 @@ describe.each([
 
     expect(response.status).toBe(400);
     expect(JSON.stringify(body.error.data.zodError)).toContain('role');
+  });
+
+  test('when a plan-gated call names no valid organization, then BAD_REQUEST names the field, before any access check', async () => {
+    const missing = await call(api, `gated?input=${encodeURIComponent(JSON.stringify({}))}`);
+    const malformed = await call(api, `gated?input=${encodeURIComponent(JSON.stringify({ organizationId: 7 }))}`);
+
+    for (const { status, body } of [missing, malformed]) {
+      expect(status).toBe(400);
+      expect(body.error.data.code).toBe('BAD_REQUEST');
+      expect(JSON.stringify(body.error.data.zodError)).toContain('organizationId');
+    }
   });
 });

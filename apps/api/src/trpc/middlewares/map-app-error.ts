@@ -25,7 +25,11 @@ const TRPC_CODE_BY_APP_CODE = {
  */
 export function mapAppError<TResult extends { ok: true } | { ok: false; error: TRPCError }>(result: TResult): TResult {
   if (result.ok || !(result.error.cause instanceof AppError)) return result;
-  const cause = result.error.cause;
+  return { ...result, error: trpcErrorOf(result.error.cause) };
+}
+
+/** The tRPC error a domain error becomes: its mapped code when operational, else INTERNAL_SERVER_ERROR. */
+export function trpcErrorOf(cause: AppError): TRPCError {
   const code: TrpcCode = cause.isOperational ? TRPC_CODE_BY_APP_CODE[cause.code] : 'INTERNAL_SERVER_ERROR';
-  return { ...result, error: new TRPCError({ code, message: cause.message, cause }) };
+  return new TRPCError({ code, message: cause.message, cause });
 }
