@@ -13,6 +13,7 @@
  *   --skip flood,webhook,cold-start
  *   --api FILE        the API bundle to measure (default dist/api.js; e.g. a copy of an earlier build)
  *   --quiet-wait S    how long to wait for a quiet machine before each round (default 60; 0 on --smoke)
+ *   --node-options S  NODE_OPTIONS for the product's processes only (e.g. a V8 flag to A/B)
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     skip: { type: 'string', default: '' },
     api: { type: 'string', default: 'dist/api.js' },
     'quiet-wait': { type: 'string' },
+    'node-options': { type: 'string' },
   },
 });
 const smoke = values.smoke;
@@ -64,6 +66,7 @@ const product = await prepareProduct({
     RATE_LIMIT_DEFAULT: '1000000000/minute',
     // The flood comes "from" many addresses through one trusted proxy hop, as it would in production.
     TRUST_PROXY: '1',
+    ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {}),
   },
 });
 
