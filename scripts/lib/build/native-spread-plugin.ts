@@ -41,7 +41,8 @@ export const NATIVE_SPREAD_HELPER = `function _objectSpread2(e) {
 /** The packages whose bundled copy must get the native helper; the build fails if one has none. */
 export const NATIVE_SPREAD_PACKAGES = ['@trpc/server'] as const;
 
-const fileOf = (name: string) => new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/].*\\.m?js$`);
+const fileOf = (name: string) =>
+  new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/].*\\.m?js$`);
 
 /**
  * Bundles `NATIVE_SPREAD_PACKAGES` with V8's native object spread in place of the lowered helper

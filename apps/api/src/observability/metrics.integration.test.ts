@@ -60,7 +60,9 @@ describe('GET /metrics', () => {
       await client.system.status.query();
       await client.system.status.query();
       const refused = await failureOf(client.system.status.query());
-      const text = await (await fetch(`${limited.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+      const text = await (
+        await fetch(`${limited.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      ).text();
 
       expect(refused.data?.code).toBe('TOO_MANY_REQUESTS');
       expect(text).toMatch(
