@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 
 import { describe, expect, test } from 'vitest';
@@ -48,5 +49,24 @@ describe('createLogger', () => {
     expect(out.text()).toMatch(/INFO.*order placed/);
     expect(out.text()).not.toContain('Bearer abc');
     expect(() => JSON.parse(out.text()) as unknown).toThrow();
+  });
+
+  test('when a process logs to standard output and exits at once, then every line still arrives, in order', () => {
+    // Standard output is written asynchronously: what is buffered must be flushed on exit.
+    const script = [
+      "import { createLogger } from './packages/core/src/logger.ts';",
+      "const logger = createLogger({ service: 'worker', level: 'info' });",
+      "for (let i = 0; i < 2000; i++) logger.info({ i }, 'line');",
+      'process.exit(3);',
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+
+    const lines = child.stdout.trim().split('\n').map((line) => JSON.parse(line) as { i: number; service: string });
+    expect(child.status).toBe(3);
+    expect(lines.map((line) => line.i)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+    expect(lines[0]?.service).toBe('worker');
   });
 });
