@@ -64,7 +64,10 @@ describe('createLogger', () => {
       maxBuffer: 16 * 1024 * 1024,
     });
 
-    const lines = child.stdout.trim().split('\n').map((line) => JSON.parse(line) as { i: number; service: string });
+    const lines = child.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { i: number; service: string });
     expect(child.status).toBe(3);
     expect(lines.map((line) => line.i)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
     expect(lines[0]?.service).toBe('worker');

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type PinoPretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
@@ -67,6 +67,6 @@ export function createLogger(
  * route's CPU, ADR 044). pino flushes what is buffered when the process exits, including by
  * `process.exit()`; only a SIGKILL can lose the lines of the last write in flight.
  */
-function standardOutput(): NodeJS.WritableStream {
+function standardOutput(): DestinationStream {
   return pino.destination({ dest: 1, sync: false });
 }
