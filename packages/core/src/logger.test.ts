@@ -52,7 +52,7 @@ describe('createLogger', () => {
   });
 
   test('when a process logs to standard output and exits at once, then every line still arrives, in order', () => {
-    // Standard output is written asynchronously: what is buffered must be flushed on exit.
+    // pino writes standard output asynchronously (SonicBoom): what is buffered must be flushed on exit.
     const script = [
       "import { createLogger } from './packages/core/src/logger.ts';",
       "const logger = createLogger({ service: 'worker', level: 'info' });",
