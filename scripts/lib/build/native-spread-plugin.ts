@@ -20,29 +20,32 @@ export const LOWERED_SPREAD_HELPER = `function _objectSpread2(e) {
 }`;
 
 /**
- * The same copy as the native `{ ...e, ...a, ...b }`: own enumerable string and symbol keys as
- * data properties, getters read, `__proto__` an own key and never the prototype. It returns a new
- * object instead of filling `e`, which is the same wherever `e` is a fresh literal or the result
- * of another call: in @trpc/server every call is written that way (the test checks them all).
+ * The same copy as the native `{ ...e, ...a, ...b }` where tRPC calls it. The shipped helper copies
+ * arguments at odd positions as native spread does (own enumerable string and symbol keys as data
+ * properties, getters read, an own `__proto__` stays a key) and arguments at even positions by
+ * descriptor (getters and non-enumerable keys kept as they are); tRPC's build puts only plain
+ * object literals at even positions, where the two are the same. It returns a new object instead
+ * of filling `e`, which is the same wherever `e` is a fresh literal or another call's result. The
+ * test checks both facts for every call in the installed @trpc/server. It has as many lines as the
+ * shipped helper, so the lines after it keep their source-map positions.
  */
 export const NATIVE_SPREAD_HELPER = `function _objectSpread2(e) {
+	// Native spread (ADR 042): the same copy as the helper tRPC ships, at V8's speed.
 	switch (arguments.length) {
 		case 1: return { ...e };
 		case 2: return { ...e, ...arguments[1] };
 		case 3: return { ...e, ...arguments[1], ...arguments[2] };
-		default: {
-			let out = e;
-			for (let i = 1; i < arguments.length; i++) out = { ...out, ...arguments[i] };
-			return out;
-		}
 	}
+	let out = e;
+	for (let i = 1; i < arguments.length; i++) out = { ...out, ...arguments[i] };
+	return out;
 }`;
 
 /** The packages whose bundled copy must get the native helper; the build fails if one has none. */
 export const NATIVE_SPREAD_PACKAGES = ['@trpc/server'] as const;
 
 const fileOf = (name: string) =>
-  new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/].*\\.m?js$`);
+  new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/].*\\.[cm]?js$`);
 
 /**
  * Bundles `NATIVE_SPREAD_PACKAGES` with V8's native object spread in place of the lowered helper
@@ -69,7 +72,13 @@ export function nativeSpreadPlugin(packages: readonly string[] = NATIVE_SPREAD_P
         loaded.clear();
       });
       build.onEnd(() => {
-        const missing = [...loaded].filter((name) => !replaced.has(name));
+        const unbundled = packages.filter((name) => !loaded.has(name));
+        if (unbundled.length > 0)
+          throw new Error(
+            `${unbundled.join(', ')} was not bundled, so it runs without native spread: ` +
+              'remove it from the list in scripts/lib/build/native-spread-plugin.ts or bundle it (ADR 042)',
+          );
+        const missing = packages.filter((name) => !replaced.has(name));
         if (missing.length > 0)
           throw new Error(
             `${missing.join(', ')} no longer carries the object-spread helper this build replaces: ` +
