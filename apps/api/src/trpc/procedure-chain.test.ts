@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
 
 import { appRouter } from './router.js';
 
-type ProcedureDef = { _def: { middlewares: { name: string; _type?: string }[] } };
+type ProcedureDef = { _def: { middlewares: { name: string; _type?: string }[]; inputs: unknown[] } };
 
 /** The steps tRPC runs for a procedure, by middleware name (input and output parsers by their type). */
 function stepsOf(path: string): string[] {
@@ -20,5 +21,19 @@ describe('the plan-gated chain (ADR 036)', () => {
       'output',
       expect.any(String), // the resolver
     ]);
+  });
+
+  test('when a procedure is plan-gated, then its own input names organizationId, which the gate reads from the raw input (ADR 043)', () => {
+    const procedures = appRouter._def.procedures as unknown as Record<string, ProcedureDef>;
+    const gated = Object.entries(procedures).filter(([, procedure]) =>
+      procedure._def.middlewares.some((step) => step.name === 'requirePlanAccess'),
+    );
+    const namesOrganization = (input: unknown) =>
+      input instanceof z.ZodObject && (input.shape as Record<string, unknown>).organizationId instanceof z.ZodType;
+
+    expect(gated.map(([path]) => path)).toContain('analytics.limits');
+    for (const [path, procedure] of gated) {
+      expect(procedure._def.inputs.some(namesOrganization), path).toBe(true);
+    }
   });
 });
