@@ -32,12 +32,9 @@ export function requestIdFor(req: IncomingMessage): string {
   return typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-type RequestBindings = { req: { method: string | undefined; path: string }; reqId: string };
-
 /** The line pino-http wrote, with its levels and messages; 5xx responses carry an error, as before. */
-function logCompletion(log: Logger, res: ServerResponse, request: RequestBindings & { startedAt: number }): void {
-  const { startedAt, ...bindings } = request;
-  const fields = { ...bindings, res: { statusCode: res.statusCode }, responseTime: Date.now() - startedAt };
+function logCompletion(log: Logger, res: ServerResponse, startedAt: number): void {
+  const fields = { res: { statusCode: res.statusCode }, responseTime: Date.now() - startedAt };
   if (res.statusCode >= 500) {
     log.error({ ...fields, err: new Error(`failed with status code ${res.statusCode}`) }, 'request errored');
     return;
@@ -54,13 +51,8 @@ function logCompletion(log: Logger, res: ServerResponse, request: RequestBinding
  * The same lines pino-http wrote, at a fraction of its per-request cost (it
  * made two child loggers and wrapped the request for its serializers, and
  * listened for two events): one child logger, one listener (ADR 018).
- *
- * The completion line is written by a logger without redaction: every field of it is built
- * here from the method, path, id, status and time, none can hold a secret, and redaction
- * was a third of its cost (ADR 043). `req.log`, which procedures use, still redacts.
  */
 export function requestContext(logger: Logger) {
-  const completions = logger.child({}, { redact: { paths: [] } });
   return function requestContext(req: IncomingMessage, res: ServerResponse, next: () => void): void {
     const id = requestIdFor(req);
     res.setHeader(REQUEST_ID_HEADER, id);
@@ -68,12 +60,15 @@ export function requestContext(logger: Logger) {
     const url = req.url ?? '';
     const query = url.indexOf('?');
     // The path only: tRPC GET inputs travel in the query string and may be personal data.
-    const bindings = { req: { method: req.method, path: query === -1 ? url : url.slice(0, query) }, reqId: id };
-    req.log = logger.child(bindings);
+    const log = logger.child({
+      req: { method: req.method, path: query === -1 ? url : url.slice(0, query) },
+      reqId: id,
+    });
+    req.log = log;
     if (!UNLOGGED_URLS.has(url)) {
       const startedAt = Date.now();
       // 'close' comes once per response, after 'finish' when it was sent, alone when the client went away.
-      res.once('close', () => logCompletion(completions, res, { ...bindings, startedAt }));
+      res.once('close', () => logCompletion(log, res, startedAt));
     }
     next();
   };
