@@ -54,7 +54,7 @@ describe('createLogger', () => {
   test('when a process logs to standard output and exits at once, then every line still arrives, in order', () => {
     // pino writes standard output asynchronously (SonicBoom): what is buffered must be flushed on exit.
     const script = [
-      "import { createLogger } from './packages/core/src/logger.ts';",
+      `import { createLogger } from '${new URL('./logger.ts', import.meta.url).href}';`,
       "const logger = createLogger({ service: 'worker', level: 'info' });",
       "for (let i = 0; i < 2000; i++) logger.info({ i }, 'line');",
       'process.exit(3);',

@@ -56,14 +56,14 @@ export function nativeSpreadPlugin(packages: readonly string[] = NATIVE_SPREAD_P
   return {
     name: 'groundwork-native-spread',
     setup(build) {
-      const replaced = new Map<string, number>();
+      const replaced = new Set<string>();
       const loaded = new Set<string>();
       for (const name of packages) {
         build.onLoad({ filter: fileOf(name) }, async (args) => {
           loaded.add(name);
           const source = await readFile(args.path, 'utf8');
           if (!source.includes(LOWERED_SPREAD_HELPER)) return undefined;
-          replaced.set(name, (replaced.get(name) ?? 0) + 1);
+          replaced.add(name);
           return { contents: source.replace(LOWERED_SPREAD_HELPER, NATIVE_SPREAD_HELPER), loader: 'js' };
         });
       }
