@@ -16,6 +16,7 @@ import { ENTRY_POINTS, KEEP_EXTERNAL, NODE_TARGET, OUT_DIR } from './lib/build/e
 import { externalsPlugin } from './lib/build/externals-plugin.js';
 import { nativeSpreadPlugin } from './lib/build/native-spread-plugin.js';
 import { compileMigrations } from './lib/build/migrations.js';
+import { trpcResponsePlugin } from './lib/build/trpc-response-plugin.js';
 
 const started = performance.now();
 await rm(OUT_DIR, { recursive: true, force: true });
@@ -35,7 +36,11 @@ const result = await build({
   banner: {
     js: "import { createRequire as __gwCreateRequire } from 'node:module';\nconst require = __gwCreateRequire(import.meta.url);",
   },
-  plugins: [externalsPlugin({ outDir: OUT_DIR, keepExternal: KEEP_EXTERNAL }), nativeSpreadPlugin()],
+  plugins: [
+    externalsPlugin({ outDir: OUT_DIR, keepExternal: KEEP_EXTERNAL }),
+    nativeSpreadPlugin(),
+    trpcResponsePlugin(),
+  ],
   metafile: true,
   logLevel: 'warning',
 });

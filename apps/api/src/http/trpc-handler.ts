@@ -6,6 +6,7 @@ import { internal_exceptionHandler } from '@trpc/server/adapters/node-http';
 import { type HTTPErrorHandler, resolveResponse, type ResponseMetaFn, type TRPCRequestInfo } from '@trpc/server/http';
 
 import { clientGoneSignal } from './client-gone.js';
+import { TrpcResponse } from './trpc-response.js';
 
 /**
  * The part of a Fetch `Request` that tRPC's `resolveResponse` reads (method, URL, headers, body,
@@ -76,13 +77,22 @@ class NodeRequestView {
   }
 }
 
-async function writeResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {
+async function writeResponse(
+  response: Response | TrpcResponse,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<void> {
   if (res.statusCode === 200) res.statusCode = response.status;
   for (const [key, value] of response.headers) {
     if (key !== 'set-cookie') res.setHeader(key, value);
   }
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  if (response instanceof TrpcResponse && response.bodyText !== undefined) {
+    // The production bundle (ADR 044): the JSON document as tRPC wrote it, never wrapped in a stream.
+    res.end(response.bodyText ?? undefined);
+    return;
+  }
   if (!response.body) {
     res.end();
     return;
@@ -120,7 +130,8 @@ export function createTrpcHandler<TContext, TReq extends IncomingMessage, TRes e
   return async function handleTrpc(req: TReq, res: TRes, path: string): Promise<void> {
     try {
       const request = new NodeRequestView(req, res, options.maxBodySize);
-      const response = await resolveResponse({
+      // A Fetch `Response` unbundled (development, tests); a `TrpcResponse` in the production bundle (ADR 044).
+      const response: Response | TrpcResponse = await resolveResponse({
         router,
         req: request as unknown as Request,
         path,
