@@ -1,0 +1,136 @@
+/**
+ * `npx tsx bench/pair.ts --a dist-old/api.js --b dist/api.js --target gated`: two builds of the API
+ * measured at the same time on the same core, each under its own load generator, so a machine whose
+ * speed drifts (this one moves by a third within an hour) slows both alike. `--a ref` puts the
+ * reference (stock tRPC on Express 5 + zod, its echo) on side A instead: B's ratio to it is then
+ * the issue's goal, measured side by side. Each round prints both
+ * builds' req/s and server CPU per request and the ratio B ÷ A; the order of the two load generators
+ * alternates between rounds. With both servers busy, the scheduler shares the core between them, so the
+ * ratio of CPU per request is the figure to read; req/s follows it when both are CPU-bound.
+ *
+ *   --target gated|public   default gated      --rounds N  default 6      --duration S  default 10
+ *   --connections N  per build, default 25      --no-build
+ */
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+
+import { readEnv } from '@groundwork/config';
+
+import { BASELINE_DIR, buildBaselines } from './lib/baselines.js';
+import { runLoad, type LoadSpec } from './lib/load.js';
+import { processCpuSeconds, pinning } from './lib/machine.js';
+import { median } from './lib/measure.js';
+import { prepareProduct } from './lib/product.js';
+import { startServer } from './lib/servers.js';
+import { freePort } from '../scripts/image/services.js';
+
+const { values } = parseArgs({
+  options: {
+    a: { type: 'string', default: 'dist/api.js' },
+    b: { type: 'string', default: 'dist/api.js' },
+    target: { type: 'string', default: 'gated' },
+    rounds: { type: 'string', default: '6' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '25' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+await buildBaselines();
+
+const placement = pinning();
+const product = await prepareProduct({ env: { RATE_LIMIT_DEFAULT: '1000000000/minute' } });
+// B serves on the product's own port, which seed() and accessToken() call; a build on side A on another.
+const portA = String(await freePort());
+const urlB = product.url;
+const start = (api: string, url: string, port?: string) =>
+  startServer({
+    argv: [process.execPath, api],
+    env: port ? { ...product.env, PORT: port } : product.env,
+    cpu: placement.server,
+    pin: placement.pinned,
+    readyUrl: `${url}/ready`,
+  });
+const REFERENCE_PATH = `/trpc/echo?input=${encodeURIComponent(JSON.stringify({ text: 'hello' }))}`;
+async function startReference() {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startServer({
+    argv: [process.execPath, `${BASELINE_DIR}/trpc-express.js`, String(port)],
+    env: { PATH: readEnv().PATH ?? '', NODE_ENV: 'production' },
+    cpu: placement.server,
+    pin: placement.pinned,
+    readyUrl: `${url}${REFERENCE_PATH}`,
+  });
+  return { server, url };
+}
+
+try {
+  const seeding = await start(values.b, product.url); // seed() calls the product's own port
+  const { organizationId } = await product.seed().finally(() => seeding.stop());
+  const reference = values.a === 'ref' ? await startReference() : undefined;
+  const urlA = reference?.url ?? `http://127.0.0.1:${portA}`;
+  const a = reference?.server ?? (await start(values.a, urlA, portA));
+  const b = await start(values.b, urlB);
+  const headers = { authorization: `Bearer ${await product.accessToken()}` };
+  const input = encodeURIComponent(JSON.stringify({ organizationId }));
+  const paths: Record<string, { path: string; headers?: Record<string, string> }> = {
+    gated: { path: `/trpc/analytics.limits?input=${input}`, headers },
+    public: { path: '/trpc/system.status' },
+  };
+  const chosen = paths[values.target];
+  if (!chosen) throw new Error(`--target is one of ${Object.keys(paths).join(', ')}`);
+  const spec = (side: 'a' | 'b', durationSeconds: number): LoadSpec => {
+    const echo = side === 'a' && reference;
+    return {
+      url: echo ? `${urlA}${REFERENCE_PATH}` : `${side === 'a' ? urlA : urlB}${chosen.path}`,
+      connections: Number(values.connections),
+      durationSeconds,
+      ...(chosen.headers && !echo ? { headers: chosen.headers } : {}),
+    };
+  };
+  const both = (durationSeconds: number, round: number) => {
+    const runs = [
+      ['a', spec('a', durationSeconds)],
+      ['b', spec('b', durationSeconds)],
+    ] as const;
+    const ordered = round % 2 === 0 ? runs : [...runs].reverse();
+    return Promise.all(
+      ordered.map(([name, load]) =>
+        runLoad(load, { cpu: placement.load, pin: placement.pinned }).then((r) => [name, r] as const),
+      ),
+    );
+  };
+  await both(3, 0); // warm-up, both at once
+  const ratios: { rps: number; cpu: number }[] = [];
+  let failed = false;
+  console.log(`A ${values.a}   B ${values.b}   target ${values.target}`);
+  for (let round = 1; round <= Number(values.rounds); round += 1) {
+    const cpuBefore = [processCpuSeconds(a.child.pid ?? 0), processCpuSeconds(b.child.pid ?? 0)];
+    const results = Object.fromEntries(await both(Number(values.duration), round));
+    const cpuAfter = [processCpuSeconds(a.child.pid ?? 0), processCpuSeconds(b.child.pid ?? 0)];
+    const [ra, rb] = [results.a, results.b];
+    if (!ra || !rb) throw new Error('a load generator returned nothing');
+    const cpuUs = (index: 0 | 1, rps: number) =>
+      (((cpuAfter[index] ?? 0) - (cpuBefore[index] ?? 0)) * 1e6) / (rps * Number(values.duration));
+    const [ca, cb] = [cpuUs(0, ra.requestsPerSecond), cpuUs(1, rb.requestsPerSecond)];
+    ratios.push({ rps: rb.requestsPerSecond / ra.requestsPerSecond, cpu: cb / ca });
+    // A side that answered with errors measured something else: the figures would mislead.
+    if ([ra, rb].some((r) => r.non2xx + r.errors + r.timeouts > 0)) failed = true;
+    console.log(
+      `round ${round}: A ${ra.requestsPerSecond.toFixed(0)} req/s ${ca.toFixed(0)} µs/req (non-2xx ${ra.non2xx}) | ` +
+        `B ${rb.requestsPerSecond.toFixed(0)} req/s ${cb.toFixed(0)} µs/req (non-2xx ${rb.non2xx}) | ` +
+        `B÷A req/s ${(rb.requestsPerSecond / ra.requestsPerSecond).toFixed(2)}, CPU/req ${(cb / ca).toFixed(2)}`,
+    );
+  }
+  console.log(
+    `median B÷A: req/s ${median(ratios.map((r) => r.rps)).toFixed(2)}, CPU per request ${median(ratios.map((r) => r.cpu)).toFixed(2)}`,
+  );
+  await Promise.all([a.stop(), b.stop()]);
+  if (failed) {
+    console.error('some requests failed (non-2xx, errors or timeouts): the ratios above do not compare like with like');
+    process.exitCode = 1;
+  }
+} finally {
+  await product.close();
+}
