@@ -29,8 +29,15 @@ export type TrpcResponsePatches = {
   responseModule: string;
 };
 
-const fileOf = (name: string) =>
-  new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/].*\\.[cm]?js$`);
+/** ES modules only: the import this prepends is ESM; if esbuild ever picks the CommonJS build, nothing matches and the build fails. */
+const moduleOf = (name: string) =>
+  new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/].*\\.mjs$`);
+
+/**
+ * `TrpcResponse` stands in for `new Response(…)` only: any other use of the name in the module
+ * (a static such as `Response.json`, an `instanceof`) would build and then fail at run time.
+ */
+const OTHER_USE_OF_RESPONSE = /\bResponse\s*\.|instanceof\s+Response\b|\bResponse\s*\)/;
 
 /**
  * Two per-call costs of tRPC's Fetch-shaped core, removed from the production bundle (ADR 044):
@@ -49,12 +56,17 @@ export function trpcResponsePlugin(
     setup(build) {
       const applied = new Set<'response' | 'signals'>();
       build.onStart(() => applied.clear());
-      build.onLoad({ filter: fileOf(packageName) }, async (args) => {
+      build.onLoad({ filter: moduleOf(packageName) }, async (args) => {
         let source = await readFile(args.path, 'utf8');
         const responds = source.includes(RESOLVE_RESPONSE_MARK);
         const combines = source.includes(PONYFILL_MARK);
         if (!responds && !combines) return undefined;
         if (responds) {
+          if (OTHER_USE_OF_RESPONSE.test(source))
+            throw new Error(
+              `${packageName}'s resolveResponse module uses Response other than as \`new Response(…)\`: ` +
+                'TrpcResponse would not stand in for it; check scripts/lib/build/trpc-response-plugin.ts (ADR 044)',
+            );
           source = `import { TrpcResponse as Response } from ${JSON.stringify(responseModule)}; ${source}`;
           applied.add('response');
         }

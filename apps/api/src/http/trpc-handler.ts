@@ -97,8 +97,9 @@ async function writeResponse(
     res.end();
     return;
   }
-  if (response.headers.get('content-type') === 'application/json') {
-    // Every query and mutation: one JSON document, already a string inside the Response.
+  // A JSONL batch is `application/json` too, but chunked: it must go out as its results come.
+  if (response.headers.get('content-type') === 'application/json' && !response.headers.has('transfer-encoding')) {
+    // Every query and mutation unbundled: one JSON document, already a string inside the Response.
     res.end(await response.text());
     return;
   }

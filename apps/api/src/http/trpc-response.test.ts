@@ -37,14 +37,14 @@ describe('TrpcResponse answers as a Fetch Response would (ADR 044)', () => {
         ]),
       }),
     ],
-  ])('%s', async (_name, body, init) => {
+  ])('when built for %s, then it reads as a Fetch Response would', async (_name, body, init) => {
     const light = new TrpcResponse(body, init());
     expect(await observed(light)).toEqual(await observed(new Response(body, init())));
     expect(light.headers.getSetCookie()).toEqual(new Response(body, init()).headers.getSetCookie());
     expect(light.bodyText).toBe(body);
   });
 
-  test('a stream body goes through a real Response: same status, headers and bytes, and no bodyText', async () => {
+  test('when given a stream body, then a real Response carries it: same status, headers and bytes, no bodyText', async () => {
     const stream = () => new Blob(['{"a":1}\n', '{"b":2}\n']).stream();
     const init = () => ({ status: 207, headers: new Headers([['content-type', 'application/jsonl']]) });
     const light = new TrpcResponse(stream(), init());
@@ -52,7 +52,7 @@ describe('TrpcResponse answers as a Fetch Response would (ADR 044)', () => {
     expect(await observed(light)).toEqual(await observed(new Response(stream(), init())));
   });
 
-  test('a text body is still readable as a stream, for the stock adapters that read `body`', async () => {
+  test('when the stock adapters read `body` of a text answer, then they get a stream of it', async () => {
     const body = new TrpcResponse('{"result":{}}', { headers: jsonHeaders() }).body;
     expect(body).not.toBeNull();
     expect(await new Response(body).text()).toBe('{"result":{}}');
@@ -62,7 +62,7 @@ describe('TrpcResponse answers as a Fetch Response would (ADR 044)', () => {
     ['a status below 200', 'x', 199, RangeError],
     ['a status above 599', null, 600, RangeError],
     ['a body with a null-body status', 'x', 204, TypeError],
-  ])('refuses %s, with the error type Fetch throws', (_name, body, status, errorType) => {
+  ])('when given %s, then it throws the error type Fetch throws', (_name, body, status, errorType) => {
     expect(() => new Response(body, { status })).toThrow(errorType);
     expect(() => new TrpcResponse(body, { status })).toThrow(errorType);
   });

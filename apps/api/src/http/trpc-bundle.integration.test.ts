@@ -60,15 +60,15 @@ async function listen(listener: RequestListener): Promise<{ server: Server; port
 describe('the production bundle of tRPC answers exactly as tRPC as published (ADR 044)', () => {
   const writeTree = useTempTrees('gw-trpc-bundle-');
   let bundled: Fixture;
+  let bundledCode = '';
   const servers: Server[] = [];
   let sourcePort = 0;
   let bundlePort = 0;
 
   beforeAll(async () => {
-    const code = await bundleFixture();
-    expect(code).toContain('new TrpcResponse(JSON.stringify(');
+    bundledCode = await bundleFixture();
     const root = await writeTree({});
-    await writeFile(join(root, 'fixture.mjs'), code);
+    await writeFile(join(root, 'fixture.mjs'), bundledCode);
     bundled = (await import(pathToFileURL(join(root, 'fixture.mjs')).href)) as Fixture;
     const source = await listen(asSource.fixtureListener());
     const bundle = await listen(bundled.fixtureListener());
@@ -102,18 +102,47 @@ describe('the production bundle of tRPC answers exactly as tRPC as published (AD
         accept: 'application/jsonl',
       },
     ],
-  ])('%s', async (_name, path, init) => {
+  ])('when asked %s, then the bundle answers byte for byte as tRPC as published', async (_name, path, init) => {
     const expected = await exchange(sourcePort, path, init);
     expect(await exchange(bundlePort, path, init)).toEqual(expected);
   });
 
-  test("a client that leaves aborts the procedure's signal, through the combined signals", async () => {
-    const req = request({ port: bundlePort, path: '/trpc/waitForClientToLeave' });
+  test.each(['source', 'bundle'] as const)(
+    'when a JSONL batch has a slow call (%s), then the results ready before it are sent before it ends',
+    async (build) => {
+      const fixture = build === 'source' ? asSource : bundled;
+      const path = `/trpc/echo,held?batch=1&input=${input({ 0: { text: 'early' } })}`;
+      const req = request({
+        port: build === 'source' ? sourcePort : bundlePort,
+        path,
+        headers: { 'trpc-accept': 'application/jsonl' },
+      });
+      req.end();
+      const [res] = (await once(req, 'response')) as [IncomingMessage];
+      let received = '';
+      for await (const chunk of res) {
+        received += String(chunk);
+        // The echo's result arrived while `held` still waits: only then may it answer.
+        if (received.includes('"early"') && !received.includes('released')) fixture.holding.released.settle();
+      }
+      expect(received).toContain('"early"');
+      expect(received).toContain('released');
+    },
+  );
+
+  test('when bundled, then resolveResponse answers with text for the fast path, and no AbortSignal.any is left', async () => {
+    expect(await bundled.answersWithText()).toBe(true);
+    expect(await asSource.answersWithText()).toBe(false);
+    expect(bundledCode).not.toContain('AbortSignal.any(');
+  });
+
+  test("when a client leaves mid-call, then the procedure's signal aborts through the combined signals", async () => {
+    // A connection of its own: the request must reach the server before the client goes.
+    const req = request({ port: bundlePort, path: '/trpc/waitForClientToLeave', agent: false });
     req.on('error', () => undefined);
     req.end();
-    await once(req, 'socket');
-    const left = bundled.clientLeft;
+    await bundled.leaving.started.happened;
     req.destroy();
-    await left;
+    await bundled.leaving.left.happened;
   });
 });
