@@ -17,11 +17,11 @@ import { parseArgs } from 'node:util';
 import { readEnv } from '@groundwork/config';
 
 import { BASELINE_DIR, buildBaselines } from './lib/baselines.js';
-import { runLoad, type LoadSpec } from './lib/load.js';
+import { type LoadResult, runLoad, type LoadSpec } from './lib/load.js';
 import { processCpuSeconds, pinning } from './lib/machine.js';
 import { median } from './lib/measure.js';
 import { prepareProduct } from './lib/product.js';
-import { startServer } from './lib/servers.js';
+import { type BenchServer, startServer } from './lib/servers.js';
 import { freePort } from '../scripts/image/services.js';
 
 const { values } = parseArgs({
@@ -35,10 +35,13 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
   },
 });
+const TARGETS = ['gated', 'public'];
+if (!TARGETS.includes(values.target)) throw new Error(`--target is one of ${TARGETS.join(', ')}`);
 if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 await buildBaselines();
 
 const placement = pinning();
+if (!placement.pinned) console.warn('NOT pinned (taskset missing or one CPU): servers and load share every CPU');
 const product = await prepareProduct({ env: { RATE_LIMIT_DEFAULT: '1000000000/minute' } });
 // B serves on the product's own port, which seed() and accessToken() call; a build on side A on another.
 const portA = String(await freePort());
@@ -51,6 +54,8 @@ const start = (api: string, url: string, port?: string) =>
     pin: placement.pinned,
     readyUrl: `${url}/ready`,
   });
+const failures = (r: LoadResult) =>
+  r.non2xx + r.errors + r.timeouts > 0 ? ` (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})` : '';
 const REFERENCE_PATH = `/trpc/echo?input=${encodeURIComponent(JSON.stringify({ text: 'hello' }))}`;
 async function startReference() {
   const port = await freePort();
@@ -65,21 +70,24 @@ async function startReference() {
   return { server, url };
 }
 
+const running: BenchServer[] = [];
 try {
   const seeding = await start(values.b, product.url); // seed() calls the product's own port
   const { organizationId } = await product.seed().finally(() => seeding.stop());
   const reference = values.a === 'ref' ? await startReference() : undefined;
   const urlA = reference?.url ?? `http://127.0.0.1:${portA}`;
+  if (reference) running.push(reference.server);
   const a = reference?.server ?? (await start(values.a, urlA, portA));
+  running.push(a);
   const b = await start(values.b, urlB);
+  running.push(b);
   const headers = { authorization: `Bearer ${await product.accessToken()}` };
   const input = encodeURIComponent(JSON.stringify({ organizationId }));
   const paths: Record<string, { path: string; headers?: Record<string, string> }> = {
     gated: { path: `/trpc/analytics.limits?input=${input}`, headers },
     public: { path: '/trpc/system.status' },
   };
-  const chosen = paths[values.target];
-  if (!chosen) throw new Error(`--target is one of ${Object.keys(paths).join(', ')}`);
+  const chosen = paths[values.target] ?? { path: '' };
   const spec = (side: 'a' | 'b', durationSeconds: number): LoadSpec => {
     const echo = side === 'a' && reference;
     return {
@@ -111,6 +119,7 @@ try {
     const cpuAfter = [processCpuSeconds(a.child.pid ?? 0), processCpuSeconds(b.child.pid ?? 0)];
     const [ra, rb] = [results.a, results.b];
     if (!ra || !rb) throw new Error('a load generator returned nothing');
+    // autocannon reports a rate, not a count: the count is rate × duration, as bench/run.ts has it.
     const cpuUs = (index: 0 | 1, rps: number) =>
       (((cpuAfter[index] ?? 0) - (cpuBefore[index] ?? 0)) * 1e6) / (rps * Number(values.duration));
     const [ca, cb] = [cpuUs(0, ra.requestsPerSecond), cpuUs(1, rb.requestsPerSecond)];
@@ -118,19 +127,19 @@ try {
     // A side that answered with errors measured something else: the figures would mislead.
     if ([ra, rb].some((r) => r.non2xx + r.errors + r.timeouts > 0)) failed = true;
     console.log(
-      `round ${round}: A ${ra.requestsPerSecond.toFixed(0)} req/s ${ca.toFixed(0)} µs/req (non-2xx ${ra.non2xx}) | ` +
-        `B ${rb.requestsPerSecond.toFixed(0)} req/s ${cb.toFixed(0)} µs/req (non-2xx ${rb.non2xx}) | ` +
+      `round ${round}: A ${ra.requestsPerSecond.toFixed(0)} req/s ${ca.toFixed(0)} µs/req${failures(ra)} | ` +
+        `B ${rb.requestsPerSecond.toFixed(0)} req/s ${cb.toFixed(0)} µs/req${failures(rb)} | ` +
         `B÷A req/s ${(rb.requestsPerSecond / ra.requestsPerSecond).toFixed(2)}, CPU/req ${(cb / ca).toFixed(2)}`,
     );
   }
   console.log(
     `median B÷A: req/s ${median(ratios.map((r) => r.rps)).toFixed(2)}, CPU per request ${median(ratios.map((r) => r.cpu)).toFixed(2)}`,
   );
-  await Promise.all([a.stop(), b.stop()]);
   if (failed) {
     console.error('some requests failed (non-2xx, errors or timeouts): the ratios above do not compare like with like');
     process.exitCode = 1;
   }
 } finally {
+  await Promise.all(running.map((server) => server.stop()));
   await product.close();
 }
