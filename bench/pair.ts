@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 
 import { readEnv } from '@groundwork/config';
 
-import { BASELINE_DIR, buildBaselines } from './lib/baselines.js';
+import { buildBaselines, REFERENCE } from './lib/baselines.js';
 import { type LoadResult, runLoad, type LoadSpec } from './lib/load.js';
 import { processCpuSeconds, pinning } from './lib/machine.js';
 import { median } from './lib/measure.js';
@@ -56,16 +56,15 @@ const start = (api: string, url: string, port?: string) =>
   });
 const failures = (r: LoadResult) =>
   r.non2xx + r.errors + r.timeouts > 0 ? ` (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})` : '';
-const REFERENCE_PATH = `/trpc/echo?input=${encodeURIComponent(JSON.stringify({ text: 'hello' }))}`;
 async function startReference() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = await startServer({
-    argv: [process.execPath, `${BASELINE_DIR}/trpc-express.js`, String(port)],
+    argv: REFERENCE.argv(port),
     env: { PATH: readEnv().PATH ?? '', NODE_ENV: 'production' },
     cpu: placement.server,
     pin: placement.pinned,
-    readyUrl: `${url}${REFERENCE_PATH}`,
+    readyUrl: `${url}${REFERENCE.path}`,
   });
   return { server, url };
 }
@@ -91,7 +90,7 @@ try {
   const spec = (side: 'a' | 'b', durationSeconds: number): LoadSpec => {
     const echo = side === 'a' && reference;
     return {
-      url: echo ? `${urlA}${REFERENCE_PATH}` : `${side === 'a' ? urlA : urlB}${chosen.path}`,
+      url: echo ? `${urlA}${REFERENCE.path}` : `${side === 'a' ? urlA : urlB}${chosen.path}`,
       connections: Number(values.connections),
       durationSeconds,
       ...(chosen.headers && !echo ? { headers: chosen.headers } : {}),

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 
 import { readEnv } from '@groundwork/config';
 
-import { buildBaselines, BASELINE_DIR } from './lib/baselines.js';
+import { buildBaselines, BASELINE_DIR, ECHO_INPUT, REFERENCE } from './lib/baselines.js';
 import { describeMachine, pinning } from './lib/machine.js';
 import { type Figures, measure, NOISY, type Timing } from './lib/measure.js';
 import { prepareProduct } from './lib/product.js';
@@ -79,14 +79,13 @@ type Target = {
   product?: boolean;
   reference?: boolean;
 };
-const echo = encodeURIComponent(JSON.stringify({ text: 'hello' }));
 const node = process.execPath;
 const targets: Target[] = [
   {
     key: 'raw',
     name: 'raw `node:http` echo',
     argv: (port) => [node, `${BASELINE_DIR}/raw-http.js`, String(port)],
-    path: () => `/echo?input=${echo}`,
+    path: () => `/echo?input=${ECHO_INPUT}`,
   },
   {
     key: 'standalone',
@@ -97,8 +96,8 @@ const targets: Target[] = [
   {
     key: 'express',
     name: 'stock tRPC on Express 5 + zod echo',
-    argv: (port) => [node, `${BASELINE_DIR}/trpc-express.js`, String(port)],
-    path: () => `/trpc/echo?input=${echo}`,
+    argv: REFERENCE.argv,
+    path: () => REFERENCE.path,
     reference: true,
   },
   { key: 'health', name: 'product `/health`', argv: () => product.argv, path: () => '/health', product: true },

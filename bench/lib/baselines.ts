@@ -2,6 +2,15 @@ import { build } from 'esbuild';
 
 export const BASELINE_DIR = 'dist/bench';
 
+/** The query every echo baseline answers (the standalone one wraps it for superjson). */
+export const ECHO_INPUT = encodeURIComponent(JSON.stringify({ text: 'hello' }));
+
+/** The reference every goal is a ratio to: stock tRPC on Express 5 + zod, its echo. */
+export const REFERENCE = {
+  argv: (port: number) => [process.execPath, `${BASELINE_DIR}/trpc-express.js`, String(port)],
+  path: `/trpc/echo?input=${ECHO_INPUT}`,
+};
+
 /**
  * Bundles the baseline servers to plain JavaScript (third-party packages
  * left to node_modules), so they run on plain node like the product's build.

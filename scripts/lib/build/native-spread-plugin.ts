@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 
 import type { Plugin } from 'esbuild';
 
+import { packageFiles } from './package-files.js';
+
 /**
  * The object-spread helper that tRPC's build (oxc, after Babel) writes in place of `{ ...a, b }`,
  * character for character as @trpc/server 11.25 ships it. It copies key by key through
@@ -44,9 +46,6 @@ export const NATIVE_SPREAD_HELPER = `function _objectSpread2(e) {
 /** The packages whose bundled copy must get the native helper; the build fails if one has none. */
 export const NATIVE_SPREAD_PACKAGES = ['@trpc/server'] as const;
 
-const fileOf = (name: string) =>
-  new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/].*\\.[cm]?js$`);
-
 /**
  * Bundles `NATIVE_SPREAD_PACKAGES` with V8's native object spread in place of the lowered helper
  * (ADR 042): a fifth of what tRPC itself spends per call. A package upgrade that changes the
@@ -59,7 +58,7 @@ export function nativeSpreadPlugin(packages: readonly string[] = NATIVE_SPREAD_P
       const replaced = new Set<string>();
       const loaded = new Set<string>();
       for (const name of packages) {
-        build.onLoad({ filter: fileOf(name) }, async (args) => {
+        build.onLoad({ filter: packageFiles(name) }, async (args) => {
           loaded.add(name);
           const source = await readFile(args.path, 'utf8');
           if (!source.includes(LOWERED_SPREAD_HELPER)) return undefined;

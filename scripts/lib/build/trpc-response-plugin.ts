@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 import type { Plugin } from 'esbuild';
 
+import { packageFiles } from './package-files.js';
+
 /** The class that stands in for `Response` inside tRPC's `resolveResponse` (ADR 044). */
 export const TRPC_RESPONSE_MODULE = fileURLToPath(
   new URL('../../../apps/api/src/http/trpc-response.ts', import.meta.url),
@@ -29,10 +31,6 @@ export type TrpcResponsePatches = {
   responseModule: string;
 };
 
-/** ES modules only: the import this prepends is ESM; if esbuild ever picks the CommonJS build, nothing matches and the build fails. */
-const moduleOf = (name: string) =>
-  new RegExp(`[\\\\/]node_modules[\\\\/]${name.replace('/', '[\\\\/]')}[\\\\/].*\\.mjs$`);
-
 /**
  * `TrpcResponse` stands in for `new Response(…)` only: any other use of the name in the module
  * (a static such as `Response.json`, an `instanceof`) would build and then fail at run time.
@@ -56,7 +54,8 @@ export function trpcResponsePlugin(
     setup(build) {
       const applied = new Set<'response' | 'signals'>();
       build.onStart(() => applied.clear());
-      build.onLoad({ filter: moduleOf(packageName) }, async (args) => {
+      // ES modules only: the import prepended is ESM; a CommonJS build would match nothing and fail the build.
+      build.onLoad({ filter: packageFiles(packageName, 'mjs') }, async (args) => {
         let source = await readFile(args.path, 'utf8');
         const responds = source.includes(RESOLVE_RESPONSE_MARK);
         const combines = source.includes(PONYFILL_MARK);
