@@ -75,4 +75,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 # reaches Node itself and starts its graceful shutdown. The bundles are not
 # minified, so stack traces keep their names; NODE_OPTIONS=--enable-source-maps
 # maps them to the sources (dist/*.map) at about 0.2 s more per start.
-CMD ["node", "dist/api.js"]
+# --max-semi-space-size=8: a smaller young generation, 15 MiB less at peak (ADR 045).
+CMD ["node", "--max-semi-space-size=8", "dist/api.js"]

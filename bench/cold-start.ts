@@ -16,6 +16,7 @@ import { nodeBinDir, productionNodeVersion } from '../scripts/image/node-runtime
 import { exitOf, readyWithin, startProcess, stopGracefully } from '../scripts/image/processes.js';
 import { startProductionServices } from '../scripts/image/production-services.js';
 import { freePort } from '../scripts/image/services.js';
+import { API_NODE_FLAGS } from '../scripts/lib/build/entries.js';
 
 const GOAL_MS = 1_000;
 const { values } = parseArgs({
@@ -50,7 +51,7 @@ try {
   if ((await exitOf(migrate, 60_000)) !== 0) throw new Error(`migrations failed:\n${migrate.output()}`);
   // The same processes from their sources through tsx, as production ran them before the build (ADR 001).
   const targets = [
-    ['api', 'dist/api.js', apiPort, []],
+    ['api', 'dist/api.js', apiPort, API_NODE_FLAGS],
     ['worker', 'dist/worker.js', workerPort, []],
     ['api from sources via tsx (before)', 'apps/api/src/main.ts', apiPort, ['--import=tsx']],
     ['worker from sources via tsx (before)', 'apps/worker/src/main.ts', workerPort, ['--import=tsx']],

@@ -11,7 +11,7 @@
  * external and array buffers, and malloc'd memory.
  *
  *   --connections N  default 50     --duration S  default 8     --no-build  use the existing dist/
- *   --api FILE       default dist/api.js        --node-flags="--max-semi-space-size=…"  flags for the API
+ *   --api FILE       default dist/api.js        --node-flags="…"  flags for the API instead of production's (API_NODE_FLAGS)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { readEnv } from '@groundwork/config';
 import { build } from 'esbuild';
 
+import { API_NODE_FLAGS } from '../scripts/lib/build/entries.js';
 import { runLoad } from './lib/load.js';
 import { pinning, processCpuSeconds } from './lib/machine.js';
 import { prepareProduct } from './lib/product.js';
@@ -35,7 +36,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '8' },
     'no-build': { type: 'boolean', default: false },
     api: { type: 'string', default: 'dist/api.js' },
-    'node-flags': { type: 'string', default: '' },
+    'node-flags': { type: 'string', default: API_NODE_FLAGS.join(' ') },
   },
 });
 const PROBE = 'dist/bench/memory-probe.js';
@@ -127,9 +128,8 @@ try {
     }
   })();
 
-  const [node = '', api = ''] = product.argv;
-  const argv = placement.pinned ? ['taskset', '-c', placement.server, node] : [node];
-  const [executable = '', ...args] = [...argv, ...nodeFlags, `--import=./${PROBE}`, api];
+  const argv = placement.pinned ? ['taskset', '-c', placement.server, process.execPath] : [process.execPath];
+  const [executable = '', ...args] = [...argv, ...nodeFlags, `--import=./${PROBE}`, values.api];
   const child = spawn(executable, args, { env: product.env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   for (;;) {
     const ok = await fetch(`${product.url}/ready`)

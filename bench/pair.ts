@@ -10,6 +10,8 @@
  *
  *   --target gated|public   default gated      --rounds N  default 6      --duration S  default 10
  *   --connections N  per build, default 25      --no-build
+ *   --a-flags S, --b-flags S  Node flags for that side's API, instead of production's (`API_NODE_FLAGS`);
+ *                             e.g. `--b-flags=` with nothing: one build, with and without them
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -23,6 +25,7 @@ import { median } from './lib/measure.js';
 import { prepareProduct } from './lib/product.js';
 import { type BenchServer, startServer } from './lib/servers.js';
 import { freePort } from '../scripts/image/services.js';
+import { API_NODE_FLAGS } from '../scripts/lib/build/entries.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,8 +36,11 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '25' },
     'no-build': { type: 'boolean', default: false },
+    'a-flags': { type: 'string', default: API_NODE_FLAGS.join(' ') },
+    'b-flags': { type: 'string', default: API_NODE_FLAGS.join(' ') },
   },
 });
+const flagsOf = (side: 'a' | 'b') => values[`${side}-flags`].split(' ').filter(Boolean);
 const TARGETS = ['gated', 'public'];
 if (!TARGETS.includes(values.target)) throw new Error(`--target is one of ${TARGETS.join(', ')}`);
 if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
@@ -46,9 +52,9 @@ const product = await prepareProduct({ env: { RATE_LIMIT_DEFAULT: '1000000000/mi
 // B serves on the product's own port, which seed() and accessToken() call; a build on side A on another.
 const portA = String(await freePort());
 const urlB = product.url;
-const start = (api: string, url: string, port?: string) =>
+const start = (side: 'a' | 'b', url: string, port?: string) =>
   startServer({
-    argv: [process.execPath, api],
+    argv: [process.execPath, ...flagsOf(side), values[side]],
     env: port ? { ...product.env, PORT: port } : product.env,
     cpu: placement.server,
     pin: placement.pinned,
@@ -71,14 +77,14 @@ async function startReference() {
 
 const running: BenchServer[] = [];
 try {
-  const seeding = await start(values.b, product.url); // seed() calls the product's own port
+  const seeding = await start('b', product.url); // seed() calls the product's own port
   const { organizationId } = await product.seed().finally(() => seeding.stop());
   const reference = values.a === 'ref' ? await startReference() : undefined;
   const urlA = reference?.url ?? `http://127.0.0.1:${portA}`;
   if (reference) running.push(reference.server);
-  const a = reference?.server ?? (await start(values.a, urlA, portA));
+  const a = reference?.server ?? (await start('a', urlA, portA));
   running.push(a);
-  const b = await start(values.b, urlB);
+  const b = await start('b', urlB);
   running.push(b);
   const headers = { authorization: `Bearer ${await product.accessToken()}` };
   const input = encodeURIComponent(JSON.stringify({ organizationId }));
@@ -111,7 +117,9 @@ try {
   await both(3, 0); // warm-up, both at once
   const ratios: { rps: number; cpu: number }[] = [];
   let failed = false;
-  console.log(`A ${values.a}   B ${values.b}   target ${values.target}`);
+  console.log(
+    `A ${[...flagsOf('a'), values.a].join(' ')}   B ${[...flagsOf('b'), values.b].join(' ')}   target ${values.target}`,
+  );
   for (let round = 1; round <= Number(values.rounds); round += 1) {
     const cpuBefore = [processCpuSeconds(a.child.pid ?? 0), processCpuSeconds(b.child.pid ?? 0)];
     const results = Object.fromEntries(await both(Number(values.duration), round));

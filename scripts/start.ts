@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import { loadConfigOrExit, readEnv } from '@groundwork/config';
 
+import { apiArgv } from './lib/build/entries.js';
 import { startProcess, superviseUntilStopped } from './lib/supervise.js';
 
 const env = { ...readEnv() };
@@ -17,7 +18,7 @@ loadConfigOrExit(env); // fail here, once, rather than twice from the children
 
 const bundle = (name: string) => fileURLToPath(new URL(`./${name}.js`, import.meta.url));
 const processes = [
-  startProcess('api', [process.execPath, bundle('api')], env),
+  startProcess('api', apiArgv(bundle('api')), env),
   startProcess('worker', [process.execPath, bundle('worker')], env),
 ];
 process.exit(await superviseUntilStopped(processes, { stopTimeoutMs: 20_000, cleanup: () => Promise.resolve() }));

@@ -4,6 +4,7 @@ import { readEnv } from '@groundwork/config';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
+import { apiArgv } from '../../scripts/lib/build/entries.js';
 import { exitOf, startProcess } from '../../scripts/image/processes.js';
 import { startProductionServices } from '../../scripts/image/production-services.js';
 
@@ -65,7 +66,7 @@ export async function prepareProduct(options: { env: Record<string, string>; api
     env: processEnv,
     account,
     webhookSecret: production.STRIPE_WEBHOOK_SECRET ?? '',
-    argv: [process.execPath, options.api ?? 'dist/api.js'],
+    argv: apiArgv(options.api),
     /** Once, with the API running: the user, and a business subscription for their organization. */
     async seed(): Promise<{ organizationId: string }> {
       await call(url, 'auth.signup', { body: { ...account, displayName: 'Bench' } });

@@ -7,10 +7,10 @@ const running = (child: ChildProcess | undefined): child is ChildProcess =>
   child?.exitCode === null && child.signalCode === null;
 
 /**
- * One built entry point (`node dist/api.js` or `node dist/worker.js`) that the
+ * One built entry point (`apiArgv()` or `node dist/worker.js`) that the
  * suite starts, SIGKILLs and starts again with the same environment.
  */
-export function builtProcess(options: { name: string; entry: string; env: Record<string, string>; readyUrl: string }) {
+export function builtProcess(options: { name: string; argv: string[]; env: Record<string, string>; readyUrl: string }) {
   let current: Started | null = null;
   let starts = 0;
   const earlierOutput: string[] = [];
@@ -25,7 +25,7 @@ export function builtProcess(options: { name: string; entry: string; env: Record
     async start(): Promise<number> {
       if (current) earlierOutput.push(current.output());
       starts += 1;
-      current = startProcess(`${options.name}#${starts}`, [process.execPath, options.entry], {
+      current = startProcess(`${options.name}#${starts}`, options.argv, {
         cwd: process.cwd(),
         env: options.env,
       });

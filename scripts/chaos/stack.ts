@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startStripeEmulator, type StripeEmulator } from '@groundwork/stripe-emulator';
 
 import { exitOf, startProcess } from '../image/processes.js';
+import { apiArgv } from '../lib/build/entries.js';
 import { fillProductionEnv, readProductionExample } from '../image/production-env.js';
 import { freePort, selfSignedCertificate } from '../image/services.js';
 import { builtProcess, type BuiltProcess } from './built-process.js';
@@ -101,7 +102,7 @@ export async function startStack(options: { path: string; log: (line: string) =>
         const url = `http://127.0.0.1:${port}`;
         const api = builtProcess({
           name,
-          entry: 'dist/api.js',
+          argv: apiArgv(),
           env: { ...env, PORT: String(port) },
           readyUrl: `${url}/ready`,
         });
@@ -114,7 +115,7 @@ export async function startStack(options: { path: string; log: (line: string) =>
         const workerEnv = { ...env, WORKER_HEALTH_PORT: String(port) };
         return builtProcess({
           name,
-          entry: 'dist/worker.js',
+          argv: [process.execPath, 'dist/worker.js'],
           env: workerEnv,
           readyUrl: `http://127.0.0.1:${port}/ready`,
         });
