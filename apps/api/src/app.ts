@@ -91,7 +91,10 @@ export function createApp(deps: AppDependencies): RequestListener {
     onError({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: unknown }) {
       if (error.code !== 'INTERNAL_SERVER_ERROR') return;
       // The router may be any router (tests mount their own), so its context type is not inferred here.
-      ((ctx as Context | undefined)?.logger ?? logger).error({ err: error.cause ?? error, path }, 'procedure failed');
+      ((ctx as Context | undefined)?.request.logger ?? logger).error(
+        { err: error.cause ?? error, path },
+        'procedure failed',
+      );
     },
   };
 

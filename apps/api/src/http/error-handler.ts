@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 
-import { requestIdOf } from './request-context.js';
+import { requestIdOf, requestLog } from './request-context.js';
 
 type HttpError = Error & { status?: number; statusCode?: number; expose?: boolean };
 
@@ -17,7 +17,7 @@ export const notFoundHandler: RequestHandler = (_req, res) => {
 // eslint-disable-next-line max-params
 export const errorHandler: ErrorRequestHandler = (err: HttpError, req, res, _next) => {
   const status = err.status ?? err.statusCode ?? 500;
-  if (status >= 500) req.log.error({ err }, 'request failed');
+  if (status >= 500) requestLog(req).error({ err }, 'request failed');
   if (res.headersSent) {
     res.destroy();
     return;

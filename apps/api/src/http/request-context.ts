@@ -9,8 +9,8 @@ declare module 'http' {
   interface IncomingMessage {
     /** The request id `requestContext` gave this request. */
     id: string;
-    /** The logger bound to this request: every line carries the request id, method and path. */
-    log: Logger;
+    /** What `requestLog(req)` needs to make this request's logger, once something logs. */
+    logBinding?: RequestLogBinding;
   }
 }
 
@@ -32,27 +32,54 @@ export function requestIdFor(req: IncomingMessage): string {
   return typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-/** The line pino-http wrote, with its levels and messages; 5xx responses carry an error, as before. */
-function logCompletion(log: Logger, res: ServerResponse, startedAt: number): void {
-  const fields = { res: { statusCode: res.statusCode }, responseTime: Date.now() - startedAt };
+type RequestLogBinding = {
+  base: Logger;
+  bindings: { req: { method: string | undefined; path: string }; reqId: string };
+  startedAt: number;
+  child?: Logger;
+};
+
+/**
+ * The logger bound to this request: every line carries the request id, method and path. Made on
+ * first use: most requests log nothing but their access line, which `requestContext` writes
+ * without one.
+ */
+export function requestLog(req: IncomingMessage): Logger {
+  const binding = req.logBinding;
+  if (!binding) throw new Error('requestLog: the request did not pass requestContext');
+  binding.child ??= binding.base.child(binding.bindings);
+  return binding.child;
+}
+
+/**
+ * The line pino-http wrote, with its levels and messages; 5xx responses carry an error, as before.
+ * Written by a logger without redaction: every field here is one we set (method, path, id, status,
+ * time), none under a key the redaction paths name, and checking them against those paths cost
+ * more than writing the line (ADR 046).
+ */
+function logCompletion(access: Logger, binding: RequestLogBinding, res: ServerResponse): void {
+  const responseTime = Date.now() - binding.startedAt;
+  const fields = { ...binding.bindings, res: { statusCode: res.statusCode }, responseTime };
   if (res.statusCode >= 500) {
-    log.error({ ...fields, err: new Error(`failed with status code ${res.statusCode}`) }, 'request errored');
+    access.error({ ...fields, err: new Error(`failed with status code ${res.statusCode}`) }, 'request errored');
     return;
   }
   const level = res.statusCode >= 400 ? 'warn' : 'info';
-  log[level](fields, res.writableFinished ? 'request completed' : 'request aborted');
+  access[level](fields, res.writableFinished ? 'request completed' : 'request aborted');
 }
 
 /**
  * Gives every request an id (the caller's `x-request-id` when acceptable),
- * echoes it in the response, binds a logger to it, and logs one JSON line
- * per request when its response is done.
+ * echoes it in the response, binds a logger to it (`requestLog`), and logs one
+ * JSON line per request when its response is done.
  *
  * The same lines pino-http wrote, at a fraction of its per-request cost (it
  * made two child loggers and wrapped the request for its serializers, and
- * listened for two events): one child logger, one listener (ADR 018).
+ * listened for two events): one listener, and a child logger only for a
+ * request that logs more than its access line (ADRs 018, 046).
  */
 export function requestContext(logger: Logger) {
+  const access = logger.child({}, { redact: [] });
   return function requestContext(req: IncomingMessage, res: ServerResponse, next: () => void): void {
     const id = requestIdFor(req);
     res.setHeader(REQUEST_ID_HEADER, id);
@@ -60,15 +87,15 @@ export function requestContext(logger: Logger) {
     const url = req.url ?? '';
     const query = url.indexOf('?');
     // The path only: tRPC GET inputs travel in the query string and may be personal data.
-    const log = logger.child({
-      req: { method: req.method, path: query === -1 ? url : url.slice(0, query) },
-      reqId: id,
-    });
-    req.log = log;
+    const binding: RequestLogBinding = {
+      base: logger,
+      bindings: { req: { method: req.method, path: query === -1 ? url : url.slice(0, query) }, reqId: id },
+      startedAt: Date.now(),
+    };
+    req.logBinding = binding;
     if (!UNLOGGED_URLS.has(url)) {
-      const startedAt = Date.now();
       // 'close' comes once per response, after 'finish' when it was sent, alone when the client went away.
-      res.once('close', () => logCompletion(log, res, startedAt));
+      res.once('close', () => logCompletion(access, binding, res));
     }
     next();
   };

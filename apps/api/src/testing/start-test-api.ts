@@ -38,6 +38,7 @@ export async function startTestApi(
     services: runtime.services,
     config,
     logs,
+    logger,
     db: runtime.db,
     redis: runtime.redis,
     startDraining: runtime.startDraining,

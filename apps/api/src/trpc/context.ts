@@ -6,7 +6,7 @@ import { parse as parseCookies } from 'cookie';
 import { type ApiKeyPrincipal, looksLikeApiKey } from '../features/api-keys/api-keys.public.js';
 import type { Admission } from '../rate-limit/request-admission.js';
 import { clientGoneSignal } from '../http/client-gone.js';
-import { requestIdOf } from '../http/request-context.js';
+import { requestIdOf, requestLog } from '../http/request-context.js';
 import type { Services } from '../services.js';
 
 export type { Session } from '@groundwork/auth';
@@ -15,6 +15,12 @@ export type { Session } from '@groundwork/auth';
 export type RequestInfo = RequestMeta & {
   origin: string | null;
   cookies: Readonly<Record<string, string | undefined>>;
+  /**
+   * Bound to this request: every line carries its id, method and path. Here rather than at the
+   * context's top level because tRPC spreads the context at each middleware, which would make
+   * this logger (made on first use, ADR 046) on every call.
+   */
+  logger: Logger;
 };
 
 export type ContextInner = {
@@ -25,7 +31,6 @@ export type ContextInner = {
    */
   apiKey?: ApiKeyPrincipal | null;
   services: Services;
-  logger: Logger;
   request: RequestInfo;
   /** Set-Cookie values a procedure wants sent; the adapter adds them to the response. */
   responseCookies: string[];
@@ -76,7 +81,6 @@ export function createContextFactory(options: { services: Services; exposeErrorD
       apiKey,
       admission: { ...admission, used: 0 },
       services: options.services,
-      logger: req.log,
       request: {
         ip,
         userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
@@ -89,6 +93,10 @@ export function createContextFactory(options: { services: Services; exposeErrorD
         // Parsed only when a procedure reads them (the refresh cookie), not on every request.
         get cookies() {
           return req.headers.cookie ? parseCookies(req.headers.cookie) : {};
+        },
+        // Made only when something logs for this request, not on every request (ADR 046).
+        get logger() {
+          return requestLog(req);
         },
       },
       exposeErrorDetails: options.exposeErrorDetails,

@@ -27,8 +27,7 @@ describe('auth router, called in-process', () => {
       createContextInner({
         session,
         services: api.services,
-        logger,
-        request: { ip: '192.0.2.1', userAgent: 'vitest', requestId: 'in-process', origin: null, cookies: {} },
+        request: { ip: '192.0.2.1', userAgent: 'vitest', requestId: 'in-process', origin: null, cookies: {}, logger },
         exposeErrorDetails: false,
       }),
     );

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createLogger } from '@groundwork/core';
 import type { RedisClient } from '@groundwork/queue';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 
 import { startPrivateRedis } from '../../../../../test/support/private-redis.js';
 import { connectTestRedis } from '../../../../../test/support/redis-keys.js';
@@ -209,6 +209,16 @@ describe('the daily limit through the app', () => {
       resetsAt: nextMidnight.toISOString(),
     });
     expect(Number(refused.headers.get('retry-after'))).toBe(error.data.details.retryAfterSeconds);
+  });
+
+  test('when plan-gated calls are answered, then none makes a request-bound logger: their access lines need none (ADR 046)', async () => {
+    const { client, organizationId } = await businessOrganization();
+    await client.analytics.limits.query({ organizationId }); // the caches filled
+    const makeChild = vi.spyOn(api.logger, 'child');
+
+    for (let call = 0; call < 3; call += 1) await client.analytics.limits.query({ organizationId });
+
+    expect(makeChild).not.toHaveBeenCalled();
   });
 
   test('when Redis has no count for the day (lost its data) but usage_daily has, then the stored count is the floor', async () => {
