@@ -13,7 +13,7 @@ const silent = createLogger({ service: 'test-redis', level: 'silent' });
  * API's does). Fails instead of waiting when Redis does not answer.
  */
 export async function connectTestRedis(role = 'test'): Promise<RedisClient> {
-  const client = createFastFailRedis(TEST_REDIS, silent, role);
+  const client = createFastFailRedis(TEST_REDIS, silent, { role });
   try {
     return await withTimeout(redisReady(client), 10_000, `the test Redis (${TEST_REDIS.mode}, ${TEST_REDIS.url})`);
   } catch (error) {

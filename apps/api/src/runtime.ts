@@ -28,12 +28,16 @@ export function createApiRuntime(options: {
   // Said once at every start: the verified-address policy is off and invitations return their links (ADR 029).
   if (!config.email.enabled) logger.warn({ emailDelivery: 'disabled' }, EMAIL_DELIVERY_DISABLED_WARNING);
   const db = createDb({ ...config.db, applicationName: 'groundwork-api', logger });
-  const redis = createFastFailRedis(config.redis, logger, 'api');
+  // Rate limits, revocation and caches: what every request asks, pipelined across requests (ADR 047).
+  const redis = createFastFailRedis(config.redis, logger, { role: 'api', autoPipelining: true });
+  // BullMQ's producers, on a connection of their own without auto-pipelining.
+  const queueRedis = createFastFailRedis(config.redis, logger, { role: 'api-queues' });
   const subscriber = createSubscriberRedis(config.redis, logger);
   const services = createServices({
     config,
     db,
     redis,
+    queueRedis,
     subscriber,
     logger,
     version: options.version,
@@ -66,6 +70,7 @@ export function createApiRuntime(options: {
     app,
     db,
     redis,
+    queueRedis,
     services,
     /** From now on /ready fails and responses ask clients to close the connection. */
     startDraining: () => {
@@ -81,7 +86,10 @@ export function createApiRuntime(options: {
         },
       },
       { name: 'services', run: () => services.stop(), timeoutMs: 2_000 },
-      { name: 'redis', run: () => Promise.all([closeRedis(redis, 1_000), closeRedis(subscriber, 1_000)]) },
+      {
+        name: 'redis',
+        run: () => Promise.all([redis, queueRedis, subscriber].map((client) => closeRedis(client, 1_000))),
+      },
       { name: 'postgres', run: () => db.destroy() },
     ],
   };

@@ -67,6 +67,8 @@ export function createServices(deps: {
   config: Config;
   db: Knex;
   redis: RedisClient;
+  /** BullMQ's producers' connection: not `redis`, which is auto-pipelined (ADR 047). */
+  queueRedis: RedisClient;
   /** A dedicated connection in subscriber mode, for entitlement-change announcements. */
   subscriber: RedisClient;
   logger: Logger;
@@ -80,7 +82,7 @@ export function createServices(deps: {
   const clock: Clock = deps.clock ?? Date;
   const metrics = createApiMetrics();
   const billing = createBillingFromSettings(config.billing, { db, redis, keyPrefix: config.redis.keyPrefix, logger });
-  const producerOptions = { connection: redis, keyPrefix: config.redis.keyPrefix, logger };
+  const producerOptions = { connection: deps.queueRedis, keyPrefix: config.redis.keyPrefix, logger };
   const stripeEvents = createProducer(stripeEventsQueue, producerOptions);
   const billingJobs = createProducer(billingQueue, producerOptions);
   const housekeepingJobs = createProducer(housekeepingQueue, producerOptions);
@@ -222,7 +224,8 @@ export function createServices(deps: {
           options: { jobId: stripeEventJobId(eventId) },
         })),
       ),
-    redis,
+    // The connection the enqueues go through: its return is when to try again.
+    redis: deps.queueRedis,
     logger,
   });
   return {

@@ -47,7 +47,7 @@ type RuntimeOptions = { config: Config; logger: Logger; applicationName?: string
 export function createBillingDependencies(options: RuntimeOptions) {
   const { config, logger } = options;
   const db = createDb({ ...config.db, applicationName: options.applicationName ?? 'groundwork-worker', logger });
-  const redis = createFastFailRedis(config.redis, logger, 'worker-producer');
+  const redis = createFastFailRedis(config.redis, logger, { role: 'worker-producer' });
   const billing = createBillingFromSettings(config.billing, { db, redis, keyPrefix: config.redis.keyPrefix, logger });
   return {
     db,

@@ -25,7 +25,7 @@ describe('stall detection (ADR 012)', () => {
 
   test('when the worker holding a job dies without a word, then another worker runs the job well within BullMQ’s default 30 s + 30 s', async () => {
     // Arrange: a job taken by a "worker" that then dies: fetched by hand, so no one renews its lock.
-    const producerRedis = await redisReady(createFastFailRedis(TEST_REDIS, logger, 'stall-producer'));
+    const producerRedis = await redisReady(createFastFailRedis(TEST_REDIS, logger, { role: 'stall-producer' }));
     const workerRedis = createWorkerRedis(TEST_REDIS, logger);
     const producer = createProducer(housekeepingQueue, { connection: producerRedis, keyPrefix, logger });
     cleanups.push(
@@ -72,7 +72,7 @@ describe('stall detection (ADR 012)', () => {
   test('when the worker holding a Stripe event dies, then another worker runs it within 5 s (ADR 033; the base settings need up to 9 s)', async () => {
     // Arrange: as above (on keys of its own), on the stripe-events queue with its own, shorter settings.
     const ownPrefix = uniqueKeyPrefix();
-    const redis = await redisReady(createFastFailRedis(TEST_REDIS, logger, 'stall-producer'));
+    const redis = await redisReady(createFastFailRedis(TEST_REDIS, logger, { role: 'stall-producer' }));
     const deadRedis = createWorkerRedis(TEST_REDIS, logger);
     const healthyRedis = createWorkerRedis(TEST_REDIS, logger);
     const producer = createProducer(stripeEventsQueue, { connection: redis, keyPrefix: ownPrefix, logger });

@@ -31,7 +31,7 @@ describe('worker', () => {
 
   beforeEach(async () => {
     keyPrefix = uniqueKeyPrefix();
-    producerRedis = await redisReady(createFastFailRedis(TEST_REDIS, logger, 'test-producer'));
+    producerRedis = await redisReady(createFastFailRedis(TEST_REDIS, logger, { role: 'test-producer' }));
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -93,7 +93,7 @@ describe('worker', () => {
   });
 
   test('when Redis is unreachable, then a producer refuses at once instead of waiting for it', async () => {
-    const dead = createFastFailRedis('redis://127.0.0.1:1', logger, 'dead');
+    const dead = createFastFailRedis('redis://127.0.0.1:1', logger, { role: 'dead' });
     const producer = createProducer(housekeepingQueue, { connection: dead, keyPrefix, logger });
     cleanups.push(async () => {
       await producer.close().catch(() => undefined);
@@ -113,7 +113,7 @@ describe('shutting workers down', () => {
 
   function testQueue() {
     const name = `test-${randomUUID()}`;
-    const connection = createFastFailRedis(TEST_REDIS, logger, 'test');
+    const connection = createFastFailRedis(TEST_REDIS, logger, { role: 'test' });
     const prefix = bullPrefix(uniqueKeyPrefix(), connection.isCluster);
     const queue = new Queue(name, { connection, prefix });
     cleanups.push(async () => {

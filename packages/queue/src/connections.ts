@@ -21,10 +21,17 @@ const asTarget = (target: string | RedisTarget): RedisTarget =>
  */
 function connect(
   target: RedisTarget,
-  options: { role: string; offlineQueue: boolean; maxRetriesPerRequest?: number | null; autoResubscribe?: boolean },
+  options: {
+    role: string;
+    offlineQueue: boolean;
+    maxRetriesPerRequest?: number | null;
+    autoResubscribe?: boolean;
+    autoPipelining?: boolean;
+  },
 ): RedisClient {
   const common: RedisOptions = {
     connectionName: `groundwork-${options.role}`,
+    ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
     ...(options.maxRetriesPerRequest === undefined ? {} : { maxRetriesPerRequest: options.maxRetriesPerRequest }),
     ...(options.autoResubscribe ? { autoResubscribe: true } : {}),
   };
@@ -34,6 +41,7 @@ function connect(
   const url = new URL(target.url);
   const clusterOptions: ClusterOptions = {
     enableOfflineQueue: options.offlineQueue,
+    ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
     redisOptions: {
       ...common,
       ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
@@ -54,10 +62,19 @@ function withErrorLogging(client: RedisClient, logger: Logger, role: string): Re
  * For request paths and producers: a command fails at once while Redis is
  * unreachable instead of queueing in memory and hanging the caller.
  * @param target a URL (one server) or `config.redis` (which says whether it is a cluster)
+ * @param options.role names the connection in Redis's CLIENT LIST (`groundwork-<role>`)
+ * @param options.autoPipelining the commands issued in one turn of the event loop (by every request
+ *   served in it) go out in one write, ioredis's auto-pipelining (ADR 047). Not for a connection BullMQ
+ *   uses: Bull's users reported jobs lost or out of place with it (OptimalBits/bull#2276, taskforcesh/bullmq#457).
  */
-export function createFastFailRedis(target: string | RedisTarget, logger: Logger, role = 'client'): RedisClient {
+export function createFastFailRedis(
+  target: string | RedisTarget,
+  logger: Logger,
+  options: { role?: string; autoPipelining?: boolean } = {},
+): RedisClient {
+  const role = options.role ?? 'client';
   return withErrorLogging(
-    connect(asTarget(target), { role, offlineQueue: false, maxRetriesPerRequest: 1 }),
+    connect(asTarget(target), { ...options, role, offlineQueue: false, maxRetriesPerRequest: 1 }),
     logger,
     role,
   );

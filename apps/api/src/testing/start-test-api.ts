@@ -41,6 +41,7 @@ export async function startTestApi(
     logger,
     db: runtime.db,
     redis: runtime.redis,
+    queueRedis: runtime.queueRedis,
     startDraining: runtime.startDraining,
     async close() {
       await server.close(1_000);
