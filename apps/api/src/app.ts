@@ -5,7 +5,7 @@ import type { RequestListener } from 'node:http';
 
 import type { AnyRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { createOpenApiExpressMiddleware, type OpenApiRouter } from 'trpc-to-openapi';
+import type { OpenApiRouter } from 'trpc-to-openapi';
 import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
@@ -16,6 +16,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
 import { queueDashboardRoutes } from './http/queue-dashboard.route.js';
 import { requireJsonBody } from './http/require-json.js';
+import { restView } from './http/rest-view.route.js';
 import {
   type DirectRoute,
   procedurePathOf,
@@ -159,11 +160,7 @@ export function createApp(deps: AppDependencies): RequestListener {
 
   app.use(apiDocsRoutes({ router, version: deps.services.system.status().version, restBasePath: '/api' }));
   // The same procedures over REST (for clients other than TypeScript), with the same middleware chain.
-  app.use(
-    '/api',
-    requireJsonBody,
-    createOpenApiExpressMiddleware({ router: router as OpenApiRouter, ...handlerOptions }),
-  );
+  app.use('/api', requireJsonBody, restView({ router: router as OpenApiRouter, ...handlerOptions }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 
 import type { AnyRouter } from '@trpc/server';
 import express, { Router } from 'express';
-import { generateOpenApiDocument, type OpenApiRouter } from 'trpc-to-openapi';
+import type { OpenApiRouter } from 'trpc-to-openapi';
 
 import type { ProcedureMeta } from '../trpc/t.js';
 
@@ -88,10 +88,11 @@ const PAGE = `<!doctype html>
  * their zod schemas) and `/docs` (Swagger UI served locally, no CDN).
  */
 export function apiDocsRoutes(options: { router: AnyRouter; version: string; restBasePath: string }): Router {
-  // Built on first request, not at start-up: most processes never serve it.
-  let document: ReturnType<typeof generateOpenApiDocument> | undefined;
-  const build = () =>
-    generateOpenApiDocument(options.router as OpenApiRouter, {
+  // Built on first request, not at start-up, with the generator loaded then: most processes never serve it (ADR 048).
+  let document: Promise<object> | undefined;
+  const build = async () => {
+    const { generateOpenApiDocument } = await import('trpc-to-openapi');
+    return generateOpenApiDocument(options.router as OpenApiRouter, {
       title: 'Groundwork API',
       description:
         'REST view of the tRPC API. TypeScript apps should use @groundwork/client instead. Errors use the tRPC error shape; PAYMENT_REQUIRED (402) carries data.details.',
@@ -100,11 +101,11 @@ export function apiDocsRoutes(options: { router: AnyRouter; version: string; res
       securitySchemes: SECURITY_SCHEMES,
       paths: WEBHOOK_PATH,
     });
-  const buildWithKeyAccess = () => withApiKeyAccess(build(), options.router);
+  };
   const routes = Router();
-  routes.get('/openapi.json', (_req, res) => {
-    document ??= buildWithKeyAccess();
-    res.json(document);
+  routes.get('/openapi.json', async (_req, res) => {
+    document ??= build().then((built) => withApiKeyAccess(built, options.router));
+    res.json(await document);
   });
   routes.get('/docs', (_req, res) => {
     res.type('html').send(PAGE);
