@@ -60,7 +60,13 @@ export function createApiRuntime(options: {
     config,
     logger,
     services,
-    readinessChecks: { postgres: () => pingDatabase(db), redis: () => pingRedis(redis) },
+    readinessChecks: {
+      postgres: () => pingDatabase(db),
+      // Both connections that serve requests: the request path's and the queues' (ADR 047).
+      redis: async () => {
+        await Promise.all([pingRedis(redis), pingRedis(queueRedis)]);
+      },
+    },
     backgroundChecks,
     isDraining: () => draining,
     ...(options.router ? { router: options.router } : {}),

@@ -31,17 +31,22 @@ function connect(
 ): RedisClient {
   const common: RedisOptions = {
     connectionName: `groundwork-${options.role}`,
-    ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
     ...(options.maxRetriesPerRequest === undefined ? {} : { maxRetriesPerRequest: options.maxRetriesPerRequest }),
     ...(options.autoResubscribe ? { autoResubscribe: true } : {}),
   };
   if (target.mode === 'standalone') {
-    return new Redis(target.url, { ...common, enableOfflineQueue: options.offlineQueue });
+    return new Redis(target.url, {
+      ...common,
+      enableOfflineQueue: options.offlineQueue,
+      ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
+    });
   }
+  // Never auto-pipelined: on a cluster ioredis batches by the first key it finds, and for our scripts
+  // (defineCommand without a fixed key count) it takes the key count for the key, so commands whose
+  // keys live on different masters would share a batch, which then fails whole (ADR 047).
   const url = new URL(target.url);
   const clusterOptions: ClusterOptions = {
     enableOfflineQueue: options.offlineQueue,
-    ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
     redisOptions: {
       ...common,
       ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
@@ -63,8 +68,8 @@ function withErrorLogging(client: RedisClient, logger: Logger, role: string): Re
  * unreachable instead of queueing in memory and hanging the caller.
  * @param target a URL (one server) or `config.redis` (which says whether it is a cluster)
  * @param options.role names the connection in Redis's CLIENT LIST (`groundwork-<role>`)
- * @param options.autoPipelining the commands issued in one turn of the event loop (by every request
- *   served in it) go out in one write, ioredis's auto-pipelining (ADR 047). Not for a connection BullMQ
+ * @param options.autoPipelining on one Redis (not a cluster), the commands issued in one turn of the event
+ *   loop (by every request served in it) go out in one write, ioredis's auto-pipelining (ADR 047). Not for a connection BullMQ
  *   uses: Bull's users reported jobs lost or out of place with it (OptimalBits/bull#2276, taskforcesh/bullmq#457).
  */
 export function createFastFailRedis(

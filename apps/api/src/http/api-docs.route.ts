@@ -104,7 +104,13 @@ export function apiDocsRoutes(options: { router: AnyRouter; version: string; res
   };
   const routes = Router();
   routes.get('/openapi.json', async (_req, res) => {
-    document ??= build().then((built) => withApiKeyAccess(built, options.router));
+    document ??= build().then(
+      (built) => withApiKeyAccess(built, options.router),
+      (error: unknown) => {
+        document = undefined; // the next request tries again
+        throw error;
+      },
+    );
     res.json(await document);
   });
   routes.get('/docs', (_req, res) => {

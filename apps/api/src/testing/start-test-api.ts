@@ -28,7 +28,7 @@ export async function startTestApi(
   });
   // Tests that point Redis at a dead port must not wait here.
   if (options.waitForRedis ?? true) {
-    await redisReady(runtime.redis);
+    await Promise.all([redisReady(runtime.redis), redisReady(runtime.queueRedis)]);
     await runtime.services.start();
   }
   const server = await listen(runtime.app, { host: '127.0.0.1', port: 0, keepAliveTimeoutMs: 5_000 });
