@@ -12,7 +12,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 import { rewriteAsAscii } from './lib/build/ascii-output.js';
-import { ENTRY_POINTS, KEEP_EXTERNAL, NODE_TARGET, OUT_DIR } from './lib/build/entries.js';
+import { BUNDLE_LAYOUT, ENTRY_POINTS, KEEP_EXTERNAL, OUT_DIR } from './lib/build/entries.js';
 import { externalsPlugin } from './lib/build/externals-plugin.js';
 import { nativeSpreadPlugin } from './lib/build/native-spread-plugin.js';
 import { compileMigrations } from './lib/build/migrations.js';
@@ -25,11 +25,7 @@ await mkdir(OUT_DIR); // resolutions "from the bundle" start here
 const result = await build({
   entryPoints: ENTRY_POINTS,
   outdir: OUT_DIR,
-  bundle: true,
-  splitting: true, // the API and the worker share one copy of the packages they both use
-  format: 'esm',
-  platform: 'node',
-  target: NODE_TARGET,
+  ...BUNDLE_LAYOUT,
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   // Third-party CommonJS inlined into an ES module still calls require().

@@ -1,8 +1,19 @@
+import type { BuildOptions } from 'esbuild';
+
 /** What `npm run build` produces, in one place for the build and its checks. */
 export const OUT_DIR = 'dist';
 
 /** The oldest Node the built code must run on (`engines`); production runs Node 24 LTS. */
 export const NODE_TARGET = 'node20.12';
+
+/** How `npm run build` bundles, for the build and for the checks that must see its output's shape. */
+export const BUNDLE_LAYOUT = {
+  bundle: true,
+  splitting: true, // the API and the worker share one copy of the packages they both use
+  format: 'esm',
+  platform: 'node',
+  target: NODE_TARGET,
+} as const satisfies BuildOptions;
 
 /** Output name → source. Each is a process production starts with plain `node dist/<name>.js`. */
 export const ENTRY_POINTS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, test } from 'vitest';
 
-import { ENTRY_POINTS, KEEP_EXTERNAL, NODE_TARGET } from './entries.js';
+import { BUNDLE_LAYOUT, ENTRY_POINTS, KEEP_EXTERNAL } from './entries.js';
 import { externalsPlugin } from './externals-plugin.js';
 
 /**
@@ -14,11 +14,7 @@ async function loadedAtStart(entry: string): Promise<Set<string>> {
     entryPoints: [entry],
     outdir: 'dist-start-up-code', // nothing is written
     write: false,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: NODE_TARGET,
+    ...BUNDLE_LAYOUT,
     // As `npm run build` decides what is bundled; resolved from the repository's root, as from dist/.
     plugins: [externalsPlugin({ outDir: '.', keepExternal: KEEP_EXTERNAL })],
     metafile: true,

@@ -46,7 +46,10 @@ type RequestLogBinding = {
  */
 export function requestLog(req: IncomingMessage): Logger {
   const binding = req.logBinding;
-  if (!binding) throw new Error('requestLog: the request did not pass requestContext');
+  if (!binding)
+    throw new Error(
+      'requestLog: the request did not pass requestContext; mount requestContext(logger) before this handler',
+    );
   binding.child ??= binding.base.child(binding.bindings);
   return binding.child;
 }
