@@ -8,7 +8,8 @@
  * alternates between rounds. With both servers busy, the scheduler shares the core between them, so the
  * ratio of CPU per request is the figure to read; req/s follows it when both are CPU-bound.
  *
- *   --target gated|public   default gated      --rounds N  default 6      --duration S  default 10
+ *   --target gated|public|webhook   default gated      --rounds N  default 6      --duration S  default 10
+ *            (webhook: distinct signed events, each verified, inserted and queued, as in bench/run.ts)
  *   --connections N  per build, default 25      --no-build
  *   --a-flags S, --b-flags S  Node flags for that side's API, instead of production's (`API_NODE_FLAGS`);
  *                             e.g. `--b-flags=` with nothing: one build, with and without them
@@ -41,8 +42,11 @@ const { values } = parseArgs({
   },
 });
 const flagsOf = (side: 'a' | 'b') => values[`${side}-flags`].split(' ').filter(Boolean);
-const TARGETS = ['gated', 'public'];
+const WEBHOOK_EVENTS_PER_SECOND_CEILING = 6_000;
+const TARGETS = ['gated', 'public', 'webhook'];
 if (!TARGETS.includes(values.target)) throw new Error(`--target is one of ${TARGETS.join(', ')}`);
+if (values.target === 'webhook' && values.a === 'ref')
+  throw new Error('the reference is an echo: it has no webhook route');
 if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 await buildBaselines();
 
@@ -91,8 +95,14 @@ try {
   const paths: Record<string, { path: string; headers?: Record<string, string> }> = {
     gated: { path: `/trpc/analytics.limits?input=${input}`, headers },
     public: { path: '/trpc/system.status' },
+    webhook: { path: '/webhooks/stripe' },
   };
   const chosen = paths[values.target] ?? { path: '' };
+  // Distinct events (random ids), more than either side can take in the time, so none repeats.
+  const webhookEvents = (seconds: number) => ({
+    secret: product.webhookSecret,
+    count: Math.ceil(WEBHOOK_EVENTS_PER_SECOND_CEILING * seconds),
+  });
   const spec = (side: 'a' | 'b', durationSeconds: number): LoadSpec => {
     const echo = side === 'a' && reference;
     return {
@@ -100,6 +110,7 @@ try {
       connections: Number(values.connections),
       durationSeconds,
       ...(chosen.headers && !echo ? { headers: chosen.headers } : {}),
+      ...(values.target === 'webhook' && !echo ? { stripeEvents: webhookEvents(durationSeconds) } : {}),
     };
   };
   const both = (durationSeconds: number, round: number) => {
@@ -134,8 +145,8 @@ try {
     // A side that answered with errors measured something else: the figures would mislead.
     if ([ra, rb].some((r) => r.non2xx + r.errors + r.timeouts > 0)) failed = true;
     console.log(
-      `round ${round}: A ${ra.requestsPerSecond.toFixed(0)} req/s ${ca.toFixed(0)} µs/req${failures(ra)} | ` +
-        `B ${rb.requestsPerSecond.toFixed(0)} req/s ${cb.toFixed(0)} µs/req${failures(rb)} | ` +
+      `round ${round}: A ${ra.requestsPerSecond.toFixed(0)} req/s ${ca.toFixed(0)} µs/req p99 ${ra.p99} ms${failures(ra)} | ` +
+        `B ${rb.requestsPerSecond.toFixed(0)} req/s ${cb.toFixed(0)} µs/req p99 ${rb.p99} ms${failures(rb)} | ` +
         `B÷A req/s ${(rb.requestsPerSecond / ra.requestsPerSecond).toFixed(2)}, CPU/req ${(cb / ca).toFixed(2)}`,
     );
   }
