@@ -1,34 +1,32 @@
 /**
  * `npm run bench:cold-start`: how long production takes from `exec` to
  * `/ready` 200, for the API and the worker, started from the build (`dist/`)
- * with plain node in production mode, as the image runs them. Several rounds,
+ * with plain node in production mode, as the image runs them (on the image's Node). Several rounds,
  * median and spread; the goal (issue 8) is 1.0 s for each.
  *
  *   --rounds N        default 7
- *   --production-node run on the image's Node (Dockerfile NODE_VERSION) instead of this one
+ *   --current-node    run on this process's Node instead of the image's (the Dockerfile's NODE_VERSION)
  *   --no-build        use the existing dist/
  */
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { nodeBinDir, productionNodeVersion } from '../scripts/image/node-runtime.js';
 import { exitOf, readyWithin, startProcess, stopGracefully } from '../scripts/image/processes.js';
 import { startProductionServices } from '../scripts/image/production-services.js';
 import { freePort } from '../scripts/image/services.js';
 import { API_NODE_FLAGS } from '../scripts/lib/build/entries.js';
+import { serverNode } from './lib/server-node.js';
 
 const GOAL_MS = 1_000;
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '7' },
-    'production-node': { type: 'boolean', default: false },
+    'current-node': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(values.rounds);
-const nodeBin = values['production-node'] ? await nodeBinDir(await productionNodeVersion()) : null;
-const node = nodeBin ? join(nodeBin, 'node') : process.execPath;
+const { path: node } = await serverNode({ current: values['current-node'] });
 if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 
 const services = await startProductionServices({ name: 'gw-cold-start' });

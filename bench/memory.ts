@@ -12,6 +12,7 @@
  *
  *   --connections N  default 50     --duration S  default 8     --no-build  use the existing dist/
  *   --api FILE       default dist/api.js        --node-flags="…"  flags for the API instead of production's (API_NODE_FLAGS)
+ *   --current-node   this process's Node instead of production's (the Dockerfile's NODE_VERSION)
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,6 +29,7 @@ import { API_NODE_FLAGS } from '../scripts/lib/build/entries.js';
 import { runLoad } from './lib/load.js';
 import { pinning, processCpuSeconds } from './lib/machine.js';
 import { prepareProduct } from './lib/product.js';
+import { serverNode } from './lib/server-node.js';
 import { startServer } from './lib/servers.js';
 
 const { values } = parseArgs({
@@ -37,8 +39,10 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     api: { type: 'string', default: 'dist/api.js' },
     'node-flags': { type: 'string', default: API_NODE_FLAGS.join(' ') },
+    'current-node': { type: 'boolean', default: false },
   },
 });
+const node = await serverNode({ current: values['current-node'] });
 const PROBE = 'dist/bench/memory-probe.js';
 const nodeFlags = values['node-flags'].split(' ').filter(Boolean);
 
@@ -68,7 +72,7 @@ async function afterImport(api: string): Promise<Snapshot> {
     ([, specifier = '']) => (specifier.startsWith('.') ? pathToFileURL(resolve(api, '..', specifier)).href : specifier),
   );
   const script = `${specifiers.map((specifier) => `await import(${JSON.stringify(specifier)});`).join('\n')}\nsetInterval(() => {}, 60_000);`;
-  const child = spawn(process.execPath, [...nodeFlags, `--import=./${PROBE}`, '--input-type=module', '-e', script], {
+  const child = spawn(node.path, [...nodeFlags, `--import=./${PROBE}`, '--input-type=module', '-e', script], {
     env: { PATH: readEnv().PATH ?? '', NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -95,13 +99,14 @@ function print(label: string, snapshot: Snapshot) {
 }
 
 console.log(
-  `bundle: ${values.api} ${(statSync(values.api).size / 1024).toFixed(0)} KiB; node flags: ${nodeFlags.join(' ') || 'none'}`,
+  `bundle: ${values.api} ${(statSync(values.api).size / 1024).toFixed(0)} KiB; Node ${node.version}; node flags: ${nodeFlags.join(' ') || 'none'}`,
 );
 print('after import (static imports only)', await afterImport(values.api));
 
 const placement = pinning();
 const product = await prepareProduct({
   api: values.api,
+  node: node.path,
   env: { RATE_LIMIT_DEFAULT: '1000000000/minute', LOG_LEVEL: 'warn' },
 });
 try {
@@ -128,7 +133,7 @@ try {
     }
   })();
 
-  const argv = placement.pinned ? ['taskset', '-c', placement.server, process.execPath] : [process.execPath];
+  const argv = placement.pinned ? ['taskset', '-c', placement.server, node.path] : [node.path];
   const [executable = '', ...args] = [...argv, ...nodeFlags, `--import=./${PROBE}`, values.api];
   const child = spawn(executable, args, { env: product.env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   for (;;) {

@@ -13,6 +13,7 @@
  *   --connections N  per build, default 25      --no-build
  *   --a-flags S, --b-flags S  Node flags for that side's API, instead of production's (`API_NODE_FLAGS`);
  *                             e.g. `--b-flags=` with nothing: one build, with and without them
+ *   --current-node  this process's Node instead of production's (the Dockerfile's NODE_VERSION), for both sides
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -24,6 +25,7 @@ import { type LoadResult, runLoad, type LoadSpec } from './lib/load.js';
 import { processCpuSeconds, pinning } from './lib/machine.js';
 import { median } from './lib/measure.js';
 import { prepareProduct } from './lib/product.js';
+import { serverNode } from './lib/server-node.js';
 import { type BenchServer, startServer } from './lib/servers.js';
 import { freePort } from '../scripts/image/services.js';
 import { API_NODE_FLAGS } from '../scripts/lib/build/entries.js';
@@ -39,6 +41,7 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'a-flags': { type: 'string', default: API_NODE_FLAGS.join(' ') },
     'b-flags': { type: 'string', default: API_NODE_FLAGS.join(' ') },
+    'current-node': { type: 'boolean', default: false },
   },
 });
 const flagsOf = (side: 'a' | 'b') => values[`${side}-flags`].split(' ').filter(Boolean);
@@ -52,13 +55,14 @@ await buildBaselines();
 
 const placement = pinning();
 if (!placement.pinned) console.warn('NOT pinned (taskset missing or one CPU): servers and load share every CPU');
-const product = await prepareProduct({ env: { RATE_LIMIT_DEFAULT: '1000000000/minute' } });
+const node = await serverNode({ current: values['current-node'] });
+const product = await prepareProduct({ node: node.path, env: { RATE_LIMIT_DEFAULT: '1000000000/minute' } });
 // B serves on the product's own port, which seed() and accessToken() call; a build on side A on another.
 const portA = String(await freePort());
 const urlB = product.url;
 const start = (side: 'a' | 'b', url: string, port?: string) =>
   startServer({
-    argv: [process.execPath, ...flagsOf(side), values[side]],
+    argv: [node.path, ...flagsOf(side), values[side]],
     env: port ? { ...product.env, PORT: port } : product.env,
     cpu: placement.server,
     pin: placement.pinned,
@@ -70,7 +74,7 @@ async function startReference() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = await startServer({
-    argv: REFERENCE.argv(port),
+    argv: REFERENCE.argv(port, node.path),
     env: { PATH: readEnv().PATH ?? '', NODE_ENV: 'production' },
     cpu: placement.server,
     pin: placement.pinned,
@@ -129,7 +133,7 @@ try {
   const ratios: { rps: number; cpu: number }[] = [];
   let failed = false;
   console.log(
-    `A ${[...flagsOf('a'), values.a].join(' ')}   B ${[...flagsOf('b'), values.b].join(' ')}   target ${values.target}`,
+    `Node ${node.version}   A ${[...flagsOf('a'), values.a].join(' ')}   B ${[...flagsOf('b'), values.b].join(' ')}   target ${values.target}`,
   );
   for (let round = 1; round <= Number(values.rounds); round += 1) {
     const cpuBefore = [processCpuSeconds(a.child.pid ?? 0), processCpuSeconds(b.child.pid ?? 0)];

@@ -5,6 +5,7 @@
  *
  *   --target gated|public|protected|health|webhook   default gated
  *   --duration S  default 10     --connections N  default 50     --no-build
+ *   --current-node  this process's Node instead of production's (the Dockerfile's NODE_VERSION)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { runLoad, type LoadSpec } from './lib/load.js';
 import { pinning } from './lib/machine.js';
 import { prepareProduct } from './lib/product.js';
 import { summarizeProfile } from './lib/profile-summary.js';
+import { serverNode } from './lib/server-node.js';
 import { startServer } from './lib/servers.js';
 
 const { values } = parseArgs({
@@ -24,13 +26,15 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     'no-build': { type: 'boolean', default: false },
+    'current-node': { type: 'boolean', default: false },
   },
 });
 if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 
 const placement = pinning();
 const profileDir = mkdtempSync(join(tmpdir(), 'gw-profile-'));
-const product = await prepareProduct({ env: { RATE_LIMIT_DEFAULT: '1000000000/minute' } });
+const node = await serverNode({ current: values['current-node'] });
+const product = await prepareProduct({ node: node.path, env: { RATE_LIMIT_DEFAULT: '1000000000/minute' } });
 const start = (argv: string[]) =>
   startServer({
     argv,

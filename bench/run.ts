@@ -14,6 +14,7 @@
  *   --api FILE        the API bundle to measure (default dist/api.js; e.g. a copy of an earlier build)
  *   --quiet-wait S    how long to wait for a quiet machine before each round (default 60; 0 on --smoke)
  *   --node-options S  NODE_OPTIONS for the product's processes only (e.g. a V8 flag to A/B)
+ *   --current-node    run the servers on this process's Node instead of production's (the Dockerfile's NODE_VERSION)
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,7 @@ import { prepareProduct } from './lib/product.js';
 import { printScenarios, printTable } from './lib/report.js';
 import { runLoginFlood } from './lib/login-flood.js';
 import { runWebhook } from './lib/webhook.js';
+import { serverNode } from './lib/server-node.js';
 import { startServer } from './lib/servers.js';
 import { freePort } from '../scripts/image/services.js';
 
@@ -43,6 +45,7 @@ const { values } = parseArgs({
     api: { type: 'string', default: 'dist/api.js' },
     'quiet-wait': { type: 'string' },
     'node-options': { type: 'string' },
+    'current-node': { type: 'boolean', default: false },
   },
 });
 const smoke = values.smoke;
@@ -59,8 +62,10 @@ const placement = pinning();
 if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 await buildBaselines();
 
+const node = await serverNode({ current: values['current-node'] });
 const product = await prepareProduct({
   api: values.api,
+  node: node.path,
   env: {
     // High enough never to refuse, so the limiter still runs on every call without shaping the load.
     RATE_LIMIT_DEFAULT: '1000000000/minute',
@@ -79,24 +84,23 @@ type Target = {
   product?: boolean;
   reference?: boolean;
 };
-const node = process.execPath;
 const targets: Target[] = [
   {
     key: 'raw',
     name: 'raw `node:http` echo',
-    argv: (port) => [node, `${BASELINE_DIR}/raw-http.js`, String(port)],
+    argv: (port) => [node.path, `${BASELINE_DIR}/raw-http.js`, String(port)],
     path: () => `/echo?input=${ECHO_INPUT}`,
   },
   {
     key: 'standalone',
     name: 'stock tRPC standalone + superjson echo',
-    argv: (port) => [node, `${BASELINE_DIR}/trpc-standalone.js`, String(port)],
+    argv: (port) => [node.path, `${BASELINE_DIR}/trpc-standalone.js`, String(port)],
     path: () => `/trpc/echo?input=${encodeURIComponent(JSON.stringify({ json: { text: 'hello' } }))}`,
   },
   {
     key: 'express',
     name: 'stock tRPC on Express 5 + zod echo',
-    argv: REFERENCE.argv,
+    argv: (port) => REFERENCE.argv(port, node.path),
     path: () => REFERENCE.path,
     reference: true,
   },
@@ -155,7 +159,7 @@ try {
   const seeding = await startProduct();
   const ids = await product.seed().finally(() => seeding.stop());
   console.log(
-    `\nBench: ${describeMachine()}; server on CPU ${placement.server}, load on CPU ${placement.load}` +
+    `\nBench: ${describeMachine(node.version)}; server on CPU ${placement.server}, load on CPU ${placement.load}` +
       `${placement.pinned ? '' : ' (NOT pinned: taskset missing or one CPU)'}; ${timing.rounds} × ${timing.durationSeconds} s ` +
       `after ${timing.warmupSeconds} s warm-up, ${connections} connections`,
   );

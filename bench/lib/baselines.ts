@@ -5,9 +5,9 @@ export const BASELINE_DIR = 'dist/bench';
 /** The query every echo baseline answers (the standalone one wraps it for superjson). */
 export const ECHO_INPUT = encodeURIComponent(JSON.stringify({ text: 'hello' }));
 
-/** The reference every goal is a ratio to: stock tRPC on Express 5 + zod, its echo. */
+/** The reference every goal is a ratio to: stock tRPC on Express 5 + zod, its echo, on `node`. */
 export const REFERENCE = {
-  argv: (port: number) => [process.execPath, `${BASELINE_DIR}/trpc-express.js`, String(port)],
+  argv: (port: number, node: string) => [node, `${BASELINE_DIR}/trpc-express.js`, String(port)],
   path: `/trpc/echo?input=${ECHO_INPUT}`,
 };
 

@@ -44,7 +44,7 @@ async function steadyRevocations(env: Record<string, string>): Promise<void> {
  * key prefix and https Stripe emulator (the cold-start bench's set-up), with
  * one user whose organization is on the business plan.
  */
-export async function prepareProduct(options: { env: Record<string, string>; api?: string }) {
+export async function prepareProduct(options: { env: Record<string, string>; api?: string; node: string }) {
   const services = await startProductionServices({ name: 'gw-bench' });
   const { production, apiPort: port } = services;
   const databaseUrl = services.directEnv.DATABASE_URL ?? '';
@@ -66,7 +66,7 @@ export async function prepareProduct(options: { env: Record<string, string>; api
     env: processEnv,
     account,
     webhookSecret: production.STRIPE_WEBHOOK_SECRET ?? '',
-    argv: apiArgv(options.api),
+    argv: apiArgv(options.api, options.node),
     /** Once, with the API running: the user, and a business subscription for their organization. */
     async seed(): Promise<{ organizationId: string }> {
       await call(url, 'auth.signup', { body: { ...account, displayName: 'Bench' } });
