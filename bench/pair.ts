@@ -133,7 +133,9 @@ try {
   const ratios: { rps: number; cpu: number }[] = [];
   let failed = false;
   console.log(
-    `Node ${node.version}   A ${[...flagsOf('a'), values.a].join(' ')}   B ${[...flagsOf('b'), values.b].join(' ')}   target ${values.target}`,
+    // The reference runs as it comes: production's flags are the product's, not the stock echo's.
+    `Node ${node.version}   A ${[...(reference ? [] : flagsOf('a')), values.a].join(' ')}   ` +
+      `B ${[...flagsOf('b'), values.b].join(' ')}   target ${values.target}`,
   );
   for (let round = 1; round <= Number(values.rounds); round += 1) {
     const cpuBefore = [processCpuSeconds(a.child.pid ?? 0), processCpuSeconds(b.child.pid ?? 0)];
