@@ -1,6 +1,4 @@
-import { join } from 'node:path';
-
-import { nodeBinDir, productionNodeVersion } from '../../scripts/image/node-runtime.js';
+import { productionNode } from '../../scripts/image/node-runtime.js';
 
 /**
  * The `node` the measured servers (the product and the baselines) run on: the one production runs
@@ -10,7 +8,5 @@ import { nodeBinDir, productionNodeVersion } from '../../scripts/image/node-runt
  * wrong one says little about production. The load generator always runs on this process's node.
  */
 export async function serverNode(options: { current: boolean }): Promise<{ path: string; version: string }> {
-  if (options.current) return { path: process.execPath, version: process.version };
-  const version = await productionNodeVersion();
-  return { path: join(await nodeBinDir(version), 'node'), version: `v${version}` };
+  return options.current ? { path: process.execPath, version: process.version } : productionNode();
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { startStripeEmulator, type StripeEmulator } from '@groundwork/stripe-emulator';
 
+import { productionNode } from '../image/node-runtime.js';
 import { exitOf, startProcess } from '../image/processes.js';
 import { apiArgv } from '../lib/build/entries.js';
 import { fillProductionEnv, readProductionExample } from '../image/production-env.js';
@@ -46,7 +47,8 @@ export type Stack = {
 
 /**
  * PostgreSQL, Redis and https Stripe of the suite's own, the migrations from
- * dist/, then 2 APIs and 2 workers from the built artifacts in production mode.
+ * dist/, then 2 APIs and 2 workers from the built artifacts in production mode, on the Node production
+ * runs (the Dockerfile's NODE_VERSION, ADR 049).
  */
 export async function startStack(options: { path: string; log: (line: string) => void }): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'groundwork-chaos-'));
@@ -81,6 +83,7 @@ export async function startStack(options: { path: string; log: (line: string) =>
     });
     cleanups.push(() => stripe.close());
 
+    const node = await productionNode();
     const env: Record<string, string> = {
       ...production,
       ...SUITE_SETTINGS,
@@ -93,7 +96,7 @@ export async function startStack(options: { path: string; log: (line: string) =>
       NODE_EXTRA_CA_CERTS: certificate.certPath,
       HOST: '127.0.0.1',
     };
-    const migrate = startProcess('migrate', [process.execPath, 'dist/db.js', 'latest'], { cwd: process.cwd(), env });
+    const migrate = startProcess('migrate', [node.path, 'dist/db.js', 'latest'], { cwd: process.cwd(), env });
     if ((await exitOf(migrate, 60_000)) !== 0) throw new Error(`migrations failed:\n${migrate.output()}`);
 
     const apis = await Promise.all(
@@ -102,7 +105,7 @@ export async function startStack(options: { path: string; log: (line: string) =>
         const url = `http://127.0.0.1:${port}`;
         const api = builtProcess({
           name,
-          argv: apiArgv(),
+          argv: apiArgv(undefined, node.path),
           env: { ...env, PORT: String(port) },
           readyUrl: `${url}/ready`,
         });
@@ -115,7 +118,7 @@ export async function startStack(options: { path: string; log: (line: string) =>
         const workerEnv = { ...env, WORKER_HEALTH_PORT: String(port) };
         return builtProcess({
           name,
-          argv: [process.execPath, 'dist/worker.js'],
+          argv: [node.path, 'dist/worker.js'],
           env: workerEnv,
           readyUrl: `http://127.0.0.1:${port}/ready`,
         });
@@ -123,7 +126,9 @@ export async function startStack(options: { path: string; log: (line: string) =>
     );
     for (const app of [...apis, ...workers]) cleanups.push(() => app.stop());
     const readyMs = await Promise.all([...apis, ...workers].map((app) => app.start()));
-    options.log(`2 APIs and 2 workers (dist/, NODE_ENV=production) ready in ${Math.max(...readyMs)} ms`);
+    options.log(
+      `2 APIs and 2 workers (dist/, NODE_ENV=production, Node ${node.version}) ready in ${Math.max(...readyMs)} ms`,
+    );
     return {
       dir,
       postgres,

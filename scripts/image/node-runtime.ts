@@ -39,3 +39,12 @@ export async function nodeBinDir(version: string): Promise<string> {
   if (stdout.trim() !== `v${version}`) throw new Error(`expected Node v${version} in ${bin}, found ${stdout.trim()}`);
   return bin;
 }
+
+/**
+ * The `node` binary production runs (the Dockerfile's NODE_VERSION, through `nodeBinDir`) and its version
+ * as `node --version` prints it: the benches and the fault suite start the built artifacts on it (ADR 049).
+ */
+export async function productionNode(): Promise<{ path: string; version: string }> {
+  const version = await productionNodeVersion();
+  return { path: join(await nodeBinDir(version), 'node'), version: `v${version}` };
+}
