@@ -42,7 +42,13 @@ export function createBilling(options: BillingOptions) {
     onEntitlementsChanged: options.onEntitlementsChanged,
     logger,
   });
-  const processEvent = createStripeEventProcessor({ events: stripeEvents, organizations, syncCustomer, logger });
+  const processEvent = createStripeEventProcessor({
+    events: stripeEvents,
+    organizations,
+    syncCustomer,
+    onEntitlementsChanged: options.onEntitlementsChanged,
+    logger,
+  });
   return {
     readEntitlements,
     syncCustomer,

@@ -14,7 +14,8 @@ export function createStripeEventHandler(deps: { billing: Pick<Billing, 'process
           'request.id': payload.requestId ?? '',
           'job.attempt': job.attemptsMade + 1,
         },
-        () => deps.billing.processEvent(payload.eventId),
+        // A job stall detection moved back to waiting: its worker died, perhaps between commit and announcement.
+        () => deps.billing.processEvent(payload.eventId, { resumed: job.stalledCounter > 0 }),
       ),
     );
     return { eventId: payload.eventId, outcome };

@@ -186,6 +186,39 @@ describe('processing one stored Stripe event (ADR 041)', () => {
     expect(counter.counted.statements.length).toBe(1);
   });
 
+  test('when a job resumed after its worker died finds its event processed, then it announces the organization again, at one more statement', async () => {
+    // Arrange: the event processed (its sync announced the change), as by a worker killed right after its commit.
+    const { organizationId, customerId } = await organizationWithCustomer();
+    const created = await storeEventsOf(() => emulator.state.subscribe(customerId, 'price_pro_monthly'));
+    const eventId = idOf(created, 'customer.subscription.created');
+    const announced: string[] = [];
+    const announcing = createBilling({
+      uow: createUnitOfWork(db),
+      stripe,
+      prices,
+      pastDueGraceDays: 3,
+      urls,
+      onEntitlementsChanged: async (id) => {
+        announced.push(id);
+      },
+      logger,
+    });
+    await announcing.processEvent(eventId);
+    announced.length = 0;
+    const counter = countStatements(db);
+
+    // Act
+    const notResumed = await counter.during(() => announcing.processEvent(eventId));
+    const afterPlainRerun = [...announced];
+    const resumed = await counter.during(() => announcing.processEvent(eventId, { resumed: true }));
+
+    // Assert
+    expect([notResumed, resumed]).toEqual(['already-done', 'already-done']);
+    expect(afterPlainRerun).toEqual([]);
+    expect(announced).toEqual([organizationId]);
+    expect(counter.counted.statements.length).toBe(2);
+  });
+
   test('when an older read writes between a sync taking its snapshot and writing, then the sync writes against the rows there now: its read wins and the plan change is audited once', async () => {
     // Arrange: sync A takes its ticket and reads Stripe (Pro), then holds; sync B takes a later ticket and reads.
     const { organizationId, customerId } = await organizationWithCustomer();

@@ -17,12 +17,41 @@ export function createStripeEventProcessor(deps: {
   events: StripeEventRepository;
   organizations: Pick<OrganizationRepository, 'linkStripeCustomer' | 'findByStripeCustomerId'>;
   syncCustomer: CustomerSync;
+  /** What the sync calls after its commit; called again here when a resumed job finds its event done. */
+  onEntitlementsChanged: (organizationId: string) => Promise<void>;
   logger: Logger;
 }) {
-  return async function processStripeEvent(eventId: string): Promise<EventOutcome> {
+  /**
+   * The sync announces a change after its commit, so a worker killed between the two left every API
+   * instance's cached entitlements stale until their TTL (60 s by default), and the job that stall
+   * detection resumes finds its event processed. Announcing again costs a lookup and a publish, only
+   * for resumed jobs.
+   */
+  async function announceAgain(event: { type: string; payload: { data: { object: Record<string, unknown> } } }) {
+    const customerId = customerOfEvent(event.type, event.payload.data.object);
+    const organization = customerId ? await deps.organizations.findByStripeCustomerId(customerId) : undefined;
+    if (!organization) return;
+    await deps
+      .onEntitlementsChanged(organization.id)
+      .catch((err: unknown) =>
+        deps.logger.error({ err, organizationId: organization.id }, 'could not publish entitlement change'),
+      );
+  }
+
+  /**
+   * @param options.resumed the job runs again after its worker died mid-job (BullMQ stalled it): the
+   * dead worker may have committed this event's sync without announcing it
+   */
+  return async function processStripeEvent(
+    eventId: string,
+    options: { resumed?: boolean } = {},
+  ): Promise<EventOutcome> {
     const event = await deps.events.startAttempt(eventId);
     if (!event) throw new AppError('NOT_FOUND', `Stripe event ${eventId} is not in the inbox`);
-    if (event.status === 'processed' || event.status === 'ignored') return 'already-done';
+    if (event.status === 'processed' || event.status === 'ignored') {
+      if (options.resumed && event.status === 'processed') await announceAgain(event);
+      return 'already-done';
+    }
 
     if (!HANDLED_EVENT_TYPES.has(event.type)) {
       await deps.events.markIgnored(eventId, `event type ${event.type} is not handled`);
