@@ -26,7 +26,7 @@ const { values } = parseArgs({
   },
 });
 const rounds = Number(values.rounds);
-const { path: node } = await serverNode({ current: values['current-node'] });
+const { path: node, version: nodeVersion } = await serverNode({ current: values['current-node'] });
 if (!values['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
 
 const services = await startProductionServices({ name: 'gw-cold-start' });
@@ -62,9 +62,7 @@ try {
       await stopGracefully(started, 20_000);
     }
   }
-  console.log(
-    `\nCold start, exec → /ready 200, production mode, Node ${execFileSync(node, ['--version']).toString().trim()}, ${rounds} rounds`,
-  );
+  console.log(`\nCold start, exec → /ready 200, production mode, Node ${nodeVersion}, ${rounds} rounds`);
   console.log('| process | median ms | min ms | max ms | goal ms |');
   console.log('|---|--:|--:|--:|--:|');
   for (const [name, samples] of Object.entries(figures)) {

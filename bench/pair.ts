@@ -26,6 +26,7 @@ import { processCpuSeconds, pinning } from './lib/machine.js';
 import { median } from './lib/measure.js';
 import { prepareProduct } from './lib/product.js';
 import { serverNode } from './lib/server-node.js';
+import { webhookEvents } from './lib/webhook.js';
 import { type BenchServer, startServer } from './lib/servers.js';
 import { freePort } from '../scripts/image/services.js';
 import { API_NODE_FLAGS } from '../scripts/lib/build/entries.js';
@@ -45,7 +46,6 @@ const { values } = parseArgs({
   },
 });
 const flagsOf = (side: 'a' | 'b') => values[`${side}-flags`].split(' ').filter(Boolean);
-const WEBHOOK_EVENTS_PER_SECOND_CEILING = 6_000;
 const TARGETS = ['gated', 'public', 'webhook'];
 if (!TARGETS.includes(values.target)) throw new Error(`--target is one of ${TARGETS.join(', ')}`);
 if (values.target === 'webhook' && values.a === 'ref')
@@ -102,11 +102,6 @@ try {
     webhook: { path: '/webhooks/stripe' },
   };
   const chosen = paths[values.target] ?? { path: '' };
-  // Distinct events (random ids), more than either side can take in the time, so none repeats.
-  const webhookEvents = (seconds: number) => ({
-    secret: product.webhookSecret,
-    count: Math.ceil(WEBHOOK_EVENTS_PER_SECOND_CEILING * seconds),
-  });
   const spec = (side: 'a' | 'b', durationSeconds: number): LoadSpec => {
     const echo = side === 'a' && reference;
     return {
@@ -114,7 +109,9 @@ try {
       connections: Number(values.connections),
       durationSeconds,
       ...(chosen.headers && !echo ? { headers: chosen.headers } : {}),
-      ...(values.target === 'webhook' && !echo ? { stripeEvents: webhookEvents(durationSeconds) } : {}),
+      ...(values.target === 'webhook' && !echo
+        ? { stripeEvents: webhookEvents(product.webhookSecret, durationSeconds) }
+        : {}),
     };
   };
   const both = (durationSeconds: number, round: number) => {

@@ -18,6 +18,7 @@ import { pinning } from './lib/machine.js';
 import { prepareProduct } from './lib/product.js';
 import { summarizeProfile } from './lib/profile-summary.js';
 import { serverNode } from './lib/server-node.js';
+import { webhookEvents } from './lib/webhook.js';
 import { startServer } from './lib/servers.js';
 
 const { values } = parseArgs({
@@ -59,7 +60,7 @@ try {
     webhook: {
       url: `${product.url}/webhooks/stripe`,
       connections: 0,
-      stripeEvents: { secret: product.webhookSecret, count: 8_000 * Number(values.duration) },
+      stripeEvents: webhookEvents(product.webhookSecret, Number(values.duration)),
     },
   };
   const spec = specs[values.target];

@@ -7,6 +7,11 @@ import type { BenchServer } from './servers.js';
 /** Distinct signed events; more than the route can take in a run, so none repeats. */
 const EVENTS_PER_SECOND_CEILING = 8_000;
 
+/** The signed events a load generator sends to the webhook route for `seconds` (bench/run.ts, pair, profile). */
+export function webhookEvents(secret: string, seconds: number): { secret: string; count: number } {
+  return { secret, count: Math.ceil(EVENTS_PER_SECOND_CEILING * seconds) };
+}
+
 /**
  * `POST /webhooks/stripe` with distinct pre-signed `customer.subscription.updated`
  * events over keep-alive connections: each one verified, inserted and queued.
@@ -23,10 +28,7 @@ export async function runWebhook(options: {
   try {
     const at = { cpu: placement.load, pin: placement.pinned };
     const spec = { url: `${product.url}/webhooks/stripe`, connections: options.connections };
-    const events = (seconds: number) => ({
-      secret: product.webhookSecret,
-      count: Math.ceil(EVENTS_PER_SECOND_CEILING * seconds),
-    });
+    const events = (seconds: number) => webhookEvents(product.webhookSecret, seconds);
     if (timing.warmupSeconds > 0) {
       await runLoad({ ...spec, durationSeconds: timing.warmupSeconds, stripeEvents: events(timing.warmupSeconds) }, at);
     }

@@ -34,19 +34,25 @@ export function createBilling(options: BillingOptions) {
   const { uow, logger } = options;
   const { organizations, stripeEvents, subscriptions } = uow.repositories;
   const readEntitlements = createEntitlementReader({ subscriptions, pastDueGraceDays: options.pastDueGraceDays });
+  // After a commit: every API instance drops its cached entitlements. A failed publish is logged, not thrown:
+  // the change is committed, and the caches' TTL bounds how long they may show the old plan.
+  const announceEntitlements = (organizationId: string) =>
+    options
+      .onEntitlementsChanged(organizationId)
+      .catch((err: unknown) => logger.error({ err, organizationId }, 'could not publish entitlement change'));
   const syncCustomer = createCustomerSync({
     uow,
     stripe: options.stripe,
     prices: options.prices,
     pastDueGraceDays: options.pastDueGraceDays,
-    onEntitlementsChanged: options.onEntitlementsChanged,
+    onEntitlementsChanged: announceEntitlements,
     logger,
   });
   const processEvent = createStripeEventProcessor({
     events: stripeEvents,
     organizations,
     syncCustomer,
-    onEntitlementsChanged: options.onEntitlementsChanged,
+    onEntitlementsChanged: announceEntitlements,
     logger,
   });
   return {

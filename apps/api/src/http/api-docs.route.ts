@@ -6,6 +6,7 @@ import express, { Router } from 'express';
 import type { OpenApiRouter } from 'trpc-to-openapi';
 
 import type { ProcedureMeta } from '../trpc/t.js';
+import { onFirstUse } from './on-first-use.js';
 
 const swaggerUiDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
@@ -89,10 +90,9 @@ const PAGE = `<!doctype html>
  */
 export function apiDocsRoutes(options: { router: AnyRouter; version: string; restBasePath: string }): Router {
   // Built on first request, not at start-up, with the generator loaded then: most processes never serve it (ADR 048).
-  let document: Promise<object> | undefined;
-  const build = async () => {
+  const document = onFirstUse(async () => {
     const { generateOpenApiDocument } = await import('trpc-to-openapi');
-    return generateOpenApiDocument(options.router as OpenApiRouter, {
+    const built = generateOpenApiDocument(options.router as OpenApiRouter, {
       title: 'Groundwork API',
       description:
         'REST view of the tRPC API. TypeScript apps should use @groundwork/client instead. Errors use the tRPC error shape; PAYMENT_REQUIRED (402) carries data.details.',
@@ -101,17 +101,11 @@ export function apiDocsRoutes(options: { router: AnyRouter; version: string; res
       securitySchemes: SECURITY_SCHEMES,
       paths: WEBHOOK_PATH,
     });
-  };
+    return withApiKeyAccess(built, options.router);
+  });
   const routes = Router();
   routes.get('/openapi.json', async (_req, res) => {
-    document ??= build().then(
-      (built) => withApiKeyAccess(built, options.router),
-      (error: unknown) => {
-        document = undefined; // the next request tries again
-        throw error;
-      },
-    );
-    res.json(await document);
+    res.json(await document());
   });
   routes.get('/docs', (_req, res) => {
     res.type('html').send(PAGE);

@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
 import type { CreateOpenApiExpressMiddlewareOptions, OpenApiRouter } from 'trpc-to-openapi';
 
+import { onFirstUse } from './on-first-use.js';
+
 /**
  * The REST view of the procedures (trpc-to-openapi and the body parsers it brings), loaded on the
  * first `/api` request rather than at start-up: TypeScript clients call `/trpc`, so most processes
@@ -8,16 +10,13 @@ import type { CreateOpenApiExpressMiddlewareOptions, OpenApiRouter } from 'trpc-
  * fails the request through the error handler, as a fault; the next request tries again.
  */
 export function restView(options: CreateOpenApiExpressMiddlewareOptions<OpenApiRouter>): RequestHandler {
-  let middleware:
-    Promise<(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => Promise<void>> | undefined;
+  const middleware = onFirstUse(async () => {
+    const { createOpenApiExpressMiddleware } = await import('trpc-to-openapi');
+    return createOpenApiExpressMiddleware(options);
+  });
   return (req, res, next) => {
-    middleware ??= import('trpc-to-openapi').then(
-      ({ createOpenApiExpressMiddleware }) => createOpenApiExpressMiddleware(options),
-      (error: unknown) => {
-        middleware = undefined;
-        throw error;
-      },
-    );
-    middleware.then((serve) => serve(req, res)).catch(next);
+    middleware()
+      .then((serve) => serve(req, res))
+      .catch(next);
   };
 }

@@ -17,7 +17,7 @@ export function createStripeEventProcessor(deps: {
   events: StripeEventRepository;
   organizations: Pick<OrganizationRepository, 'linkStripeCustomer' | 'findByStripeCustomerId'>;
   syncCustomer: CustomerSync;
-  /** What the sync calls after its commit; called again here when a resumed job finds its event done. */
+  /** What the sync calls after its commit (never rejects); called again here when a resumed job finds its event done. */
   onEntitlementsChanged: (organizationId: string) => Promise<void>;
   logger: Logger;
 }) {
@@ -31,11 +31,7 @@ export function createStripeEventProcessor(deps: {
     const customerId = customerOfEvent(event.type, event.payload.data.object);
     const organization = customerId ? await deps.organizations.findByStripeCustomerId(customerId) : undefined;
     if (!organization) return;
-    await deps
-      .onEntitlementsChanged(organization.id)
-      .catch((err: unknown) =>
-        deps.logger.error({ err, organizationId: organization.id }, 'could not publish entitlement change'),
-      );
+    await deps.onEntitlementsChanged(organization.id);
   }
 
   /**

@@ -25,6 +25,7 @@ export type CustomerSyncDeps = {
   stripe: Stripe;
   prices: PlanPrices;
   pastDueGraceDays: number;
+  /** Called after each committed write; never rejects (`createBilling` logs a failed publish). */
   onEntitlementsChanged: (organizationId: string) => Promise<void>;
   logger: Logger;
 };
@@ -104,9 +105,7 @@ export function createCustomerSync(deps: CustomerSyncDeps) {
         if (result.drift > 0)
           deps.logger.warn({ customerId, ...result }, 'billing drift corrected: local state differed from Stripe');
         // After commit: every API instance drops its cached entitlements for this organization.
-        await deps
-          .onEntitlementsChanged(organizationId)
-          .catch((err: unknown) => deps.logger.error({ err, organizationId }, 'could not publish entitlement change'));
+        await deps.onEntitlementsChanged(organizationId);
         return { ...result, coalesced: written.coalesced };
       }
       const latest = await customerSyncs.readSnapshot(organizationId, customerId);
