@@ -71,7 +71,7 @@ describe('stall detection (ADR 012)', () => {
     expect(await ran).toBe('orphan');
   });
 
-  test('when the worker holding a Stripe event dies, then another worker runs it within 5 s (ADR 033; the base settings need up to 9 s), as a resumed job', async () => {
+  test('when the worker holding a Stripe event dies, then another worker runs it within 5 s (ADR 033; the base settings need up to 9 s), flagged as retried', async () => {
     // Arrange: as above (on keys of its own), on the stripe-events queue with its own, shorter settings.
     const ownPrefix = uniqueKeyPrefix();
     const redis = await redisReady(createFastFailRedis(TEST_REDIS, logger, { role: 'stall-producer' }));
@@ -95,14 +95,14 @@ describe('stall detection (ADR 012)', () => {
     const diedAt = performance.now();
 
     // Act
-    let resolveRan: (ran: { elapsedMs: number; options?: { resumed?: boolean } }) => void = () => undefined;
-    const ran = new Promise<{ elapsedMs: number; options?: { resumed?: boolean } }>(
+    let resolveRan: (ran: { elapsedMs: number; options?: { retried?: boolean } }) => void = () => undefined;
+    const ran = new Promise<{ elapsedMs: number; options?: { retried?: boolean } }>(
       (resolve) => (resolveRan = resolve),
     );
     // The product's handler, over a billing that records how it was asked to process the event.
     const handleStripeEvent = createStripeEventHandler({
       billing: {
-        processEvent: (_eventId: string, options?: { resumed?: boolean }) => {
+        processEvent: (_eventId: string, options?: { retried?: boolean }) => {
           resolveRan({ elapsedMs: performance.now() - diedAt, options });
           return Promise.resolve('processed' as const);
         },
@@ -125,6 +125,6 @@ describe('stall detection (ADR 012)', () => {
     // Assert: soon, and flagged, so an event its dead worker had already committed is announced again.
     const { elapsedMs, options } = await ran;
     expect(elapsedMs).toBeLessThan(5_000);
-    expect(options).toEqual({ resumed: true });
+    expect(options).toEqual({ retried: true });
   });
 });

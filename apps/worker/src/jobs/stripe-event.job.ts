@@ -14,8 +14,9 @@ export function createStripeEventHandler(deps: { billing: Pick<Billing, 'process
           'request.id': payload.requestId ?? '',
           'job.attempt': job.attemptsMade + 1,
         },
-        // A job stall detection moved back to waiting: its worker died, perhaps between commit and announcement.
-        () => deps.billing.processEvent(payload.eventId, { resumed: job.stalledCounter > 0 }),
+        // An earlier run of this job may have committed without announcing: its worker died (stall detection
+        // moved the job back), or the commit's reply was lost with the connection (the attempt failed).
+        () => deps.billing.processEvent(payload.eventId, { retried: job.stalledCounter > 0 || job.attemptsMade > 0 }),
       ),
     );
     return { eventId: payload.eventId, outcome };

@@ -186,8 +186,8 @@ describe('processing one stored Stripe event (ADR 041)', () => {
     expect(counter.counted.statements.length).toBe(1);
   });
 
-  test('when a job resumed after its worker died finds its event processed, then it announces the organization again, at one more statement', async () => {
-    // Arrange: the event processed (its sync announced the change), as by a worker killed right after its commit.
+  test('when a job retried after its worker died or its attempt failed finds its event processed, then it announces the organization again, at one more statement', async () => {
+    // Arrange: the event processed (its sync announced the change), as by a run killed or cut off right after its commit.
     const { organizationId, customerId } = await organizationWithCustomer();
     const created = await storeEventsOf(() => emulator.state.subscribe(customerId, 'price_pro_monthly'));
     const eventId = idOf(created, 'customer.subscription.created');
@@ -208,12 +208,12 @@ describe('processing one stored Stripe event (ADR 041)', () => {
     const counter = countStatements(db);
 
     // Act
-    const notResumed = await counter.during(() => announcing.processEvent(eventId));
+    const notRetried = await counter.during(() => announcing.processEvent(eventId));
     const afterPlainRerun = [...announced];
-    const resumed = await counter.during(() => announcing.processEvent(eventId, { resumed: true }));
+    const retried = await counter.during(() => announcing.processEvent(eventId, { retried: true }));
 
     // Assert
-    expect([notResumed, resumed]).toEqual(['already-done', 'already-done']);
+    expect([notRetried, retried]).toEqual(['already-done', 'already-done']);
     expect(afterPlainRerun).toEqual([]);
     expect(announced).toEqual([organizationId]);
     expect(counter.counted.statements.length).toBe(2);

@@ -17,15 +17,15 @@ export function createStripeEventProcessor(deps: {
   events: StripeEventRepository;
   organizations: Pick<OrganizationRepository, 'linkStripeCustomer' | 'findByStripeCustomerId'>;
   syncCustomer: CustomerSync;
-  /** What the sync calls after its commit (never rejects); called again here when a resumed job finds its event done. */
+  /** What the sync calls after its commit (never rejects); called again here when a retried job finds its event done. */
   onEntitlementsChanged: (organizationId: string) => Promise<void>;
   logger: Logger;
 }) {
   /**
-   * The sync announces a change after its commit, so a worker killed between the two left every API
-   * instance's cached entitlements stale until their TTL (60 s by default), and the job that stall
-   * detection resumes finds its event processed. Announcing again costs a lookup and a publish, only
-   * for resumed jobs.
+   * The sync announces a change after its commit, so a run that ended between the two (its worker
+   * killed, or its connection lost with the commit's reply in flight) left every API instance's cached
+   * entitlements stale until their TTL (60 s by default), and the job's next run finds its event
+   * processed (ADRs 050, 051). Announcing again costs a lookup and a publish, only for retried jobs.
    */
   async function announceAgain(event: { type: string; payload: { data: { object: Record<string, unknown> } } }) {
     const customerId = customerOfEvent(event.type, event.payload.data.object);
@@ -35,17 +35,17 @@ export function createStripeEventProcessor(deps: {
   }
 
   /**
-   * @param options.resumed the job runs again after its worker died mid-job (BullMQ stalled it): the
-   * dead worker may have committed this event's sync without announcing it
+   * @param options.retried the job ran before without completing (its worker died, or the attempt
+   * failed): that run may have committed this event's sync without announcing it
    */
   return async function processStripeEvent(
     eventId: string,
-    options: { resumed?: boolean } = {},
+    options: { retried?: boolean } = {},
   ): Promise<EventOutcome> {
     const event = await deps.events.startAttempt(eventId);
     if (!event) throw new AppError('NOT_FOUND', `Stripe event ${eventId} is not in the inbox`);
     if (event.status === 'processed' || event.status === 'ignored') {
-      if (options.resumed && event.status === 'processed') await announceAgain(event);
+      if (options.retried && event.status === 'processed') await announceAgain(event);
       return 'already-done';
     }
 
