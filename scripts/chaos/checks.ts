@@ -90,7 +90,16 @@ async function checkRows(context: { stack: Stack; organizations: Organization[];
   return subscriptions.rows.length;
 }
 
-/** The entitlement read and a plan-gated procedure, as a member, on every instance. */
+/**
+ * The entitlement read and a plan-gated procedure, as a member, on every instance, against Stripe's truth
+ * now: each difference is a line.
+ */
+export async function gateMismatches(context: { stack: Stack; organizations: Organization[] }): Promise<string[]> {
+  const mismatches: string[] = [];
+  await checkGates(context, mismatches);
+  return mismatches;
+}
+
 async function checkGates(context: { stack: Stack; organizations: Organization[] }, mismatches: string[]) {
   const { stack } = context;
   await inBatches(context.organizations, 8, async (organization) => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 
-import { percentile, splitByFaultWindows } from './report.js';
+import { formatReport, percentile, splitByFaultWindows } from './report.js';
 import type { RoundResult } from './rounds.js';
 import { seededRandom, shuffledWithDuplicates } from './storm.js';
 
@@ -32,24 +32,39 @@ describe('fault suite figures', () => {
   });
 
   test('when a sample overlaps a fault window (injection to convergence), then it counts inside, otherwise outside', () => {
+    const sample = (acceptedAt: number, visibleAt: number) => ({ acceptedAt, storedAt: acceptedAt, visibleAt });
     const rounds = [
-      round({ samples: [{ acceptedAt: 0, visibleAt: 100 }] }),
+      round({ samples: [sample(0, 100)] }),
       round({
         fault: 'worker SIGKILL',
         injectedAt: 1_000,
         convergedAt: 5_000,
-        samples: [
-          { acceptedAt: 500, visibleAt: 600 },
-          { acceptedAt: 900, visibleAt: 1_200 },
-          { acceptedAt: 4_000, visibleAt: 6_000 },
-        ],
+        samples: [sample(500, 600), sample(900, 1_200), sample(4_000, 6_000)],
       }),
     ];
 
     const { inside, outside } = splitByFaultWindows(rounds);
 
-    expect(inside).toEqual([300, 2_000]);
-    expect(outside).toEqual([100, 100]);
+    const latencies = (samples: typeof inside) => samples.map((s) => s.visibleAt - s.acceptedAt);
+    expect(latencies(inside)).toEqual([300, 2_000]);
+    expect(latencies(outside)).toEqual([100, 100]);
+  });
+
+  test('when the figures are formatted, then each window’s latency is also split at the moment the database held the change', () => {
+    const rounds = [
+      round({
+        samples: [
+          { acceptedAt: 0, storedAt: 30, visibleAt: 100 },
+          { acceptedAt: 0, storedAt: 200, visibleAt: 210 },
+        ],
+      }),
+    ];
+
+    const report = formatReport(rounds, { organizations: 2, ratePerSecond: 10, processingMs: [] });
+
+    expect(report).toContain('| outside fault windows | 2 | 100 ms | 210 ms | 210 ms |');
+    expect(report).toContain('| outside fault windows | 2 | 30 ms / 200 ms | 10 ms / 70 ms |');
+    expect(report).toContain('| inside fault windows | 0 | - | - |');
   });
 
   test('when a storm is made, then every event is in it once or twice, and the same seed gives the same storm', () => {

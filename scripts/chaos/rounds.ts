@@ -11,8 +11,11 @@ import type { StoredPlanWatch } from './stored-plans.js';
 import { customerOfEvent, expectedPlan } from './truth.js';
 import { waitVisible } from './visibility.js';
 
-/** One organization's change: from its first accepted delivery to the moment every instance shows the new plan. */
-export type Sample = { acceptedAt: number; visibleAt: number };
+/**
+ * One organization's change: from its first accepted delivery to the moment every instance shows the new
+ * plan, and in between, when the database was seen to hold it.
+ */
+export type Sample = { acceptedAt: number; storedAt: number; visibleAt: number };
 
 export type RoundResult = {
   name: string;
@@ -134,9 +137,9 @@ export async function runRound(
       const organization = organizations[index] as Organization;
       const expected = after[index] as Plan;
       samples.push(
-        waitVisible(organization, expected, { apiUrls, deadline, stored: context.stored }).then((visibleAt) => ({
+        waitVisible(organization, expected, { apiUrls, deadline, stored: context.stored }).then((seen) => ({
           acceptedAt: at,
-          visibleAt,
+          ...seen,
         })),
       );
     },

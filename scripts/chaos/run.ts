@@ -5,7 +5,7 @@ import { readEnv } from '@groundwork/config';
 import type { StripeEvent } from '@groundwork/stripe-emulator';
 import pg from 'pg';
 
-import { checkConvergence } from './checks.js';
+import { checkConvergence, gateMismatches } from './checks.js';
 import { FAULTS } from './faults.js';
 import { createOrganizations, type Organization } from './organizations.js';
 import { formatReport } from './report.js';
@@ -135,6 +135,14 @@ async function main(): Promise<number> {
     const apiUrls = stack.apis.map((api) => api.url);
     const organizations = await createOrganizations({ count: options.organizations, apiUrls, db });
     log(`${organizations.length} organizations signed up with a Stripe customer each`);
+    // Nothing paid yet: a gate open anywhere now is a bug, and each member's first call on each instance
+    // (its session and membership looked up once) is made here, not inside the first round's figures.
+    const unpaid = await gateMismatches({ stack, organizations });
+    if (unpaid.length > 0)
+      throw new Error(
+        `before any checkout completed, gates differed from Stripe's truth:\n${unpaid.slice(0, 20).join('\n')}`,
+      );
+    log('every organization shows the free plan, and its gate refuses, on both APIs');
     const context: RoundContext = {
       stack,
       organizations,

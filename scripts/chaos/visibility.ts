@@ -25,18 +25,20 @@ export async function visiblePlan(apiUrl: string, organization: Organization): P
 }
 
 /**
- * Resolves with the instant (performance.now()) at which every API instance
- * showed the expected plan to a member, as the entitlement read answers it.
+ * Resolves with the instants (performance.now()) at which the database was seen to hold the change and
+ * every API instance then showed the expected plan to a member, as the entitlement read answers it.
  * An instance that is down does not show it: waiting for it is part of the
  * latency. The API holds no push channel a client could await, so this
- * polls, and only once the database holds the change (`stored`).
+ * polls, and only once the database holds the change (`stored`); the second instant is when the
+ * answer arrived, so a slow answer counts too.
  */
 export async function waitVisible(
   organization: Organization,
   expected: Plan,
   options: { apiUrls: string[]; deadline: number; stored: StoredPlanWatch },
-): Promise<number> {
+): Promise<{ storedAt: number; visibleAt: number }> {
   await options.stored.reached(organization.organizationId, expected);
+  const storedAt = performance.now();
   const pending = new Set(options.apiUrls);
   const last = new Map<string, string>();
   for (let round = 0; ; round += 1) {
@@ -48,7 +50,7 @@ export async function waitVisible(
         if (shown === expected) pending.delete(url);
       }),
     );
-    if (pending.size === 0) return performance.now();
+    if (pending.size === 0) return { storedAt, visibleAt: performance.now() };
     if (performance.now() > options.deadline) {
       throw new Error(
         `organization ${organization.organizationId} never showed ${expected} on ` +
