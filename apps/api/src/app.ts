@@ -1,7 +1,7 @@
 import type { Config } from '@groundwork/config';
 import type { BackgroundChecks, DependencyCheck, Logger } from '@groundwork/core';
 import { AppError, metricsAccess } from '@groundwork/core';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 
 import type { AnyRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
@@ -13,7 +13,7 @@ import helmet from 'helmet';
 import { apiDocsRoutes } from './http/api-docs.route.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
-import { requestContext } from './http/request-context.js';
+import { requestContext, requestLog } from './http/request-context.js';
 import { queueDashboardRoutes } from './http/queue-dashboard.route.js';
 import { requireJsonBody } from './http/require-json.js';
 import { restView } from './http/rest-view.route.js';
@@ -89,10 +89,11 @@ export function createApp(deps: AppDependencies): RequestListener {
     maxBodySize: config.http.bodyLimitBytes,
     responseMeta: ({ ctx, errors }: { ctx?: unknown; errors: TRPCError[] }) =>
       responseHeaders(ctx as Context | undefined, errors),
-    onError({ error, path, ctx }: { error: TRPCError; path?: string; ctx?: unknown }) {
+    onError({ error, path, ctx, req }: { error: TRPCError; path?: string; ctx?: unknown; req: IncomingMessage }) {
       if (error.code !== 'INTERNAL_SERVER_ERROR') return;
       // The router may be any router (tests mount their own), so its context type is not inferred here.
-      ((ctx as Context | undefined)?.request.logger ?? logger).error(
+      // No context when making it failed (its database lookups): the request's own logger still has the id.
+      ((ctx as Context | undefined)?.request.logger ?? (req.logBinding ? requestLog(req) : logger)).error(
         { err: error.cause ?? error, path },
         'procedure failed',
       );

@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import { productionTestConfig, testConfig } from '../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
+import { generateApiKey } from '../features/api-keys/api-key-secret.js';
 import { startTestApi, type TestApi } from '../testing/start-test-api.js';
 import { planProcedure, protectedProcedure, publicProcedure } from './procedures.js';
 import { router } from './t.js';
@@ -137,5 +138,35 @@ describe.each([
       expect(body.error.data.code).toBe('BAD_REQUEST');
       expect(JSON.stringify(body.error.data.zodError)).toContain('organizationId');
     }
+  });
+});
+
+describe('tRPC errors before the procedure', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi(productionTestConfig({ DATABASE_URL: database.url }), {
+      router: buildFailingRouter(() => api),
+    });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  test('when making the context fails (an API key looked up while the database is gone), then the failure is logged with the request id', async () => {
+    // Arrange: a well-formed key this instance has not cached, so its lookup must reach the database, which is gone.
+    await api.db.destroy();
+    const requestId = 'context-failure-0001';
+
+    // Act
+    const response = await fetch(`${api.url}/trpc/missingThing`, {
+      headers: { authorization: `Bearer ${generateApiKey('test').key}`, 'x-request-id': requestId },
+    });
+
+    // Assert: the client gets the generic answer and the id; the log has the cause, under that id.
+    expect(response.status).toBe(500);
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    expect(await response.text()).not.toMatch(/acquire|pool|knex|destroy/i);
+    const line = await api.logs.waitFor((entry) => entry.msg === 'procedure failed');
+    expect(line.reqId).toBe(requestId);
   });
 });
