@@ -14,6 +14,8 @@
  *   --a-flags S, --b-flags S  Node flags for that side's API, instead of production's (`API_NODE_FLAGS`);
  *                             e.g. `--b-flags=` with nothing: one build, with and without them
  *   --current-node  this process's Node instead of production's (the Dockerfile's NODE_VERSION), for both sides
+ *   --a-node production|current, --b-node production|current   that side's Node, overriding --current-node:
+ *                             e.g. `--a-node current --b-node production`: one build on Node 20 and on Node 24
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -43,6 +45,8 @@ const { values } = parseArgs({
     'a-flags': { type: 'string', default: API_NODE_FLAGS.join(' ') },
     'b-flags': { type: 'string', default: API_NODE_FLAGS.join(' ') },
     'current-node': { type: 'boolean', default: false },
+    'a-node': { type: 'string' },
+    'b-node': { type: 'string' },
   },
 });
 const flagsOf = (side: 'a' | 'b') => values[`${side}-flags`].split(' ').filter(Boolean);
@@ -55,14 +59,19 @@ await buildBaselines();
 
 const placement = pinning();
 if (!placement.pinned) console.warn('NOT pinned (taskset missing or one CPU): servers and load share every CPU');
-const node = await serverNode({ current: values['current-node'] });
-const product = await prepareProduct({ node: node.path, env: { RATE_LIMIT_DEFAULT: '1000000000/minute' } });
+async function nodeOf(side: 'a' | 'b') {
+  const chosen = values[`${side}-node`] ?? (values['current-node'] ? 'current' : 'production');
+  if (chosen !== 'current' && chosen !== 'production') throw new Error(`--${side}-node is production or current`);
+  return serverNode({ current: chosen === 'current' });
+}
+const nodes = { a: await nodeOf('a'), b: await nodeOf('b') };
+const product = await prepareProduct({ node: nodes.b.path, env: { RATE_LIMIT_DEFAULT: '1000000000/minute' } });
 // B serves on the product's own port, which seed() and accessToken() call; a build on side A on another.
 const portA = String(await freePort());
 const urlB = product.url;
 const start = (side: 'a' | 'b', url: string, port?: string) =>
   startServer({
-    argv: [node.path, ...flagsOf(side), values[side]],
+    argv: [nodes[side].path, ...flagsOf(side), values[side]],
     env: port ? { ...product.env, PORT: port } : product.env,
     cpu: placement.server,
     pin: placement.pinned,
@@ -74,7 +83,7 @@ async function startReference() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const server = await startServer({
-    argv: REFERENCE.argv(port, node.path),
+    argv: REFERENCE.argv(port, nodes.a.path),
     env: { PATH: readEnv().PATH ?? '', NODE_ENV: 'production' },
     cpu: placement.server,
     pin: placement.pinned,
@@ -131,8 +140,8 @@ try {
   let failed = false;
   console.log(
     // The reference runs as it comes: production's flags are the product's, not the stock echo's.
-    `Node ${node.version}   A ${[...(reference ? [] : flagsOf('a')), values.a].join(' ')}   ` +
-      `B ${[...flagsOf('b'), values.b].join(' ')}   target ${values.target}`,
+    `A Node ${nodes.a.version} ${[...(reference ? [] : flagsOf('a')), values.a].join(' ')}   ` +
+      `B Node ${nodes.b.version} ${[...flagsOf('b'), values.b].join(' ')}   target ${values.target}`,
   );
   for (let round = 1; round <= Number(values.rounds); round += 1) {
     const cpuBefore = [processCpuSeconds(a.child.pid ?? 0), processCpuSeconds(b.child.pid ?? 0)];
