@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { redisReady } from '../../../test/support/redis-ready.js';
 import { TEST_REDIS, uniqueKeyPrefix } from '../../../test/support/test-env.js';
 import { createStripeEventHandler } from './jobs/stripe-event.job.js';
-import { startWorkers } from './start-workers.js';
+import { startWorkersFor } from './testing/start-workers-for.js';
 
 const logger = createLogger({ service: 'stall-test', level: 'silent' });
 
@@ -50,21 +50,15 @@ describe('stall detection (ADR 012)', () => {
     cleanups.push(() => Promise.resolve(healthyRedis.disconnect()));
     let resolveRan: (jobId: string) => void = () => undefined;
     const ran = new Promise<string>((resolve) => (resolveRan = resolve));
-    const running = startWorkers({
-      processors: {
+    const running = startWorkersFor(
+      {
         housekeeping: (job) => {
           resolveRan(job.id ?? '');
           return Promise.resolve();
         },
-        'stripe-events': () => Promise.resolve(),
-        billing: () => Promise.resolve(),
-        emails: () => Promise.resolve(),
       },
-      connection: healthyRedis,
-      keyPrefix,
-      concurrency: 1,
-      logger,
-    });
+      { connection: healthyRedis, keyPrefix, logger },
+    );
     cleanups.push(() => running.close(1_000));
 
     // Assert: the test's own 30 s timeout is shorter than BullMQ's defaults would need.
@@ -108,18 +102,10 @@ describe('stall detection (ADR 012)', () => {
         },
       },
     });
-    const running = startWorkers({
-      processors: {
-        housekeeping: () => Promise.resolve(),
-        'stripe-events': (job) => handleStripeEvent(job.data as StripeEventJob, job),
-        billing: () => Promise.resolve(),
-        emails: () => Promise.resolve(),
-      },
-      connection: healthyRedis,
-      keyPrefix: ownPrefix,
-      concurrency: 1,
-      logger,
-    });
+    const running = startWorkersFor(
+      { 'stripe-events': (job) => handleStripeEvent(job.data as StripeEventJob, job) },
+      { connection: healthyRedis, keyPrefix: ownPrefix, logger },
+    );
     cleanups.push(() => running.close(1_000));
 
     // Assert: soon, and flagged, so an event its dead worker had already committed is announced again.

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 
 import { redisReady } from '../../../../test/support/redis-ready.js';
 import { TEST_REDIS, uniqueKeyPrefix } from '../../../../test/support/test-env.js';
-import { startWorkers } from '../start-workers.js';
+import { startWorkersFor } from '../testing/start-workers-for.js';
 import { createStripeEventHandler } from './stripe-event.job.js';
 
 const logger = createLogger({ service: 'stripe-event-job-test', level: 'silent' });
@@ -45,18 +45,10 @@ describe('the Stripe-event job (ADR 051)', () => {
         },
       },
     });
-    const running = startWorkers({
-      processors: {
-        housekeeping: () => Promise.resolve(),
-        'stripe-events': (job) => handleStripeEvent(job.data as StripeEventJob, job),
-        billing: () => Promise.resolve(),
-        emails: () => Promise.resolve(),
-      },
-      connection: workerRedis,
-      keyPrefix,
-      concurrency: 1,
-      logger,
-    });
+    const running = startWorkersFor(
+      { 'stripe-events': (job) => handleStripeEvent(job.data as StripeEventJob, job) },
+      { connection: workerRedis, keyPrefix, logger },
+    );
     cleanups.push(() => running.close(1_000));
 
     // Act
