@@ -13,11 +13,9 @@ import type { Cluster, Redis } from 'ioredis';
  * its data (restart without persistence, failover to an empty replica, flush)
  * lost that key too, so the check finds it missing or younger than a token's
  * lifetime, and asks the database until every token that a lost marker could
- * have covered has expired (ADR 012), unless the token itself was issued after
- * "since": its session can only have been revoked after that, and every marker
- * written after it is still there (ADR 052). When Redis cannot answer at all,
- * the database answers too. Both keys share a hash tag, so the MGET stays in
- * one slot on a Redis Cluster.
+ * have covered has expired (ADR 012). When Redis cannot answer at all, the
+ * database answers too. Both keys share a hash tag, so the MGET stays in one
+ * slot on a Redis Cluster.
  */
 export function createSessionRevocations(options: {
   redis: Redis | Cluster;
@@ -36,8 +34,6 @@ export function createSessionRevocations(options: {
   // A little longer than the token lifetime, so clock skew between instances cannot reopen a window.
   const ttlSeconds = options.accessTokenTtlSeconds + 60;
   const completeAfterMs = ttlSeconds * 1000;
-  /** How far one instance's clock may run ahead of another's, as the token check itself tolerates. */
-  const ISSUED_AFTER_MARGIN_MS = 5_000;
 
   async function publish(sessionIds: readonly string[]): Promise<void> {
     const pipeline = options.redis.pipeline();
@@ -55,19 +51,10 @@ export function createSessionRevocations(options: {
       .catch((err: unknown) => options.logger.error({ err }, 'republishing session revocations failed'));
   });
 
-  /**
-   * What Redis says given a marker and the "since" key, or null when it cannot vouch for a missing marker.
-   * `issuedAtSeconds` is the token's `iat` (whole seconds, rounded down, so never later than the truth).
-   */
-  function judge(markerExists: boolean, since: string | null, issuedAtSeconds: number): boolean | null {
+  /** What Redis says given a marker and the "since" key, or null when it cannot vouch for a missing marker. */
+  function judge(markerExists: boolean, since: string | null): boolean | null {
     if (markerExists) return true;
-    if (since !== null) {
-      const keptSince = Number(since);
-      if (now() - keptSince >= completeAfterMs) return false;
-      // A session revoked before its token was issued issues no tokens: this one's revocation, if any,
-      // came after "since", so its marker was written to the Redis that still holds that key.
-      if (issuedAtSeconds * 1000 - keptSince >= ISSUED_AFTER_MARGIN_MS) return false;
-    }
+    if (since !== null && now() - Number(since) >= completeAfterMs) return false;
     if (since === null) {
       // NX: of several instances noticing at once, the first one's time stands.
       options.redis.set(sinceKey, String(now()), 'NX').catch((err: unknown) => {
@@ -78,9 +65,9 @@ export function createSessionRevocations(options: {
     return null;
   }
 
-  async function askRedis(sessionId: string, issuedAtSeconds: number): Promise<boolean | null> {
+  async function askRedis(sessionId: string): Promise<boolean | null> {
     const [marker, since] = await options.redis.mget(keyFor(sessionId), sinceKey);
-    return judge(marker !== null, since ?? null, issuedAtSeconds);
+    return judge(marker !== null, since ?? null);
   }
 
   return {
@@ -105,21 +92,17 @@ export function createSessionRevocations(options: {
      * a marker not yet written (Redis was down at revocation) still counts, and a missing
      * marker counts as "not revoked" only where Redis can have kept it, else the database answers.
      */
-    async isRevokedGiven(
-      token: { sessionId: string; issuedAtSeconds: number },
-      read: { markerExists: boolean; since: string | null } | null,
-    ) {
-      if (pending.has(token.sessionId)) return true;
-      const answer = read ? judge(read.markerExists, read.since, token.issuedAtSeconds) : null;
-      return answer ?? options.refreshTokens.isFamilyRevoked(token.sessionId);
+    async isRevokedGiven(sessionId: string, read: { markerExists: boolean; since: string | null } | null) {
+      if (pending.has(sessionId)) return true;
+      const answer = read ? judge(read.markerExists, read.since) : null;
+      return answer ?? options.refreshTokens.isFamilyRevoked(sessionId);
     },
 
-    async isRevoked(token: { sessionId: string; issuedAtSeconds: number }): Promise<boolean> {
-      const { sessionId, issuedAtSeconds } = token;
+    async isRevoked(sessionId: string): Promise<boolean> {
       if (pending.has(sessionId)) return true;
       if (options.redis.status === 'ready') {
         try {
-          const answer = await askRedis(sessionId, issuedAtSeconds);
+          const answer = await askRedis(sessionId);
           if (answer !== null) return answer;
         } catch (err) {
           options.logger.warn({ err }, 'revocation check fell back to the database');

@@ -24,7 +24,7 @@ export function createSessionAuthenticator(deps: {
       const claims = deps.accessTokens.verify(accessToken);
       if (!claims) return null;
       const verdicts = await Promise.all([
-        deps.revocations.isRevoked({ sessionId: claims.sid, issuedAtSeconds: claims.iat }),
+        deps.revocations.isRevoked(claims.sid),
         deps.tokensValidAfter.isVoided(claims.sub, claims.iat),
       ]);
       return sessionUnlessEnded(claims, verdicts);
@@ -41,7 +41,7 @@ export function createSessionAuthenticator(deps: {
      */
     async sessionFor(claims: AccessClaims, revocation: RevocationRead): Promise<Session | null> {
       const verdicts = await Promise.all([
-        deps.revocations.isRevokedGiven({ sessionId: claims.sid, issuedAtSeconds: claims.iat }, revocation),
+        deps.revocations.isRevokedGiven(claims.sid, revocation),
         deps.tokensValidAfter.isVoided(claims.sub, claims.iat),
       ]);
       return sessionUnlessEnded(claims, verdicts);
