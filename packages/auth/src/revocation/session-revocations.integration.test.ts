@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { createLogger } from '@groundwork/core';
 import { createUnitOfWork, type Knex } from '@groundwork/db';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { connectTestDatabase } from '../../../../test/support/postgres-admin.js';
+import { startPrivateRedis } from '../../../../test/support/private-redis.js';
 import { connectTestRedis } from '../../../../test/support/redis-keys.js';
+import { redisReady } from '../../../../test/support/redis-ready.js';
 import { uniqueKeyPrefix } from '../../../../test/support/test-env.js';
 import { useTestDatabase } from '../../../../test/support/use-test-database.js';
 import { createSessionRevocations } from './session-revocations.js';
@@ -77,5 +80,37 @@ describe('session revocation when Redis may have lost its markers (ADR 012)', ()
 
     expect(revoked).toBe(true);
     await expect.poll(() => redis.get(`${keyPrefix}:{auth}:revocations-since`)).not.toBeNull();
+  });
+  test('when Redis refuses a marker on a connection that stays up, then the marker is written once Redis takes writes again, without a reconnect', async () => {
+    // Arrange: a Redis that refuses writes (NOREPLICAS) but answers, as a demoted master answers READONLY.
+    const privateRedis = await startPrivateRedis(['--min-replicas-to-write', '1']);
+    const client = await redisReady(new Redis(privateRedis.url, { maxRetriesPerRequest: 1 }));
+    const admin = await redisReady(new Redis(privateRedis.url));
+    try {
+      const keyPrefix = uniqueKeyPrefix();
+      const subject = createSessionRevocations({
+        redis: client,
+        keyPrefix,
+        accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
+        refreshTokens: createUnitOfWork(db).repositories.refreshTokens,
+        logger: createLogger({ service: 'revocation-test', level: 'silent' }),
+      });
+      const sessionId = unknownSession();
+      let reconnected = false;
+      client.on('ready', () => (reconnected = true));
+      await subject.markRevoked([sessionId]);
+      expect(await admin.exists(`${keyPrefix}:{auth}:revoked-sid:${sessionId}`)).toBe(0);
+
+      // Act: writes are taken again; nothing reconnects.
+      await admin.config('SET', 'min-replicas-to-write', '0');
+
+      // Assert: other instances, which read only Redis, now see the session revoked.
+      await expect.poll(() => admin.exists(`${keyPrefix}:{auth}:revoked-sid:${sessionId}`), { timeout: 5_000 }).toBe(1);
+      expect(reconnected).toBe(false);
+    } finally {
+      client.disconnect();
+      admin.disconnect();
+      await privateRedis.stop();
+    }
   });
 });
