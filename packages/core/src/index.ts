@@ -20,4 +20,5 @@ export {
   withTraceCarrier,
 } from './tracing.js';
 export { periodicFlush } from './periodic-flush.js';
+export { backoffRetry, type BackoffRetryOptions } from './backoff-retry.js';
 export { type GroupCommit, groupCommit, type GroupCommitOptions } from './group-commit.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '@groundwork/core';
+import { backoffRetry, type Logger } from '@groundwork/core';
 import type { RefreshTokenRepository } from '@groundwork/db';
 import type { Cluster, Redis } from 'ioredis';
 
@@ -17,10 +17,6 @@ import type { Cluster, Redis } from 'ioredis';
  * database answers too. Both keys share a hash tag, so the MGET stays in one
  * slot on a Redis Cluster.
  */
-/** Markers that could not be written are tried again after 1 s, then after twice as long each time, up to 30 s. */
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
-
 export function createSessionRevocations(options: {
   redis: Redis | Cluster;
   keyPrefix: string;
@@ -47,35 +43,19 @@ export function createSessionRevocations(options: {
     if (failed?.[0]) throw failed[0];
   }
 
-  // A write can fail on a connection that stays up (a replica's READONLY after a failover, NOREPLICAS,
-  // OOM), so the markers are retried on a timer as well as on reconnect; until then only this
-  // instance refuses those sessions, others trust the missing marker.
-  let retryTimer: NodeJS.Timeout | null = null;
-  let retryDelayMs = RETRY_FIRST_MS;
-  function retryPendingLater(): void {
-    if (retryTimer || pending.size === 0) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      void republishPending();
-    }, retryDelayMs);
-    retryTimer.unref();
-    retryDelayMs = Math.min(retryDelayMs * 2, RETRY_MAX_MS);
-  }
-
-  async function republishPending(): Promise<void> {
-    if (pending.size === 0) return;
-    const retry = [...pending];
-    try {
+  // A write can fail on a connection that stays up (a demoted master's READONLY, NOREPLICAS, OOM), so
+  // pending markers are retried on a timer (1 s, doubling to 30 s) as well as on reconnect; until then
+  // only this instance refuses those sessions, others trust the missing marker.
+  const republish = backoffRetry({
+    hasWork: () => pending.size > 0,
+    async attempt() {
+      const retry = [...pending];
       await publish(retry);
       retry.forEach((sessionId) => pending.delete(sessionId));
-      retryDelayMs = RETRY_FIRST_MS;
-    } catch (err) {
-      options.logger.error({ err }, 'republishing session revocations failed');
-      retryPendingLater();
-    }
-  }
-
-  options.redis.on('ready', () => void republishPending());
+    },
+    onFailure: (err) => options.logger.error({ err }, 'republishing session revocations failed'),
+  });
+  options.redis.on('ready', () => void republish.now());
 
   /** What Redis says given a marker and the "since" key, or null when it cannot vouch for a missing marker. */
   function judge(markerExists: boolean, since: string | null): boolean | null {
@@ -107,7 +87,7 @@ export function createSessionRevocations(options: {
         // the markers follow as soon as Redis takes them (retried on a timer and on reconnect).
         for (const sessionId of sessionIds) if (pending.size < MAX_PENDING) pending.add(sessionId);
         options.logger.error({ err, sessionIds }, 'could not publish session revocation to redis; will retry');
-        retryPendingLater();
+        republish.later();
       }
     },
 

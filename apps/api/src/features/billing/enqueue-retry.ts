@@ -1,8 +1,7 @@
-import type { Logger } from '@groundwork/core';
+import { backoffRetry, type Logger } from '@groundwork/core';
 import type { RedisClient } from '@groundwork/queue';
 
 const MAX_PENDING = 100_000;
-const MAX_RETRY_DELAY_MS = 30_000;
 /** How many pending events one retry round queues in one call. */
 const RETRY_BATCH = 500;
 
@@ -24,45 +23,28 @@ export function createEnqueueRetry<TMeta>(deps: {
   /** The first timer's delay; it doubles after each failed round, up to 30 s. */
   retryDelayMs?: number;
 }) {
-  const baseDelayMs = deps.retryDelayMs ?? 1_000;
   const pending = new Map<string, TMeta>();
-  let flushing = false;
-  let timer: NodeJS.Timeout | null = null;
-  let delayMs = baseDelayMs;
-
-  async function flush(): Promise<void> {
-    if (flushing || pending.size === 0) return;
-    flushing = true;
-    let queued = 0;
-    try {
-      while (pending.size > 0) {
-        const batch = firstEntries(pending, RETRY_BATCH);
-        await deps.enqueue(batch);
-        for (const { eventId } of batch) pending.delete(eventId);
-        queued += batch.length;
+  const retry = backoffRetry({
+    hasWork: () => pending.size > 0,
+    async attempt() {
+      let queued = 0;
+      try {
+        while (pending.size > 0) {
+          const batch = firstEntries(pending, RETRY_BATCH);
+          await deps.enqueue(batch);
+          for (const { eventId } of batch) pending.delete(eventId);
+          queued += batch.length;
+        }
+      } finally {
+        if (queued > 0) deps.logger.info({ queued }, 'queued stripe events that were stored but not queued');
       }
-      delayMs = baseDelayMs;
-    } catch (err) {
-      deps.logger.warn({ err, left: pending.size }, 'queueing stored stripe events again failed; will retry');
-      delayMs = Math.min(delayMs * 2, MAX_RETRY_DELAY_MS);
-    } finally {
-      flushing = false;
-      if (queued > 0) deps.logger.info({ queued }, 'queued stripe events that were stored but not queued');
-      retryLater();
-    }
-  }
+    },
+    onFailure: (err) =>
+      deps.logger.warn({ err, left: pending.size }, 'queueing stored stripe events again failed; will retry'),
+    ...(deps.retryDelayMs === undefined ? {} : { firstDelayMs: deps.retryDelayMs }),
+  });
 
-  function retryLater(): void {
-    if (timer || pending.size === 0) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void flush();
-    }, delayMs);
-    // Never what keeps a process alive: the sweeper covers an instance that stops.
-    timer.unref();
-  }
-
-  deps.redis.on('ready', () => void flush());
+  deps.redis.on('ready', () => void retry.now());
 
   return {
     async enqueue(entries: EnqueueEntry<TMeta>[]): Promise<unknown> {
@@ -72,17 +54,14 @@ export function createEnqueueRetry<TMeta>(deps: {
         for (const { eventId, meta } of entries) {
           if (pending.size < MAX_PENDING) pending.set(eventId, meta);
         }
-        retryLater();
+        retry.later();
         throw err;
       }
     },
     /** How many events wait to be queued again (for tests and metrics). */
     pendingCount: () => pending.size,
     /** Cancels the timer (shutdown): what is pending is left to the sweeper. */
-    stop(): void {
-      if (timer) clearTimeout(timer);
-      timer = null;
-    },
+    stop: () => retry.stop(),
   };
 }
 
