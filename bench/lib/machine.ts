@@ -120,8 +120,7 @@ export function peakRssMiB(pid: number): number {
   }
 }
 
-/** One line about the machine for the table's heading. */
-/** The machine, and the Node version the measured servers ran on. */
+/** One line for the table's heading: the machine, and the Node version the measured servers ran on. */
 export function describeMachine(serverNodeVersion: string): string {
   const list = cpus();
   return `${list[0]?.model.trim() ?? 'unknown CPU'}, ${list.length} CPUs, servers on Node ${serverNodeVersion}`;

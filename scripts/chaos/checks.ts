@@ -95,13 +95,8 @@ async function checkRows(context: { stack: Stack; organizations: Organization[];
  * now: each difference is a line.
  */
 export async function gateMismatches(context: { stack: Stack; organizations: Organization[] }): Promise<string[]> {
-  const mismatches: string[] = [];
-  await checkGates(context, mismatches);
-  return mismatches;
-}
-
-async function checkGates(context: { stack: Stack; organizations: Organization[] }, mismatches: string[]) {
   const { stack } = context;
+  const mismatches: string[] = [];
   await inBatches(context.organizations, 8, async (organization) => {
     const expected: Plan = expectedPlan(stack.stripe, {
       organizationId: organization.organizationId,
@@ -121,6 +116,7 @@ async function checkGates(context: { stack: Stack; organizations: Organization[]
       }
     }
   });
+  return mismatches;
 }
 
 /** The end state against Stripe's truth; every difference is a line in `mismatches`. */
@@ -132,6 +128,6 @@ export async function checkConvergence(context: {
   const mismatches: string[] = [];
   const events = await checkEvents(context.stack, context.db, mismatches);
   const subscriptions = await checkRows(context, mismatches);
-  await checkGates(context, mismatches);
+  mismatches.push(...(await gateMismatches(context)));
   return { mismatches, ...events, subscriptions };
 }
